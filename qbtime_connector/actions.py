@@ -1,0 +1,92 @@
+"""The actions: each a small function over the shared request and result shapes."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import Any
+
+from .connection import Connection
+from .results import checked, merge_supplemental, page_result, write_items
+from .validation import Call
+
+MAX_WRITE_ITEMS = 50  # the API answers 413 above this many items per POST/PUT/DELETE
+
+
+def chunks(items: Sequence[Any], size: int = MAX_WRITE_ITEMS) -> Iterator[Sequence[Any]]:
+    """Consecutive slices of at most `size` items."""
+    for start in range(0, len(items), size):
+        yield items[start : start + size]
+
+
+def read_page(connection: Connection, call: Call) -> dict[str, Any]:
+    """GET one page of an endpoint."""
+    body = connection.request("GET", call.endpoint, params=call.params)
+    return page_result(call.endpoint, body, int(call.params.get("page", 1)))
+
+
+def write_records(
+    connection: Connection, call: Call, records: Sequence[dict[str, Any]]
+) -> dict[str, Any]:
+    """POST or PUT records in batches of at most 50; every item's result, in order."""
+    result: dict[str, Any] = {call.endpoint: []}
+    for batch in chunks(records):
+        body = connection.request(call.method, call.endpoint, json={"data": list(batch)})
+        result[call.endpoint].extend(write_items(call.endpoint, body))
+        merge_supplemental(result, body)
+    return checked(call.endpoint, result)
+
+
+def write_one(connection: Connection, call: Call) -> dict[str, Any]:
+    """POST or PUT the single record the inputs describe."""
+    return write_records(connection, call, [call.params])
+
+
+def get_users(connection: Connection, call: Call) -> dict[str, Any]:
+    """Get Users."""
+    return read_page(connection, call)
+
+
+def get_job_codes(connection: Connection, call: Call) -> dict[str, Any]:
+    """Get Job Codes."""
+    return read_page(connection, call)
+
+
+def get_job_code_assignments(connection: Connection, call: Call) -> dict[str, Any]:
+    """Get Job Code Assignments."""
+    return read_page(connection, call)
+
+
+def get_timesheets(connection: Connection, call: Call) -> dict[str, Any]:
+    """Get Time Sheets."""
+    return read_page(connection, call)
+
+
+def create_user(connection: Connection, call: Call) -> dict[str, Any]:
+    """Create User."""
+    return write_one(connection, call)
+
+
+def update_user(connection: Connection, call: Call) -> dict[str, Any]:
+    """Update User."""
+    return write_one(connection, call)
+
+
+def create_timesheet(connection: Connection, call: Call) -> dict[str, Any]:
+    """Create Timesheet."""
+    return write_one(connection, call)
+
+
+def update_timesheet(connection: Connection, call: Call) -> dict[str, Any]:
+    """Update Timesheet."""
+    return write_one(connection, call)
+
+
+def delete_timesheet(connection: Connection, call: Call) -> dict[str, Any]:
+    """Delete Timesheet: permanent; sent in requests of at most 50 ids."""
+    ids = str(call.params["ids"]).split(",")
+    result: dict[str, Any] = {call.endpoint: []}
+    for batch in chunks(ids):
+        params = {**call.params, "ids": ",".join(batch)}
+        body = connection.request("DELETE", call.endpoint, params=params)
+        result[call.endpoint].extend(write_items(call.endpoint, body, positional=False))
+    return checked(call.endpoint, result)

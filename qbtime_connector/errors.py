@@ -1,0 +1,74 @@
+"""The connector's exceptions: every failure a caller can see is one of these."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+
+class ConnectorError(Exception):
+    """Base of every error the connector raises."""
+
+
+class InputError(ConnectorError):
+    """Raised when any input is invalid; no request has been made."""
+
+    def __init__(self, errors: Sequence[Mapping[str, str]]) -> None:
+        self.errors: list[dict[str, str]] = [dict(e) for e in errors]
+        lines = [f"{e['label']}: {e['message']}" for e in self.errors]
+        super().__init__("Invalid input. " + "; ".join(lines))
+
+
+class AuthError(ConnectorError):
+    """Raised when there is no usable token, a refresh is refused, or 401 persists after one."""
+
+    def __init__(self, reason: str) -> None:
+        self.reason = reason
+        super().__init__(f"{reason} The customer must reconnect their QuickBooks Time account.")
+
+
+class TransportError(ConnectorError):
+    """Raised when the API could not be reached or did not answer in time, after any retries."""
+
+
+class ApiError(ConnectorError):
+    """Raised when the API answered with an error."""
+
+    def __init__(self, status: int | None, message: str, code: int | str | None = None) -> None:
+        self.status = status
+        self.code = code if code is not None else status
+        self.message = message
+        super().__init__(f"QuickBooks Time answered {status}: {message}")
+
+
+class RateLimitError(ApiError):
+    """Raised when 429 persists after the retries; `retry_after` says when to try again."""
+
+    def __init__(self, message: str, retry_after: float | None) -> None:
+        self.retry_after = retry_after
+        super().__init__(429, message)
+
+
+class ItemError(ApiError):
+    """Raised when a write answered 2xx but some items failed; `items` holds every item."""
+
+    def __init__(self, endpoint: str, items: list[dict[str, Any]]) -> None:
+        self.endpoint = endpoint
+        self.items = items
+        failed = [(n, i) for n, i in enumerate(items, 1) if item_failed(i)]
+        first_status = int(failed[0][1].get("_status_code", 0)) if failed else None
+        details = "; ".join(f"item {n}: {describe_item(i)}" for n, i in failed)
+        super().__init__(
+            first_status, f"{len(failed)} of {len(items)} {endpoint} failed ({details})"
+        )
+
+
+def item_failed(item: Mapping[str, Any]) -> bool:
+    return int(item.get("_status_code", 200)) >= 300
+
+
+def describe_item(item: Mapping[str, Any]) -> str:
+    """One line for a per-item result: status, message and the API's explanation."""
+    text = f"{item.get('_status_code')} {item.get('_status_message', '')}".strip()
+    extra = item.get("_status_extra")
+    return f"{text} ({extra})" if extra else text

@@ -1,0 +1,74 @@
+"""The entry point a host calls: invoke(action_key, inputs, connection)."""
+
+from __future__ import annotations
+
+import importlib
+from collections.abc import Callable, Mapping, MutableMapping
+from functools import cache
+from typing import Any
+
+from . import manifest
+from .connection import DEFAULT_BASE_URL, Connection, Token
+from .errors import ConnectorError, InputError
+from .validation import Call, prepare
+
+ActionFunction = Callable[[Connection, Call], dict[str, Any]]
+
+
+@cache
+def implementation(function: str) -> ActionFunction:
+    """The function a manifest entry names as "module:attribute"."""
+    module, _, attribute = function.partition(":")
+    found: ActionFunction = getattr(importlib.import_module(module), attribute)
+    return found
+
+
+def _spec(action_key: str) -> manifest.ActionSpec:
+    try:
+        return manifest.action(action_key)
+    except KeyError as exc:
+        raise InputError(
+            [{"input": "action_key", "label": "Action", "message": str(exc.args[0])}]
+        ) from None
+
+
+def connection_from_mapping(config: Mapping[str, Any]) -> Connection:
+    """A Connection from the contract's plain mapping.
+
+    A refreshed token is written back into the mapping's "token" (when it is mutable) and
+    handed to an optional "on_token_refresh" callable there, so it is never lost.
+    """
+    missing = [k for k in ("client_id", "client_secret", "token") if not config.get(k)]
+    if missing:
+        raise ConnectorError(f"The connection is missing {', '.join(missing)}.")
+    host_callback = config.get("on_token_refresh")
+
+    def store(token: Token) -> None:
+        held = config.get("token")
+        if isinstance(held, MutableMapping):
+            held.clear()
+            held.update(token)
+        if callable(host_callback):
+            host_callback(dict(token))
+
+    return Connection(
+        client_id=str(config["client_id"]),
+        client_secret=str(config["client_secret"]),
+        token=config["token"],
+        base_url=str(config.get("base_url") or DEFAULT_BASE_URL),
+        on_token_refresh=store,
+    )
+
+
+def invoke(
+    action_key: str, inputs: Mapping[str, Any] | None, connection: Connection | Mapping[str, Any]
+) -> dict[str, Any]:
+    """Run one action: validate every input first, then call QuickBooks Time once or more."""
+    spec = _spec(action_key)
+    call = prepare(spec, inputs)
+    if isinstance(connection, Connection):
+        return implementation(spec.function)(connection, call)
+    if not isinstance(connection, Mapping):
+        raise ConnectorError("connection must be a Connection or a mapping of its fields.")
+    with connection_from_mapping(connection) as owned:
+        return implementation(spec.function)(owned, call)

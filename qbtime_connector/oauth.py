@@ -1,0 +1,39 @@
+"""The first connection of a customer: the authorize URL, and the code exchanged for a token."""
+
+from __future__ import annotations
+
+import secrets
+
+from oauthlib.oauth2 import WebApplicationClient
+
+from .connection import DEFAULT_BASE_URL, Connection, Token, check_base_url
+
+
+def new_state() -> str:
+    """An unguessable state value to tie the redirect to the request that started it."""
+    return secrets.token_urlsafe(24)
+
+
+def authorize_url(
+    client_id: str, redirect_uri: str, state: str, base_url: str = DEFAULT_BASE_URL
+) -> str:
+    """The URL to send the customer's admin to, to approve the app."""
+    endpoint = f"{check_base_url(base_url)}/authorize"
+    url: str = WebApplicationClient(client_id).prepare_request_uri(
+        endpoint, redirect_uri=redirect_uri, state=state
+    )
+    return url
+
+
+def exchange_code(
+    client_id: str,
+    client_secret: str,
+    code: str,
+    redirect_uri: str,
+    base_url: str = DEFAULT_BASE_URL,
+) -> Token:
+    """Trade an authorization code for the customer's first token (store all of it)."""
+    placeholder = {"access_token": "-", "token_type": "bearer"}
+    with Connection(client_id, client_secret, placeholder, base_url=base_url) as connection:
+        fields = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
+        return connection.token_request(fields, reason="Exchanging the authorization code failed.")

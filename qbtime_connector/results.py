@@ -1,0 +1,54 @@
+"""Shapes the API's answers into the contract's results."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .errors import ItemError, item_failed
+
+
+def _records(body: dict[str, Any], endpoint: str) -> list[dict[str, Any]]:
+    """The records of `results[endpoint]`, id-keyed object (or PHP's empty []) made a list."""
+    found = (body.get("results") or {}).get(endpoint) or {}
+    return list(found.values()) if isinstance(found, dict) else list(found)
+
+
+def _supplemental(body: dict[str, Any]) -> dict[str, Any]:
+    data = body.get("supplemental_data")
+    return data if isinstance(data, dict) else {}
+
+
+def page_result(endpoint: str, body: dict[str, Any], page: int) -> dict[str, Any]:
+    """A Get action's result: records as a list, with more, page and supplemental_data."""
+    return {
+        endpoint: _records(body, endpoint),
+        "more": bool(body.get("more", False)),
+        "page": page,
+        "supplemental_data": _supplemental(body),
+    }
+
+
+def write_items(
+    endpoint: str, body: dict[str, Any], positional: bool = True
+) -> list[dict[str, Any]]:
+    """Per-item results of a write, in request order (POST/PUT key them "1", "2", …)."""
+    found = (body.get("results") or {}).get(endpoint) or {}
+    if not isinstance(found, dict) or not positional:
+        return _records(body, endpoint)
+    keys = sorted(found, key=lambda k: int(k) if str(k).isdigit() else 0)
+    return [found[k] for k in keys]
+
+
+def merge_supplemental(into: dict[str, Any], body: dict[str, Any]) -> None:
+    """Fold one answer's supplemental_data into a result's (for several requests of one write)."""
+    for kind, records in _supplemental(body).items():
+        if isinstance(records, dict):
+            into.setdefault("supplemental_data", {}).setdefault(kind, {}).update(records)
+
+
+def checked(endpoint: str, result: dict[str, Any]) -> dict[str, Any]:
+    """The result, or ItemError when any item failed (with every item kept on the error)."""
+    items = result[endpoint]
+    if any(item_failed(i) for i in items):
+        raise ItemError(endpoint, items)
+    return result

@@ -1,0 +1,82 @@
+"""When a failed call is tried again, and how long to wait first."""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import requests
+
+# Methods the API treats as reads: repeating one can change nothing.
+IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
+# Statuses after which the API has not applied a write, so any method may be retried.
+NOT_APPLIED = frozenset({429, 503})
+# Statuses worth retrying for reads only: the server may have done part of a write.
+TRANSIENT = frozenset({500, 502, 504})
+
+
+def status_retryable(method: str, status: int) -> bool:
+    """Whether an answer with this status may be retried for this method."""
+    return status in NOT_APPLIED or (method in IDEMPOTENT and status in TRANSIENT)
+
+
+def exception_retryable(method: str, exc: requests.RequestException) -> bool:
+    """Whether a failure without an answer may be retried: writes only if it never connected."""
+    if isinstance(exc, requests.ConnectTimeout):
+        return True
+    if method in IDEMPOTENT:
+        return isinstance(exc, requests.ConnectionError | requests.Timeout)
+    return isinstance(exc, requests.ConnectionError) and _never_connected(exc)
+
+
+def _never_connected(exc: requests.ConnectionError) -> bool:
+    reason = getattr(exc.args[0], "reason", None) if exc.args else None
+    return type(reason).__name__ in {"NewConnectionError", "ConnectTimeoutError"}
+
+
+@dataclass
+class RetryPolicy:
+    """Capped exponential backoff with full jitter, within a total wait budget per call.
+
+    `random` and `sleep` are injectable so tests can make every delay exact.
+    """
+
+    max_retries: int = 4
+    base_delay: float = 0.5
+    max_delay: float = 8.0
+    budget: float = 15.0
+    random: Callable[[], float] = field(default=random.random, repr=False)
+    sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
+
+    def delay(self, retry: int, retry_after: float | None = None) -> float:
+        """Seconds to wait before retry number `retry` (0-based); honours Retry-After."""
+        backoff = min(self.max_delay, self.base_delay * 2.0**retry) * self.random()
+        return max(backoff, retry_after or 0.0)
+
+    def next_wait(self, retry: int, waited: float, retry_after: float | None) -> float | None:
+        """The wait before the next try, or None when retries or the wait budget are spent."""
+        if retry >= self.max_retries:
+            return None
+        wait = self.delay(retry, retry_after)
+        return wait if waited + wait <= self.budget else None
+
+
+NO_RETRY = RetryPolicy(max_retries=0)
+
+
+def parse_retry_after(value: str | None) -> float | None:
+    """Retry-After in seconds, from either of its forms (seconds, or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    from email.utils import parsedate_to_datetime
+
+    try:
+        when = parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    return max(0.0, when.timestamp() - time.time())

@@ -1,0 +1,77 @@
+"""Shared fixtures: a connection to the real API's URL, with every HTTP call mocked."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import responses
+
+from qbtime_connector import Connection, RetryPolicy
+
+API = "https://rest.tsheets.com/api/v1"
+SECRET = "client-secret-s3cr3t-value"
+ACCESS = "access-token-a1b2c3d4e5"
+REFRESH = "refresh-token-r9s8t7u6"
+
+
+def no_sleep_policy(**kwargs: Any) -> RetryPolicy:
+    """A retry policy whose waits are recorded instead of slept, with jitter fixed at 1."""
+    slept: list[float] = []
+    policy = RetryPolicy(random=lambda: 1.0, sleep=slept.append, **kwargs)
+    policy.slept = slept  # type: ignore[attr-defined]
+    return policy
+
+
+def make_token(expires_in: float = 864000, **extra: Any) -> dict[str, Any]:
+    return {
+        "access_token": ACCESS,
+        "refresh_token": REFRESH,
+        "token_type": "bearer",
+        "expires_at": time.time() + expires_in,
+        **extra,
+    }
+
+
+@pytest.fixture
+def stored() -> list[dict[str, Any]]:
+    """Every token handed to on_token_refresh, in order."""
+    return []
+
+
+@pytest.fixture
+def conn(stored: list[dict[str, Any]]) -> Iterator[Connection]:
+    connection = Connection(
+        "client-id",
+        SECRET,
+        make_token(),
+        base_url=API,
+        on_token_refresh=stored.append,
+        retry=no_sleep_policy(),
+    )
+    yield connection
+    connection.close()
+
+
+@pytest.fixture
+def api() -> Iterator[responses.RequestsMock]:
+    with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
+        yield mock
+
+
+def listing(
+    endpoint: str, records: list[dict[str, Any]], more: bool = False, supplemental: Any = None
+) -> dict[str, Any]:
+    """An API GET answer: records keyed by id."""
+    return {
+        "results": {endpoint: {str(r["id"]): r for r in records}},
+        "more": more,
+        "supplemental_data": supplemental if supplemental is not None else {},
+    }
+
+
+def written(endpoint: str, items: list[dict[str, Any]]) -> dict[str, Any]:
+    """An API POST/PUT answer: items keyed by 1-based position."""
+    return {"results": {endpoint: {str(n): i for n, i in enumerate(items, 1)}}}
