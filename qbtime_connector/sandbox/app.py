@@ -1,0 +1,233 @@
+"""The sandbox's HTTP surface: the API's routes under /api/v1, plus /_sandbox controls."""
+
+from __future__ import annotations
+
+import json
+import socket
+import time
+from collections.abc import Callable, Iterable
+from typing import Any
+from urllib.parse import urlencode, urlsplit
+
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.routing import Map, Rule
+from werkzeug.wrappers import Request, Response
+
+from ..connection import is_loopback
+from .company import MAX_ITEMS, Company, Record, page_of
+from .errors import ApiFailure, GrantFailure, ItemFailure
+from .state import SandboxState
+
+API = "/api/v1"
+LISTS: dict[str, Callable[[Company, Any], list[Record]]] = {
+    "users": Company.list_users,
+    "jobcodes": Company.list_jobcodes,
+    "jobcode_assignments": Company.list_jobcode_assignments,
+    "timesheets": Company.list_timesheets,
+    "timesheets_deleted": Company.list_timesheets_deleted,
+}
+WRITES: dict[tuple[str, str], Callable[[Company, Record], Record]] = {
+    ("POST", "users"): Company.create_user,
+    ("PUT", "users"): Company.update_user,
+    ("POST", "timesheets"): Company.create_timesheet,
+    ("PUT", "timesheets"): Company.update_timesheet,
+}
+WRITE_MESSAGES = {"POST": "Created", "PUT": "Updated"}
+
+
+def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
+    return Response(json.dumps(body), status=status, headers=headers,
+                    mimetype="application/json")
+
+
+class SandboxApp:
+    """A WSGI application that answers as the QuickBooks Time API does."""
+
+    def __init__(self, state: SandboxState) -> None:
+        self.state = state
+        self.routes = Map([
+            Rule(f"{API}/authorize", endpoint="authorize", methods=["GET"]),
+            Rule(f"{API}/grant", endpoint="grant", methods=["POST"]),
+            Rule(f"{API}/current_user", endpoint="current_user", methods=["GET"]),
+            Rule(f"{API}/last_modified_timestamps", endpoint="last_modified", methods=["GET"]),
+            Rule(f"{API}/timesheets", endpoint="timesheets",
+                 methods=["GET", "POST", "PUT", "DELETE"]),
+            Rule(f"{API}/users", endpoint="records", methods=["GET", "POST", "PUT"]),
+            Rule(f"{API}/<any(jobcodes, jobcode_assignments, timesheets_deleted):kind>",
+                 endpoint="records", methods=["GET"]),
+            Rule("/_sandbox/reset", endpoint="control_reset", methods=["POST"]),
+            Rule("/_sandbox/faults", endpoint="control_faults", methods=["POST"]),
+            Rule("/_sandbox/expire_tokens", endpoint="control_expire", methods=["POST"]),
+            Rule("/_sandbox/stats", endpoint="control_stats", methods=["GET"]),
+        ])
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+        request = Request(environ)
+        response = self.dispatch(request)
+        return response(environ, start_response)
+
+    def dispatch(self, request: Request) -> Response:
+        fault = None
+        if request.path.startswith(API):
+            fault = self.state.record(request.method, request.path)
+        if fault is not None:
+            if fault.delay:
+                time.sleep(fault.delay)
+            if fault.drop:
+                drop_connection(request)
+                return Response(status=500)
+            if fault.status:
+                headers = {"Retry-After": fault.retry_after} if fault.retry_after else None
+                return json_response(ApiFailure(fault.status).body(), fault.status, headers)
+        try:
+            endpoint, args = self.routes.bind_to_environ(request.environ).match()
+            return getattr(self, f"on_{endpoint}")(request, **args)  # type: ignore[no-any-return]
+        except ApiFailure as failure:
+            return json_response(failure.body(), failure.status)
+        except GrantFailure as failure:
+            return json_response(failure.body(), failure.status)
+        except MethodNotAllowed:
+            return json_response(ApiFailure(405).body(), 405)
+        except NotFound:
+            return json_response(ApiFailure(404, f"no endpoint {request.path}").body(), 404)
+        except HTTPException as exc:
+            return json_response(ApiFailure(exc.code or 400).body(), exc.code or 400)
+
+    # -- OAuth ----------------------------------------------------------------------------
+
+    def on_authorize(self, request: Request) -> Response:
+        args = request.args
+        redirect_uri = args.get("redirect_uri", "")
+        if args.get("response_type") != "code" or not args.get("state"):
+            raise ApiFailure(400, "response_type=code and state are required")
+        if not is_loopback(urlsplit(redirect_uri).hostname):
+            raise ApiFailure(400, "redirect_uri must be a loopback address in the sandbox")
+        code = self.state.issue_code(args.get("client_id", ""), redirect_uri)
+        joiner = "&" if "?" in redirect_uri else "?"
+        location = f"{redirect_uri}{joiner}{urlencode({'code': code, 'state': args['state']})}"
+        return Response(status=302, headers={"Location": location})
+
+    def on_grant(self, request: Request) -> Response:
+        return json_response(self.state.grant(request.form.to_dict()))
+
+    # -- the API --------------------------------------------------------------------------
+
+    def on_current_user(self, request: Request) -> Response:
+        user_id = self.state.authorize(request.headers.get("Authorization"))
+        with self.state.lock:
+            user = self.state.company.users[user_id]
+            body = {"results": {"users": {str(user_id): user}}, "more": False,
+                    "supplemental_data": {}}
+            return json_response(body)
+
+    def on_last_modified(self, request: Request) -> Response:
+        self.state.authorize(request.headers.get("Authorization"))
+        wanted = [e for e in request.args.get("endpoints", "").split(",") if e]
+        with self.state.lock:
+            changed = self.state.company.changed
+            stamps = {k: v for k, v in changed.items() if not wanted or k in wanted}
+            return json_response({"results": {"last_modified_timestamps": stamps}})
+
+    def on_timesheets(self, request: Request) -> Response:
+        if request.method == "DELETE":
+            return self.delete_timesheets(request)
+        return self.on_records(request, "timesheets")
+
+    def on_records(self, request: Request, kind: str = "users") -> Response:
+        self.state.authorize(request.headers.get("Authorization"))
+        if request.method == "GET":
+            return self.list_records(request, kind)
+        return self.write_records(request, kind)
+
+    def list_records(self, request: Request, kind: str) -> Response:
+        query = request.args.to_dict()
+        with self.state.lock:
+            company = self.state.company
+            found = LISTS[kind](company, query)
+            page, more = page_of(found, query)
+            body: dict[str, Any] = {"results": {kind: {str(r["id"]): r for r in page}},
+                                    "more": more}
+            if query.get("supplemental_data", "yes") != "no":
+                body["supplemental_data"] = company.supplemental(kind, page)
+            return json_response(body)
+
+    def write_records(self, request: Request, kind: str) -> Response:
+        items = batch_of(request)
+        write = WRITES[(request.method, kind)]
+        results: dict[str, Any] = {}
+        with self.state.lock:
+            company = self.state.company
+            for n, item in enumerate(items, 1):
+                try:
+                    record = write(company, dict(item))
+                    results[str(n)] = {**record, "_status_code": 200,
+                                       "_status_message": WRITE_MESSAGES[request.method]}
+                except ItemFailure as failure:
+                    results[str(n)] = {**item, "_status_code": failure.status,
+                                       "_status_message": failure.message,
+                                       "_status_extra": failure.extra}
+            written = [r for r in results.values() if r["_status_code"] < 300]
+            body = {"results": {kind: results},
+                    "supplemental_data": company.supplemental(kind, written)}
+            return json_response(body)
+
+    def delete_timesheets(self, request: Request) -> Response:
+        self.state.authorize(request.headers.get("Authorization"))
+        raw = [i for i in request.args.get("ids", "").split(",") if i.strip()]
+        if not raw:
+            raise ApiFailure(417, "ids is required")
+        if len(raw) > MAX_ITEMS:
+            raise ApiFailure(413, f"at most {MAX_ITEMS} ids per request")
+        results: dict[str, Any] = {}
+        with self.state.lock:
+            for text in raw:
+                try:
+                    results[text] = self.state.company.delete_timesheet(int(text))
+                except (ItemFailure, ValueError) as failure:
+                    status = failure.status if isinstance(failure, ItemFailure) else 417
+                    results[text] = {"_status_code": status, "_status_message": str(failure),
+                                     "id": text}
+        return json_response({"results": {"timesheets": results}})
+
+    # -- controls ---------------------------------------------------------------------------
+
+    def on_control_reset(self, request: Request) -> Response:
+        self.state.reset()
+        return json_response({"reset": True})
+
+    def on_control_faults(self, request: Request) -> Response:
+        self.state.inject(**(request.get_json(silent=True) or {}))
+        return json_response({"faults": len(self.state.faults)})
+
+    def on_control_expire(self, request: Request) -> Response:
+        self.state.expire_tokens()
+        return json_response({"expired": True})
+
+    def on_control_stats(self, request: Request) -> Response:
+        with self.state.lock:
+            return json_response({"requests": dict(self.state.counts),
+                                  "total": sum(self.state.counts.values())})
+
+
+def batch_of(request: Request) -> list[dict[str, Any]]:
+    """The items of a {"data": [...]} body; 400, 417 or 413 when it is not one."""
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict) or not isinstance(body.get("data"), list):
+        raise ApiFailure(400, 'the body must be JSON {"data": [...]}')
+    items = body["data"]
+    if not items or not all(isinstance(i, dict) for i in items):
+        raise ApiFailure(417, "data must be a non-empty list of objects")
+    if len(items) > MAX_ITEMS:
+        raise ApiFailure(413, f"at most {MAX_ITEMS} items per request")
+    return items
+
+
+def drop_connection(request: Request) -> None:
+    """Close the client's socket without an answer, as a failing network would."""
+    sock = request.environ.get("werkzeug.socket")
+    if sock is not None:
+        try:
+            sock.shutdown(socket.SHUT_RDWR)
+        except OSError:
+            pass
+        sock.close()

@@ -1,0 +1,421 @@
+"""The sandbox's company: its records and the API's rules for reading and writing them."""
+
+from __future__ import annotations
+
+import datetime as dt
+import fnmatch
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+from .errors import ApiFailure, ItemFailure
+
+Record = dict[str, Any]
+Query = Mapping[str, str]
+MAX_ITEMS = 50
+MAX_LIMIT = 200
+DEFAULT_LIMIT = 200
+TRI_STATE = {"yes", "no", "both"}
+UNSET_DATE = "0000-00-00"
+
+
+def iso(moment: dt.datetime) -> str:
+    """The API's timestamp form: seconds, with offset."""
+    return moment.replace(microsecond=0).isoformat()
+
+
+def ids_of(query: Query, name: str) -> set[int] | None:
+    """A comma-separated id filter as a set, or None when absent; 417 when malformed."""
+    raw = query.get(name)
+    if raw is None or raw == "":
+        return None
+    try:
+        return {int(part) for part in raw.split(",") if part.strip()}
+    except ValueError:
+        raise ApiFailure(417, f"{name} must be a comma-separated list of integers") from None
+
+
+def tri_state(query: Query, name: str, default: str) -> str:
+    value = query.get(name, default) or default
+    if value not in TRI_STATE:
+        raise ApiFailure(417, f"{name} must be one of yes, no, both")
+    return value
+
+
+def matches_active(record: Record, wanted: str, field: str = "active") -> bool:
+    return wanted == "both" or bool(record[field]) == (wanted == "yes")
+
+
+def parse_moment(value: str, name: str) -> dt.datetime:
+    try:
+        moment = dt.datetime.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ApiFailure(417, f"{name} must be an ISO 8601 date-time") from None
+    if moment.tzinfo is None:
+        raise ApiFailure(417, f"{name} must include a UTC offset")
+    return moment
+
+
+def parse_day(value: str, name: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(value)
+    except (TypeError, ValueError):
+        raise ApiFailure(417, f"{name} must be a YYYY-MM-DD date") from None
+
+
+def modified_filter(query: Query) -> Callable[[Record], bool]:
+    """modified_since / modified_before, both inclusive of the instant given."""
+    since = query.get("modified_since")
+    before = query.get("modified_before")
+    low = parse_moment(since, "modified_since") if since else None
+    high = parse_moment(before, "modified_before") if before else None
+
+    def keep(record: Record) -> bool:
+        changed = dt.datetime.fromisoformat(record["last_modified"])
+        return (low is None or changed >= low) and (high is None or changed <= high)
+
+    return keep
+
+
+def page_of(records: list[Record], query: Query) -> tuple[list[Record], bool]:
+    """One page by `page` and `limit` (or the deprecated, capped `per_page`); and `more`."""
+    try:
+        if "limit" in query:
+            limit = int(query["limit"])
+            if not 1 <= limit <= MAX_LIMIT:
+                raise ApiFailure(417, f"limit must be between 1 and {MAX_LIMIT}")
+        elif "per_page" in query:
+            limit = max(1, min(50, int(query["per_page"])))
+        else:
+            limit = DEFAULT_LIMIT
+        page = int(query.get("page", "1"))
+    except ValueError:
+        raise ApiFailure(417, "limit and page must be integers") from None
+    if page < 1:
+        raise ApiFailure(417, "page must be 1 or more")
+    start = (page - 1) * limit
+    return records[start : start + limit], len(records) > start + limit
+
+
+class Company:
+    """Users, job codes, assignments and timesheets of one company, with the API's rules."""
+
+    def __init__(self, clock: Callable[[], dt.datetime]) -> None:
+        self.clock = clock
+        self.company_id = "5001"
+        self.client_url = "sandbox"
+        self.users: dict[int, Record] = {}
+        self.jobcodes: dict[int, Record] = {}
+        self.assignments: dict[int, Record] = {}
+        self.timesheets: dict[int, Record] = {}
+        self.deleted: dict[int, Record] = {}
+        self.changed: dict[str, str] = {}
+        self.next_id = {"users": 1000001, "jobcodes": 2000001, "jobcode_assignments": 3000001,
+                        "timesheets": 4000001}
+
+    # -- bookkeeping ------------------------------------------------------------------------
+
+    def now(self) -> str:
+        return iso(self.clock())
+
+    def new_id(self, kind: str) -> int:
+        value = self.next_id[kind]
+        self.next_id[kind] += 1
+        return value
+
+    def touch(self, kind: str, record: Record, created: bool = False) -> None:
+        stamp = self.now()
+        record["last_modified"] = stamp
+        if created and "created" in record and not record["created"]:
+            record["created"] = stamp
+        self.changed[kind] = stamp
+
+    def add(self, kind: str, table: dict[int, Record], record: Record) -> Record:
+        if not record.get("id"):
+            record["id"] = self.new_id(kind)
+        table[record["id"]] = record
+        self.touch(kind, record, created=True)
+        return record
+
+    # -- reading ----------------------------------------------------------------------------
+
+    @staticmethod
+    def _pick(table: dict[int, Record], keep: Iterable[Callable[[Record], bool]]) -> list[Record]:
+        tests = list(keep)
+        return [r for _, r in sorted(table.items()) if all(t(r) for t in tests)]
+
+    def list_users(self, query: Query) -> list[Record]:
+        ids, not_ids = ids_of(query, "ids"), ids_of(query, "not_ids")
+        group_ids = ids_of(query, "group_ids")
+        active = tri_state(query, "active", "yes")
+        names = {n for n in query.get("usernames", "").split(",") if n}
+        return self._pick(self.users, [
+            lambda r: ids is None or r["id"] in ids,
+            lambda r: not not_ids or r["id"] not in not_ids,
+            lambda r: group_ids is None or r["group_id"] in group_ids,
+            lambda r: not names or r["username"] in names,
+            lambda r: matches_active(r, active),
+            lambda r: fnmatch.fnmatchcase(r["first_name"], query.get("first_name", "*")),
+            lambda r: fnmatch.fnmatchcase(r["last_name"], query.get("last_name", "*")),
+            modified_filter(query),
+        ])
+
+    def _jobcode_and_descendants(self, roots: set[int]) -> set[int]:
+        found = set(roots)
+        while True:
+            more = {j["id"] for j in self.jobcodes.values() if j["parent_id"] in found} - found
+            if not more:
+                return found
+            found |= more
+
+    def list_jobcodes(self, query: Query) -> list[Record]:
+        ids = ids_of(query, "ids")
+        parents = ids_of(query, "parent_ids")
+        kind = query.get("type", "regular") or "regular"
+        active = tri_state(query, "active", "yes")
+        return self._pick(self.jobcodes, [
+            lambda r: ids is None or r["id"] in ids,
+            lambda r: parents is None or -1 in parents or r["parent_id"] in parents,
+            lambda r: kind == "all" or r["type"] == kind,
+            lambda r: matches_active(r, active),
+            lambda r: fnmatch.fnmatchcase(r["name"], query.get("name", "*")),
+            modified_filter(query),
+        ])
+
+    def list_jobcode_assignments(self, query: Query) -> list[Record]:
+        user_ids = ids_of(query, "user_ids")
+        jobcode_id = ids_of(query, "jobcode_id")
+        active = tri_state(query, "active", "both")  # the API's default really is both
+        return self._pick(self.assignments, [
+            lambda r: user_ids is None or r["user_id"] in user_ids or r["user_id"] == 0,
+            lambda r: jobcode_id is None or r["jobcode_id"] in jobcode_id,
+            lambda r: matches_active(r, active),
+            modified_filter(query),
+        ])
+
+    def list_timesheets(self, query: Query) -> list[Record]:
+        if not any(query.get(k) for k in ("ids", "start_date", "modified_before",
+                                          "modified_since")):
+            raise ApiFailure(417, "one of ids, start_date, modified_before or modified_since "
+                                  "is required")
+        ids, users = ids_of(query, "ids"), ids_of(query, "user_ids")
+        jobcodes = ids_of(query, "jobcode_ids")
+        if jobcodes is not None:
+            jobcodes = self._jobcode_and_descendants(jobcodes)
+        start = parse_day(query["start_date"], "start_date") if query.get("start_date") else None
+        end = parse_day(query["end_date"], "end_date") if query.get("end_date") else None
+        clock = tri_state(query, "on_the_clock", "no")
+        return self._pick(self.timesheets, [
+            lambda r: ids is None or r["id"] in ids,
+            lambda r: users is None or r["user_id"] in users,
+            lambda r: jobcodes is None or r["jobcode_id"] in jobcodes,
+            lambda r: start is None or dt.date.fromisoformat(r["date"]) >= start,
+            lambda r: end is None or dt.date.fromisoformat(r["date"]) <= end,
+            lambda r: matches_active(r, clock, "on_the_clock"),
+            modified_filter(query),
+        ])
+
+    def list_timesheets_deleted(self, query: Query) -> list[Record]:
+        dated = query.get("start_date") and query.get("end_date")
+        if not (dated or any(query.get(k) for k in ("ids", "modified_before",
+                                                      "modified_since"))):
+            raise ApiFailure(417, "start_date and end_date, ids, modified_before or "
+                                  "modified_since is required")
+        ids = ids_of(query, "ids")
+        start = parse_day(query["start_date"], "start_date") if dated else None
+        end = parse_day(query["end_date"], "end_date") if dated else None
+        return self._pick(self.deleted, [
+            lambda r: ids is None or r["id"] in ids,
+            lambda r: start is None or start <= dt.date.fromisoformat(r["date"]) <= (end or start),
+            modified_filter(query),
+        ])
+
+    def supplemental(self, endpoint: str, records: list[Record]) -> dict[str, Any]:
+        """The records the listed ones refer to, as the API adds them."""
+        users = {r["user_id"] for r in records if r.get("user_id")}
+        jobcodes = {r["jobcode_id"] for r in records if r.get("jobcode_id")}
+        data: dict[str, Any] = {}
+        if endpoint in {"timesheets", "jobcode_assignments"}:
+            data["users"] = {str(i): self.users[i] for i in sorted(users) if i in self.users}
+            data["jobcodes"] = {str(i): self.jobcodes[i] for i in sorted(jobcodes)
+                                if i in self.jobcodes}
+        return {k: v for k, v in data.items() if v}
+
+    # -- writing users ----------------------------------------------------------------------
+
+    def create_user(self, item: Record) -> Record:
+        missing = [f for f in ("username", "first_name", "last_name") if not item.get(f)]
+        if missing:
+            raise ItemFailure(417, "Expectation Failed", f"{', '.join(missing)} required")
+        if any(u["username"] == item["username"] for u in self.users.values()):
+            raise ItemFailure(417, "Expectation Failed", "username must be unique")
+        permissions = {"admin": False, "mobile": True, "time_tracking": False,
+                       **(item.get("permissions") or {})}
+        record = new_user(**{k: v for k, v in item.items() if k in USER_FIELDS})
+        record["permissions"] = permissions
+        record["created"] = ""
+        return self.add("users", self.users, record)
+
+    def update_user(self, item: Record) -> Record:
+        if item.get("id"):
+            record = self.users.get(int(item["id"]))
+        elif item.get("username"):
+            record = next((u for u in self.users.values()
+                           if u["username"] == item["username"]), None)
+        else:
+            raise ItemFailure(417, "Expectation Failed", "id or username required")
+        if record is None:
+            raise ItemFailure(404, "Not Found", "no such user")
+        for key, value in item.items():
+            if key == "permissions" and isinstance(value, dict):
+                record["permissions"].update(value)
+            elif key in USER_FIELDS and key != "id":
+                record[key] = value
+        self.touch("users", record)
+        return record
+
+    # -- writing timesheets -----------------------------------------------------------------
+
+    def _check_sheet(self, sheet: Record) -> None:
+        user = self.users.get(sheet["user_id"])
+        if user is None or not user["active"]:
+            raise ItemFailure(417, "Expectation Failed", "user_id is not an active user")
+        if not user["permissions"].get("time_tracking"):
+            raise ItemFailure(403, "Forbidden", "TS-1006: User is not allowed to track time")
+        if sheet["jobcode_id"] and sheet["jobcode_id"] not in self.jobcodes:
+            raise ItemFailure(417, "Expectation Failed", "jobcode_id is not a job code")
+        for other in self.timesheets.values():
+            if other["id"] != sheet.get("id") and other["user_id"] == sheet["user_id"] \
+                    and overlaps(other, sheet):
+                raise ItemFailure(406, "Not Acceptable",
+                                  f"overlaps timesheet {other['id']}")
+
+    def create_timesheet(self, item: Record) -> Record:
+        missing = [f for f in ("user_id", "jobcode_id", "type") if item.get(f) in (None, "")]
+        kind = item.get("type")
+        if kind == "regular" and not item.get("start"):
+            missing.append("start")
+        if kind == "manual":
+            missing += [f for f in ("duration", "date") if item.get(f) in (None, "")]
+        if missing:
+            raise ItemFailure(417, "Expectation Failed", f"{', '.join(missing)} required")
+        if kind not in {"regular", "manual"}:
+            raise ItemFailure(417, "Expectation Failed", "type must be regular or manual")
+        sheet = new_timesheet(user_id=int(item["user_id"]), jobcode_id=int(item["jobcode_id"]),
+                              created_by_user_id=int(item["user_id"]))
+        apply_times(sheet, item)
+        sheet["notes"] = str(item.get("notes", ""))
+        sheet["customfields"] = item.get("customfields") or {}
+        self._check_sheet(sheet)
+        return self.add("timesheets", self.timesheets, sheet)
+
+    def update_timesheet(self, item: Record) -> Record:
+        if not item.get("id"):
+            raise ItemFailure(417, "Expectation Failed", "id required")
+        current = self.timesheets.get(int(item["id"]))
+        if current is None:
+            raise ItemFailure(404, "Not Found", "no such timesheet")
+        sheet = dict(current)
+        if item.get("jobcode_id"):
+            sheet["jobcode_id"] = int(item["jobcode_id"])
+        for key in ("notes", "customfields"):
+            if key in item:
+                sheet[key] = item[key]
+        apply_times(sheet, item)
+        self._check_sheet(sheet)
+        current.update(sheet)
+        self.touch("timesheets", current)
+        return current
+
+    def delete_timesheet(self, sheet_id: int) -> Record:
+        sheet = self.timesheets.pop(sheet_id, None)
+        if sheet is None:
+            raise ItemFailure(404, "Not Found", "no such timesheet")
+        self.deleted[sheet_id] = sheet
+        self.touch("timesheets", sheet)
+        self.changed["timesheets_deleted"] = sheet["last_modified"]
+        return {"_status_code": 200, "_status_message": "OK, deleted", "id": str(sheet_id)}
+
+
+USER_FIELDS = {"id", "first_name", "last_name", "display_name", "group_id", "active",
+               "employee_number", "salaried", "exempt", "username", "email", "payroll_id",
+               "mobile_number", "hire_date", "term_date", "customfields"}
+
+
+def new_user(**fields: Any) -> Record:
+    """A user record with every field the API returns."""
+    return {"id": fields.pop("id", None), "first_name": "", "last_name": "", "display_name": "",
+            "group_id": 0, "active": True, "employee_number": 0, "salaried": False,
+            "exempt": False, "username": "", "email": "", "payroll_id": "",
+            "mobile_number": "", "hire_date": UNSET_DATE, "term_date": UNSET_DATE,
+            "last_modified": "", "last_active": "", "created": "",
+            "submitted_to": "2000-01-01", "approved_to": "2000-01-01",
+            "permissions": {"admin": False, "mobile": True, "time_tracking": True},
+            "customfields": "", **fields}
+
+
+def new_jobcode(**fields: Any) -> Record:
+    """A job code record with every field the API returns."""
+    return {"id": fields.pop("id", None), "parent_id": 0, "name": "", "short_code": "",
+            "type": "regular", "billable": False, "billable_rate": 0, "has_children": False,
+            "assigned_to_all": False, "active": True, "required_customfields": [],
+            "locations": [], "last_modified": "", "created": "", **fields}
+
+
+def new_assignment(**fields: Any) -> Record:
+    """A job code assignment record."""
+    return {"id": fields.pop("id", None), "user_id": 0, "jobcode_id": 0, "active": True,
+            "last_modified": "", "created": "", **fields}
+
+
+def new_timesheet(**fields: Any) -> Record:
+    """A timesheet record with every field the API returns."""
+    return {"id": fields.pop("id", None), "user_id": 0, "jobcode_id": 0, "start": "",
+            "end": "", "duration": 0, "date": UNSET_DATE, "tz": 0, "tz_str": "",
+            "type": "regular", "location": "", "on_the_clock": False, "locked": 0, "notes": "",
+            "customfields": {}, "attached_files": [], "created_by_user_id": 0,
+            "last_modified": "", **fields}
+
+
+def apply_times(sheet: Record, item: Record) -> None:
+    """Set start/end (regular) or duration/date (manual) and what follows from them."""
+    if item.get("type", sheet["type"]) == "manual":
+        sheet.update(type="manual", start="", end="", on_the_clock=False,
+                     duration=int(item.get("duration", sheet["duration"])),
+                     date=str(parse_day_item(item.get("date", sheet["date"]))))
+        return
+    start_text = item.get("start", sheet["start"])
+    end_text = item.get("end", sheet["end"])
+    start = parse_moment_item(start_text, "start")
+    end = parse_moment_item(end_text, "end") if end_text else None
+    if end is not None and end <= start:
+        raise ItemFailure(417, "Expectation Failed", "end must be after start")
+    offset = start.utcoffset() or dt.timedelta()
+    sheet.update(type="regular", start=iso(start), end=iso(end) if end else "",
+                 on_the_clock=end is None, date=start.date().isoformat(),
+                 duration=int((end - start).total_seconds()) if end else 0,
+                 tz=int(offset.total_seconds() // 3600))
+
+
+def parse_moment_item(value: Any, name: str) -> dt.datetime:
+    try:
+        return parse_moment(str(value), name)
+    except ApiFailure as failure:
+        raise ItemFailure(417, "Expectation Failed", failure.message) from None
+
+
+def parse_day_item(value: Any) -> dt.date:
+    try:
+        return parse_day(str(value), "date")
+    except ApiFailure as failure:
+        raise ItemFailure(417, "Expectation Failed", failure.message) from None
+
+
+def overlaps(a: Record, b: Record) -> bool:
+    """Whether two regular timesheets share any instant (open ones run to the end of time)."""
+    if a["type"] != "regular" or b["type"] != "regular" or not a["start"] or not b["start"]:
+        return False
+    far = dt.datetime.max.replace(tzinfo=dt.timezone.utc)
+    a0, b0 = dt.datetime.fromisoformat(a["start"]), dt.datetime.fromisoformat(b["start"])
+    a1 = dt.datetime.fromisoformat(a["end"]) if a["end"] else far
+    b1 = dt.datetime.fromisoformat(b["end"]) if b["end"] else far
+    return a0 < b1 and b0 < a1
