@@ -81,8 +81,10 @@ def _run(args: argparse.Namespace) -> int:
 
             path = args.connection or os.environ.get("QBTIME_CONNECTION_FILE")
             if not path:
-                print("Give --connection FILE (from `qbtime-connector login`), or --sandbox.",
-                      file=sys.stderr)
+                print(
+                    "Give --connection FILE (from `qbtime-connector login`), or --sandbox.",
+                    file=sys.stderr,
+                )
                 return EXIT_INPUT
             with open_connection(Path(path)) as connection:
                 result = invoke(args.action, inputs, connection)
@@ -106,8 +108,11 @@ def _sandbox(args: argparse.Namespace) -> int:
 
     sandbox = Sandbox(port=args.port, verbose=True).start()
     print(sandbox.base_url, flush=True)
-    print(f"demo app: client id {DEMO_CLIENT_ID}, client secret {DEMO_CLIENT_SECRET}; "
-          "Ctrl-C stops", file=sys.stderr, flush=True)
+    print(
+        f"demo app: client id {DEMO_CLIENT_ID}, client secret {DEMO_CLIENT_SECRET}; Ctrl-C stops",
+        file=sys.stderr,
+        flush=True,
+    )
     try:
         while True:
             import time
@@ -134,10 +139,14 @@ def _login(args: argparse.Namespace) -> int:
 
     secret = os.environ.get("QBTIME_CLIENT_SECRET") or getpass.getpass("Client secret: ")
     try:
-        login(args.client_id, secret, Path(args.token_file), port=args.port,
-              base_url=args.base_url,
-              open_url=lambda url: print(f"Open this URL and approve the app:\n{url}",
-                                         flush=True))
+        login(
+            args.client_id,
+            secret,
+            Path(args.token_file),
+            port=args.port,
+            base_url=args.base_url,
+            open_url=lambda url: print(f"Open this URL and approve the app:\n{url}", flush=True),
+        )
     except ConnectorError as error:
         print(f"Error: {error}", file=sys.stderr)
         return EXIT_API
@@ -157,15 +166,19 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("action")
     run.add_argument("--input", "-i", action="append", metavar="KEY=VALUE")
     run.add_argument("--inputs", metavar="FILE.json", help="inputs as a JSON object")
-    run.add_argument("--connection", metavar="FILE.json",
-                     help="connection file (default: $QBTIME_CONNECTION_FILE)")
+    run.add_argument(
+        "--connection",
+        metavar="FILE.json",
+        help="connection file (default: $QBTIME_CONNECTION_FILE)",
+    )
     run.add_argument("--sandbox", action="store_true", help="run against an embedded sandbox")
     run.set_defaults(func=_run)
     serve = sub.add_parser("sandbox", help="serve the local API emulator until stopped")
     serve.add_argument("--port", type=int, default=0)
     serve.set_defaults(func=_sandbox)
-    sub.add_parser("demo", help="run every action end to end against a sandbox"
-                   ).set_defaults(func=_demo)
+    sub.add_parser("demo", help="run every action end to end against a sandbox").set_defaults(
+        func=_demo
+    )
     log_in = sub.add_parser("login", help="connect a real app (authorization code flow)")
     log_in.add_argument("--client-id", required=True)
     log_in.add_argument("--token-file", default="qbtime-connection.json")

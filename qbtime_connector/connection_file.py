@@ -51,5 +51,10 @@ def open_connection(path: Path) -> Connection:
     missing = [k for k in ("client_id", "client_secret", "token") if not data.get(k)]
     if missing:
         raise ConnectorError(f"The connection file {path} lacks {', '.join(missing)}.")
-    return Connection(data["client_id"], data["client_secret"], data["token"],
-                      base_url=data.get("base_url") or DEFAULT_BASE_URL, on_token_refresh=store)
+    return Connection(
+        data["client_id"],
+        data["client_secret"],
+        data["token"],
+        base_url=data.get("base_url") or DEFAULT_BASE_URL,
+        on_token_refresh=store,
+    )

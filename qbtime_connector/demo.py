@@ -34,10 +34,18 @@ def run_demo(say: Say = print) -> int:
         code = sandbox.authorize()
         steps.ok("Authorize", f"admin approved the app; got a code ({len(code)} chars)")
         rotated: list[dict[str, Any]] = []
-        with Connection(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, sandbox.token(),
-                        base_url=sandbox.base_url, on_token_refresh=rotated.append) as conn:
-            steps.ok("Grant", f"token for user {conn.token['user_id']}, expires in "
-                              f"{int(conn.token['expires_in']) // 86400} days")
+        with Connection(
+            DEMO_CLIENT_ID,
+            DEMO_CLIENT_SECRET,
+            sandbox.token(),
+            base_url=sandbox.base_url,
+            on_token_refresh=rotated.append,
+        ) as conn:
+            steps.ok(
+                "Grant",
+                f"token for user {conn.token['user_id']}, expires in "
+                f"{int(conn.token['expires_in']) // 86400} days",
+            )
             _flow(conn, sandbox, steps, rotated)
     say(f"\nAll {steps.done} steps passed.")
     return steps.done
@@ -45,43 +53,77 @@ def run_demo(say: Say = print) -> int:
 
 def _flow(conn: Connection, sandbox: Sandbox, steps: Steps, rotated: list[Any]) -> None:
     users = invoke("get_users", {"per_page": 50}, conn)["users"]
-    steps.ok("Get Users", f"{len(users)} active users: "
-                          + ", ".join(u["username"] for u in users))
+    steps.ok("Get Users", f"{len(users)} active users: " + ", ".join(u["username"] for u in users))
     codes = invoke("get_job_codes", {"active": "yes"}, conn)["jobcodes"]
     steps.ok("Get Job Codes", ", ".join(c["name"] for c in codes))
-    user = invoke("create_user", {
-        "username": "demo.worker", "first_name": "Demo", "last_name": "Worker",
-        "additional_query_parameters": {"permissions": {"time_tracking": True}},
-    }, conn)["users"][0]
-    steps.ok("Create User", f"{user['first_name']} {user['last_name']} is user {user['id']}, "
-                            "allowed to track time")
-    renamed = invoke("update_user", {"id": str(user["id"]), "additional_query_parameters": {
-        "email": "demo.worker@example.com"}}, conn)["users"][0]
+    user = invoke(
+        "create_user",
+        {
+            "username": "demo.worker",
+            "first_name": "Demo",
+            "last_name": "Worker",
+            "additional_query_parameters": {"permissions": {"time_tracking": True}},
+        },
+        conn,
+    )["users"][0]
+    steps.ok(
+        "Create User",
+        f"{user['first_name']} {user['last_name']} is user {user['id']}, allowed to track time",
+    )
+    renamed = invoke(
+        "update_user",
+        {
+            "id": str(user["id"]),
+            "additional_query_parameters": {"email": "demo.worker@example.com"},
+        },
+        conn,
+    )["users"][0]
     steps.ok("Update User", f"email is now {renamed['email']}")
-    assignments = invoke("get_job_code_assignments", {"user_ids": [u["id"] for u in users]},
-                         conn)["jobcode_assignments"]
+    assignments = invoke("get_job_code_assignments", {"user_ids": [u["id"] for u in users]}, conn)[
+        "jobcode_assignments"
+    ]
     steps.ok("Get Job Code Assignments", f"{len(assignments)} active assignments")
     day = dt.date(2026, 11, 24)
-    sheet = invoke("create_timesheet", {
-        "user_id": user["id"], "jobcode_id": codes[0]["id"],
-        "start_date": f"{day}T09:00:00-07:00", "end_date": f"{day}T12:00:00-07:00",
-        "additional_query_parameters": {"notes": "created by the demo"},
-    }, conn)["timesheets"][0]
-    steps.ok("Create Timesheet", f"timesheet {sheet['id']}: {sheet['start']} to "
-                                 f"{sheet['end']} ({sheet['duration'] // 3600} h)")
-    sheet = invoke("update_timesheet", {"timesheet_id": sheet["id"],
-                                        "end_date": f"{day}T13:30:00-07:00"}, conn)["timesheets"][0]
+    sheet = invoke(
+        "create_timesheet",
+        {
+            "user_id": user["id"],
+            "jobcode_id": codes[0]["id"],
+            "start_date": f"{day}T09:00:00-07:00",
+            "end_date": f"{day}T12:00:00-07:00",
+            "additional_query_parameters": {"notes": "created by the demo"},
+        },
+        conn,
+    )["timesheets"][0]
+    steps.ok(
+        "Create Timesheet",
+        f"timesheet {sheet['id']}: {sheet['start']} to "
+        f"{sheet['end']} ({sheet['duration'] // 3600} h)",
+    )
+    sheet = invoke(
+        "update_timesheet", {"timesheet_id": sheet["id"], "end_date": f"{day}T13:30:00-07:00"}, conn
+    )["timesheets"][0]
     steps.ok("Update Timesheet", f"now ends {sheet['end']} ({sheet['duration'] / 3600:g} h)")
     sandbox.state.expire_tokens()
     found = invoke("get_timesheets", {"start_date": str(day), "user_ids": user["id"]}, conn)
-    steps.ok("Get Time Sheets", f"{len(found['timesheets'])} on {day} after the access token "
-                                f"expired: refreshed {len(rotated)} time, new token handed "
-                                "to the host")
+    steps.ok(
+        "Get Time Sheets",
+        f"{len(found['timesheets'])} on {day} after the access token "
+        f"expired: refreshed {len(rotated)} time, new token handed "
+        "to the host",
+    )
     deleted = invoke("delete_timesheet", {"timesheet_ids": str(sheet["id"])}, conn)
     steps.ok("Delete Timesheet", deleted["timesheets"][0]["_status_message"])
     try:
-        invoke("create_timesheet", {"user_id": user["id"], "jobcode_id": "x",
-                                    "start_date": f"{day}T09:00:00"}, conn)
+        invoke(
+            "create_timesheet",
+            {"user_id": user["id"], "jobcode_id": "x", "start_date": f"{day}T09:00:00"},
+            conn,
+        )
     except InputError as error:
-        steps.ok("Bad input refused", f"before any call: {len(error.errors)} inputs named ("
-                                      + ", ".join(e["label"] for e in error.errors) + ")")
+        steps.ok(
+            "Bad input refused",
+            f"before any call: {len(error.errors)} inputs named ("
+            + ", ".join(e["label"] for e in error.errors)
+            + ")",
+        )

@@ -20,7 +20,7 @@ class _Catcher(http.server.BaseHTTPRequestHandler):
 
     caught: dict[str, list[str]]
 
-    def do_GET(self) -> None:  # noqa: N802 - the name http.server calls
+    def do_GET(self) -> None:
         type(self).caught = parse_qs(urlsplit(self.path).query)
         self.send_response(200)
         self.send_header("Content-Type", "text/plain; charset=utf-8")
@@ -32,12 +32,16 @@ class _Catcher(http.server.BaseHTTPRequestHandler):
 
 
 def login(
-    client_id: str, client_secret: str, token_file: Path, port: int = 8765,
-    base_url: str = DEFAULT_BASE_URL, open_url: Callable[[str], Any] = print,
+    client_id: str,
+    client_secret: str,
+    token_file: Path,
+    port: int = 8765,
+    base_url: str = DEFAULT_BASE_URL,
+    open_url: Callable[[str], Any] = print,
     timeout: float = 300.0,
 ) -> dict[str, Any]:
     """Send the admin to approve the app, catch the code on 127.0.0.1, store the token file."""
-    handler = type("Catcher", (_Catcher,), {"caught": {}})
+    handler: type[_Catcher] = type("Catcher", (_Catcher,), {"caught": {}})
     server = http.server.HTTPServer(("127.0.0.1", port), handler)
     redirect_uri = f"http://127.0.0.1:{server.server_port}/callback"
     state = new_state()

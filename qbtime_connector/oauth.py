@@ -18,8 +18,14 @@ def authorize_url(
 ) -> str:
     """The URL to send the customer's admin to, to approve the app."""
     # Built here, not by oauthlib, whose builder refuses the sandbox's loopback http.
-    query = urlencode({"response_type": "code", "client_id": client_id,
-                       "redirect_uri": redirect_uri, "state": state})
+    query = urlencode(
+        {
+            "response_type": "code",
+            "client_id": client_id,
+            "redirect_uri": redirect_uri,
+            "state": state,
+        }
+    )
     return f"{check_base_url(base_url)}/authorize?{query}"
 
 

@@ -1,8 +1,8 @@
 """A local emulator of the QuickBooks Time API, for tests, demos and building flows offline.
 
-    with Sandbox() as sb:
-        connection = sb.connect()          # a Connection through the real OAuth flow
-        invoke("get_users", {}, connection)
+with Sandbox() as sb:
+    connection = sb.connect()          # a Connection through the real OAuth flow
+    invoke("get_users", {}, connection)
 """
 
 from __future__ import annotations
@@ -48,10 +48,12 @@ class Sandbox:
                 if verbose:
                     super().log(type, message, *args)
 
-        self._server = make_server("127.0.0.1", self._port, SandboxApp(self.state),
-                                   threaded=True, request_handler=Handler)
-        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True,
-                                         name="qbtime-sandbox")
+        self._server = make_server(
+            "127.0.0.1", self._port, SandboxApp(self.state), threaded=True, request_handler=Handler
+        )
+        self._thread = threading.Thread(
+            target=self._server.serve_forever, daemon=True, name="qbtime-sandbox"
+        )
         self._thread.start()
         return self
 
@@ -68,8 +70,9 @@ class Sandbox:
     def __exit__(self, *exc: object) -> None:
         self.stop()
 
-    def authorize(self, redirect_uri: str = "http://127.0.0.1/callback",
-                  state: str = "sandbox") -> str:
+    def authorize(
+        self, redirect_uri: str = "http://127.0.0.1/callback", state: str = "sandbox"
+    ) -> str:
         """Walk the authorize step as an approving admin would; returns the code."""
         import requests
 
@@ -85,17 +88,23 @@ class Sandbox:
         from ..oauth import exchange_code
 
         code = self.authorize(redirect_uri)
-        return exchange_code(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, code, redirect_uri,
-                             base_url=self.base_url)
+        return exchange_code(
+            DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, code, redirect_uri, base_url=self.base_url
+        )
 
     def connection_config(self) -> dict[str, Any]:
         """The contract's plain-mapping connection to this sandbox, with a fresh token."""
-        return {"client_id": DEMO_CLIENT_ID, "client_secret": DEMO_CLIENT_SECRET,
-                "token": self.token(), "base_url": self.base_url}
+        return {
+            "client_id": DEMO_CLIENT_ID,
+            "client_secret": DEMO_CLIENT_SECRET,
+            "token": self.token(),
+            "base_url": self.base_url,
+        }
 
     def connect(self, **options: Any) -> Any:
         """A Connection to this sandbox with a fresh token (options go to Connection)."""
         from ..connection import Connection
 
-        return Connection(DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, self.token(),
-                          base_url=self.base_url, **options)
+        return Connection(
+            DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, self.token(), base_url=self.base_url, **options
+        )

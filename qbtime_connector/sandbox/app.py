@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import socket
 import time
@@ -36,8 +37,7 @@ WRITE_MESSAGES = {"POST": "Created", "PUT": "Updated"}
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
-    return Response(json.dumps(body), status=status, headers=headers,
-                    mimetype="application/json")
+    return Response(json.dumps(body), status=status, headers=headers, mimetype="application/json")
 
 
 class SandboxApp:
@@ -45,23 +45,33 @@ class SandboxApp:
 
     def __init__(self, state: SandboxState) -> None:
         self.state = state
-        self.routes = Map([
-            Rule(f"{API}/authorize", endpoint="authorize", methods=["GET"]),
-            Rule(f"{API}/grant", endpoint="grant", methods=["POST"]),
-            Rule(f"{API}/current_user", endpoint="current_user", methods=["GET"]),
-            Rule(f"{API}/last_modified_timestamps", endpoint="last_modified", methods=["GET"]),
-            Rule(f"{API}/timesheets", endpoint="timesheets",
-                 methods=["GET", "POST", "PUT", "DELETE"]),
-            Rule(f"{API}/users", endpoint="records", methods=["GET", "POST", "PUT"]),
-            Rule(f"{API}/<any(jobcodes, jobcode_assignments, timesheets_deleted):kind>",
-                 endpoint="records", methods=["GET"]),
-            Rule("/_sandbox/reset", endpoint="control_reset", methods=["POST"]),
-            Rule("/_sandbox/faults", endpoint="control_faults", methods=["POST"]),
-            Rule("/_sandbox/expire_tokens", endpoint="control_expire", methods=["POST"]),
-            Rule("/_sandbox/stats", endpoint="control_stats", methods=["GET"]),
-        ])
+        self.routes = Map(
+            [
+                Rule(f"{API}/authorize", endpoint="authorize", methods=["GET"]),
+                Rule(f"{API}/grant", endpoint="grant", methods=["POST"]),
+                Rule(f"{API}/current_user", endpoint="current_user", methods=["GET"]),
+                Rule(f"{API}/last_modified_timestamps", endpoint="last_modified", methods=["GET"]),
+                Rule(
+                    f"{API}/timesheets",
+                    endpoint="timesheets",
+                    methods=["GET", "POST", "PUT", "DELETE"],
+                ),
+                Rule(f"{API}/users", endpoint="records", methods=["GET", "POST", "PUT"]),
+                Rule(
+                    f"{API}/<any(jobcodes, jobcode_assignments, timesheets_deleted):kind>",
+                    endpoint="records",
+                    methods=["GET"],
+                ),
+                Rule("/_sandbox/reset", endpoint="control_reset", methods=["POST"]),
+                Rule("/_sandbox/faults", endpoint="control_faults", methods=["POST"]),
+                Rule("/_sandbox/expire_tokens", endpoint="control_expire", methods=["POST"]),
+                Rule("/_sandbox/stats", endpoint="control_stats", methods=["GET"]),
+            ]
+        )
 
-    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
+    def __call__(
+        self, environ: dict[str, Any], start_response: Callable[..., Any]
+    ) -> Iterable[bytes]:
         request = Request(environ)
         response = self.dispatch(request)
         return response(environ, start_response)
@@ -116,8 +126,11 @@ class SandboxApp:
         user_id = self.state.authorize(request.headers.get("Authorization"))
         with self.state.lock:
             user = self.state.company.users[user_id]
-            body = {"results": {"users": {str(user_id): user}}, "more": False,
-                    "supplemental_data": {}}
+            body = {
+                "results": {"users": {str(user_id): user}},
+                "more": False,
+                "supplemental_data": {},
+            }
             return json_response(body)
 
     def on_last_modified(self, request: Request) -> Response:
@@ -145,8 +158,10 @@ class SandboxApp:
             company = self.state.company
             found = LISTS[kind](company, query)
             page, more = page_of(found, query)
-            body: dict[str, Any] = {"results": {kind: {str(r["id"]): r for r in page}},
-                                    "more": more}
+            body: dict[str, Any] = {
+                "results": {kind: {str(r["id"]): r for r in page}},
+                "more": more,
+            }
             if query.get("supplemental_data", "yes") != "no":
                 body["supplemental_data"] = company.supplemental(kind, page)
             return json_response(body)
@@ -160,15 +175,23 @@ class SandboxApp:
             for n, item in enumerate(items, 1):
                 try:
                     record = write(company, dict(item))
-                    results[str(n)] = {**record, "_status_code": 200,
-                                       "_status_message": WRITE_MESSAGES[request.method]}
+                    results[str(n)] = {
+                        **record,
+                        "_status_code": 200,
+                        "_status_message": WRITE_MESSAGES[request.method],
+                    }
                 except ItemFailure as failure:
-                    results[str(n)] = {**item, "_status_code": failure.status,
-                                       "_status_message": failure.message,
-                                       "_status_extra": failure.extra}
+                    results[str(n)] = {
+                        **item,
+                        "_status_code": failure.status,
+                        "_status_message": failure.message,
+                        "_status_extra": failure.extra,
+                    }
             written = [r for r in results.values() if r["_status_code"] < 300]
-            body = {"results": {kind: results},
-                    "supplemental_data": company.supplemental(kind, written)}
+            body = {
+                "results": {kind: results},
+                "supplemental_data": company.supplemental(kind, written),
+            }
             return json_response(body)
 
     def delete_timesheets(self, request: Request) -> Response:
@@ -185,8 +208,11 @@ class SandboxApp:
                     results[text] = self.state.company.delete_timesheet(int(text))
                 except (ItemFailure, ValueError) as failure:
                     status = failure.status if isinstance(failure, ItemFailure) else 417
-                    results[text] = {"_status_code": status, "_status_message": str(failure),
-                                     "id": text}
+                    results[text] = {
+                        "_status_code": status,
+                        "_status_message": str(failure),
+                        "id": text,
+                    }
         return json_response({"results": {"timesheets": results}})
 
     # -- controls ---------------------------------------------------------------------------
@@ -205,8 +231,9 @@ class SandboxApp:
 
     def on_control_stats(self, request: Request) -> Response:
         with self.state.lock:
-            return json_response({"requests": dict(self.state.counts),
-                                  "total": sum(self.state.counts.values())})
+            return json_response(
+                {"requests": dict(self.state.counts), "total": sum(self.state.counts.values())}
+            )
 
 
 def batch_of(request: Request) -> list[dict[str, Any]]:
@@ -214,7 +241,7 @@ def batch_of(request: Request) -> list[dict[str, Any]]:
     body = request.get_json(silent=True)
     if not isinstance(body, dict) or not isinstance(body.get("data"), list):
         raise ApiFailure(400, 'the body must be JSON {"data": [...]}')
-    items = body["data"]
+    items: list[dict[str, Any]] = body["data"]
     if not items or not all(isinstance(i, dict) for i in items):
         raise ApiFailure(417, "data must be a non-empty list of objects")
     if len(items) > MAX_ITEMS:
@@ -226,8 +253,6 @@ def drop_connection(request: Request) -> None:
     """Close the client's socket without an answer, as a failing network would."""
     sock = request.environ.get("werkzeug.socket")
     if sock is not None:
-        try:
+        with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
         sock.close()

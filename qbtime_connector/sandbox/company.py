@@ -109,8 +109,12 @@ class Company:
         self.timesheets: dict[int, Record] = {}
         self.deleted: dict[int, Record] = {}
         self.changed: dict[str, str] = {}
-        self.next_id = {"users": 1000001, "jobcodes": 2000001, "jobcode_assignments": 3000001,
-                        "timesheets": 4000001}
+        self.next_id = {
+            "users": 1000001,
+            "jobcodes": 2000001,
+            "jobcode_assignments": 3000001,
+            "timesheets": 4000001,
+        }
 
     # -- bookkeeping ------------------------------------------------------------------------
 
@@ -148,16 +152,19 @@ class Company:
         group_ids = ids_of(query, "group_ids")
         active = tri_state(query, "active", "yes")
         names = {n for n in query.get("usernames", "").split(",") if n}
-        return self._pick(self.users, [
-            lambda r: ids is None or r["id"] in ids,
-            lambda r: not not_ids or r["id"] not in not_ids,
-            lambda r: group_ids is None or r["group_id"] in group_ids,
-            lambda r: not names or r["username"] in names,
-            lambda r: matches_active(r, active),
-            lambda r: fnmatch.fnmatchcase(r["first_name"], query.get("first_name", "*")),
-            lambda r: fnmatch.fnmatchcase(r["last_name"], query.get("last_name", "*")),
-            modified_filter(query),
-        ])
+        return self._pick(
+            self.users,
+            [
+                lambda r: ids is None or r["id"] in ids,
+                lambda r: not not_ids or r["id"] not in not_ids,
+                lambda r: group_ids is None or r["group_id"] in group_ids,
+                lambda r: not names or r["username"] in names,
+                lambda r: matches_active(r, active),
+                lambda r: fnmatch.fnmatchcase(r["first_name"], query.get("first_name", "*")),
+                lambda r: fnmatch.fnmatchcase(r["last_name"], query.get("last_name", "*")),
+                modified_filter(query),
+            ],
+        )
 
     def _jobcode_and_descendants(self, roots: set[int]) -> set[int]:
         found = set(roots)
@@ -172,31 +179,39 @@ class Company:
         parents = ids_of(query, "parent_ids")
         kind = query.get("type", "regular") or "regular"
         active = tri_state(query, "active", "yes")
-        return self._pick(self.jobcodes, [
-            lambda r: ids is None or r["id"] in ids,
-            lambda r: parents is None or -1 in parents or r["parent_id"] in parents,
-            lambda r: kind == "all" or r["type"] == kind,
-            lambda r: matches_active(r, active),
-            lambda r: fnmatch.fnmatchcase(r["name"], query.get("name", "*")),
-            modified_filter(query),
-        ])
+        return self._pick(
+            self.jobcodes,
+            [
+                lambda r: ids is None or r["id"] in ids,
+                lambda r: parents is None or -1 in parents or r["parent_id"] in parents,
+                lambda r: kind == "all" or r["type"] == kind,
+                lambda r: matches_active(r, active),
+                lambda r: fnmatch.fnmatchcase(r["name"], query.get("name", "*")),
+                modified_filter(query),
+            ],
+        )
 
     def list_jobcode_assignments(self, query: Query) -> list[Record]:
         user_ids = ids_of(query, "user_ids")
         jobcode_id = ids_of(query, "jobcode_id")
         active = tri_state(query, "active", "both")  # the API's default really is both
-        return self._pick(self.assignments, [
-            lambda r: user_ids is None or r["user_id"] in user_ids or r["user_id"] == 0,
-            lambda r: jobcode_id is None or r["jobcode_id"] in jobcode_id,
-            lambda r: matches_active(r, active),
-            modified_filter(query),
-        ])
+        return self._pick(
+            self.assignments,
+            [
+                lambda r: user_ids is None or r["user_id"] in user_ids or r["user_id"] == 0,
+                lambda r: jobcode_id is None or r["jobcode_id"] in jobcode_id,
+                lambda r: matches_active(r, active),
+                modified_filter(query),
+            ],
+        )
 
     def list_timesheets(self, query: Query) -> list[Record]:
-        if not any(query.get(k) for k in ("ids", "start_date", "modified_before",
-                                          "modified_since")):
-            raise ApiFailure(417, "one of ids, start_date, modified_before or modified_since "
-                                  "is required")
+        if not any(
+            query.get(k) for k in ("ids", "start_date", "modified_before", "modified_since")
+        ):
+            raise ApiFailure(
+                417, "one of ids, start_date, modified_before or modified_since is required"
+            )
         ids, users = ids_of(query, "ids"), ids_of(query, "user_ids")
         jobcodes = ids_of(query, "jobcode_ids")
         if jobcodes is not None:
@@ -204,30 +219,38 @@ class Company:
         start = parse_day(query["start_date"], "start_date") if query.get("start_date") else None
         end = parse_day(query["end_date"], "end_date") if query.get("end_date") else None
         clock = tri_state(query, "on_the_clock", "no")
-        return self._pick(self.timesheets, [
-            lambda r: ids is None or r["id"] in ids,
-            lambda r: users is None or r["user_id"] in users,
-            lambda r: jobcodes is None or r["jobcode_id"] in jobcodes,
-            lambda r: start is None or dt.date.fromisoformat(r["date"]) >= start,
-            lambda r: end is None or dt.date.fromisoformat(r["date"]) <= end,
-            lambda r: matches_active(r, clock, "on_the_clock"),
-            modified_filter(query),
-        ])
+        return self._pick(
+            self.timesheets,
+            [
+                lambda r: ids is None or r["id"] in ids,
+                lambda r: users is None or r["user_id"] in users,
+                lambda r: jobcodes is None or r["jobcode_id"] in jobcodes,
+                lambda r: start is None or dt.date.fromisoformat(r["date"]) >= start,
+                lambda r: end is None or dt.date.fromisoformat(r["date"]) <= end,
+                lambda r: matches_active(r, clock, "on_the_clock"),
+                modified_filter(query),
+            ],
+        )
 
     def list_timesheets_deleted(self, query: Query) -> list[Record]:
         dated = query.get("start_date") and query.get("end_date")
-        if not (dated or any(query.get(k) for k in ("ids", "modified_before",
-                                                      "modified_since"))):
-            raise ApiFailure(417, "start_date and end_date, ids, modified_before or "
-                                  "modified_since is required")
+        if not (dated or any(query.get(k) for k in ("ids", "modified_before", "modified_since"))):
+            raise ApiFailure(
+                417, "start_date and end_date, ids, modified_before or modified_since is required"
+            )
         ids = ids_of(query, "ids")
         start = parse_day(query["start_date"], "start_date") if dated else None
         end = parse_day(query["end_date"], "end_date") if dated else None
-        return self._pick(self.deleted, [
-            lambda r: ids is None or r["id"] in ids,
-            lambda r: start is None or start <= dt.date.fromisoformat(r["date"]) <= (end or start),
-            modified_filter(query),
-        ])
+        return self._pick(
+            self.deleted,
+            [
+                lambda r: ids is None or r["id"] in ids,
+                lambda r: (
+                    start is None or start <= dt.date.fromisoformat(r["date"]) <= (end or start)
+                ),
+                modified_filter(query),
+            ],
+        )
 
     def supplemental(self, endpoint: str, records: list[Record]) -> dict[str, Any]:
         """The records the listed ones refer to, as the API adds them."""
@@ -236,8 +259,9 @@ class Company:
         data: dict[str, Any] = {}
         if endpoint in {"timesheets", "jobcode_assignments"}:
             data["users"] = {str(i): self.users[i] for i in sorted(users) if i in self.users}
-            data["jobcodes"] = {str(i): self.jobcodes[i] for i in sorted(jobcodes)
-                                if i in self.jobcodes}
+            data["jobcodes"] = {
+                str(i): self.jobcodes[i] for i in sorted(jobcodes) if i in self.jobcodes
+            }
         return {k: v for k, v in data.items() if v}
 
     # -- writing users ----------------------------------------------------------------------
@@ -248,8 +272,12 @@ class Company:
             raise ItemFailure(417, "Expectation Failed", f"{', '.join(missing)} required")
         if any(u["username"] == item["username"] for u in self.users.values()):
             raise ItemFailure(417, "Expectation Failed", "username must be unique")
-        permissions = {"admin": False, "mobile": True, "time_tracking": False,
-                       **(item.get("permissions") or {})}
+        permissions = {
+            "admin": False,
+            "mobile": True,
+            "time_tracking": False,
+            **(item.get("permissions") or {}),
+        }
         record = new_user(**{k: v for k, v in item.items() if k in USER_FIELDS})
         record["permissions"] = permissions
         record["created"] = ""
@@ -259,8 +287,9 @@ class Company:
         if item.get("id"):
             record = self.users.get(int(item["id"]))
         elif item.get("username"):
-            record = next((u for u in self.users.values()
-                           if u["username"] == item["username"]), None)
+            record = next(
+                (u for u in self.users.values() if u["username"] == item["username"]), None
+            )
         else:
             raise ItemFailure(417, "Expectation Failed", "id or username required")
         if record is None:
@@ -284,10 +313,12 @@ class Company:
         if sheet["jobcode_id"] and sheet["jobcode_id"] not in self.jobcodes:
             raise ItemFailure(417, "Expectation Failed", "jobcode_id is not a job code")
         for other in self.timesheets.values():
-            if other["id"] != sheet.get("id") and other["user_id"] == sheet["user_id"] \
-                    and overlaps(other, sheet):
-                raise ItemFailure(406, "Not Acceptable",
-                                  f"overlaps timesheet {other['id']}")
+            if (
+                other["id"] != sheet.get("id")
+                and other["user_id"] == sheet["user_id"]
+                and overlaps(other, sheet)
+            ):
+                raise ItemFailure(406, "Not Acceptable", f"overlaps timesheet {other['id']}")
 
     def create_timesheet(self, item: Record) -> Record:
         missing = [f for f in ("user_id", "jobcode_id", "type") if item.get(f) in (None, "")]
@@ -300,8 +331,11 @@ class Company:
             raise ItemFailure(417, "Expectation Failed", f"{', '.join(missing)} required")
         if kind not in {"regular", "manual"}:
             raise ItemFailure(417, "Expectation Failed", "type must be regular or manual")
-        sheet = new_timesheet(user_id=int(item["user_id"]), jobcode_id=int(item["jobcode_id"]),
-                              created_by_user_id=int(item["user_id"]))
+        sheet = new_timesheet(
+            user_id=int(item["user_id"]),
+            jobcode_id=int(item["jobcode_id"]),
+            created_by_user_id=int(item["user_id"]),
+        )
         apply_times(sheet, item)
         sheet["notes"] = str(item.get("notes", ""))
         sheet["customfields"] = item.get("customfields") or {}
@@ -336,52 +370,125 @@ class Company:
         return {"_status_code": 200, "_status_message": "OK, deleted", "id": str(sheet_id)}
 
 
-USER_FIELDS = {"id", "first_name", "last_name", "display_name", "group_id", "active",
-               "employee_number", "salaried", "exempt", "username", "email", "payroll_id",
-               "mobile_number", "hire_date", "term_date", "customfields"}
+USER_FIELDS = {
+    "id",
+    "first_name",
+    "last_name",
+    "display_name",
+    "group_id",
+    "active",
+    "employee_number",
+    "salaried",
+    "exempt",
+    "username",
+    "email",
+    "payroll_id",
+    "mobile_number",
+    "hire_date",
+    "term_date",
+    "customfields",
+}
 
 
 def new_user(**fields: Any) -> Record:
     """A user record with every field the API returns."""
-    return {"id": fields.pop("id", None), "first_name": "", "last_name": "", "display_name": "",
-            "group_id": 0, "active": True, "employee_number": 0, "salaried": False,
-            "exempt": False, "username": "", "email": "", "payroll_id": "",
-            "mobile_number": "", "hire_date": UNSET_DATE, "term_date": UNSET_DATE,
-            "last_modified": "", "last_active": "", "created": "",
-            "submitted_to": "2000-01-01", "approved_to": "2000-01-01",
-            "permissions": {"admin": False, "mobile": True, "time_tracking": True},
-            "customfields": "", **fields}
+    return {
+        "id": fields.pop("id", None),
+        "first_name": "",
+        "last_name": "",
+        "display_name": "",
+        "group_id": 0,
+        "active": True,
+        "employee_number": 0,
+        "salaried": False,
+        "exempt": False,
+        "username": "",
+        "email": "",
+        "payroll_id": "",
+        "mobile_number": "",
+        "hire_date": UNSET_DATE,
+        "term_date": UNSET_DATE,
+        "last_modified": "",
+        "last_active": "",
+        "created": "",
+        "submitted_to": "2000-01-01",
+        "approved_to": "2000-01-01",
+        "permissions": {"admin": False, "mobile": True, "time_tracking": True},
+        "customfields": "",
+        **fields,
+    }
 
 
 def new_jobcode(**fields: Any) -> Record:
     """A job code record with every field the API returns."""
-    return {"id": fields.pop("id", None), "parent_id": 0, "name": "", "short_code": "",
-            "type": "regular", "billable": False, "billable_rate": 0, "has_children": False,
-            "assigned_to_all": False, "active": True, "required_customfields": [],
-            "locations": [], "last_modified": "", "created": "", **fields}
+    return {
+        "id": fields.pop("id", None),
+        "parent_id": 0,
+        "name": "",
+        "short_code": "",
+        "type": "regular",
+        "billable": False,
+        "billable_rate": 0,
+        "has_children": False,
+        "assigned_to_all": False,
+        "active": True,
+        "required_customfields": [],
+        "locations": [],
+        "last_modified": "",
+        "created": "",
+        **fields,
+    }
 
 
 def new_assignment(**fields: Any) -> Record:
     """A job code assignment record."""
-    return {"id": fields.pop("id", None), "user_id": 0, "jobcode_id": 0, "active": True,
-            "last_modified": "", "created": "", **fields}
+    return {
+        "id": fields.pop("id", None),
+        "user_id": 0,
+        "jobcode_id": 0,
+        "active": True,
+        "last_modified": "",
+        "created": "",
+        **fields,
+    }
 
 
 def new_timesheet(**fields: Any) -> Record:
     """A timesheet record with every field the API returns."""
-    return {"id": fields.pop("id", None), "user_id": 0, "jobcode_id": 0, "start": "",
-            "end": "", "duration": 0, "date": UNSET_DATE, "tz": 0, "tz_str": "",
-            "type": "regular", "location": "", "on_the_clock": False, "locked": 0, "notes": "",
-            "customfields": {}, "attached_files": [], "created_by_user_id": 0,
-            "last_modified": "", **fields}
+    return {
+        "id": fields.pop("id", None),
+        "user_id": 0,
+        "jobcode_id": 0,
+        "start": "",
+        "end": "",
+        "duration": 0,
+        "date": UNSET_DATE,
+        "tz": 0,
+        "tz_str": "",
+        "type": "regular",
+        "location": "",
+        "on_the_clock": False,
+        "locked": 0,
+        "notes": "",
+        "customfields": {},
+        "attached_files": [],
+        "created_by_user_id": 0,
+        "last_modified": "",
+        **fields,
+    }
 
 
 def apply_times(sheet: Record, item: Record) -> None:
     """Set start/end (regular) or duration/date (manual) and what follows from them."""
     if item.get("type", sheet["type"]) == "manual":
-        sheet.update(type="manual", start="", end="", on_the_clock=False,
-                     duration=int(item.get("duration", sheet["duration"])),
-                     date=str(parse_day_item(item.get("date", sheet["date"]))))
+        sheet.update(
+            type="manual",
+            start="",
+            end="",
+            on_the_clock=False,
+            duration=whole_seconds(item.get("duration", sheet["duration"])),
+            date=str(parse_day_item(item.get("date", sheet["date"]))),
+        )
         return
     start_text = item.get("start", sheet["start"])
     end_text = item.get("end", sheet["end"])
@@ -390,10 +497,22 @@ def apply_times(sheet: Record, item: Record) -> None:
     if end is not None and end <= start:
         raise ItemFailure(417, "Expectation Failed", "end must be after start")
     offset = start.utcoffset() or dt.timedelta()
-    sheet.update(type="regular", start=iso(start), end=iso(end) if end else "",
-                 on_the_clock=end is None, date=start.date().isoformat(),
-                 duration=int((end - start).total_seconds()) if end else 0,
-                 tz=int(offset.total_seconds() // 3600))
+    sheet.update(
+        type="regular",
+        start=iso(start),
+        end=iso(end) if end else "",
+        on_the_clock=end is None,
+        date=start.date().isoformat(),
+        duration=int((end - start).total_seconds()) if end else 0,
+        tz=int(offset.total_seconds() // 3600),
+    )
+
+
+def whole_seconds(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ItemFailure(417, "Expectation Failed", "duration must be whole seconds") from None
 
 
 def parse_moment_item(value: Any, name: str) -> dt.datetime:

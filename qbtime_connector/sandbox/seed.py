@@ -34,35 +34,65 @@ OFFSET = "-07:00"
 def seed(company: Company) -> None:
     """Fill an empty company with the demo data, all stamped SEEDED_AT."""
     for username, first, last, tracking, active in PEOPLE:
-        user = new_user(username=username, first_name=first, last_name=last, active=active,
-                        email=f"{username}@example.com", created=SEEDED_AT)
-        user["permissions"] = {"admin": username == "admin", "mobile": True,
-                               "time_tracking": tracking}
+        user = new_user(
+            username=username,
+            first_name=first,
+            last_name=last,
+            active=active,
+            email=f"{username}@example.com",
+            created=SEEDED_AT,
+        )
+        user["permissions"] = {
+            "admin": username == "admin",
+            "mobile": True,
+            "time_tracking": tracking,
+        }
         company.add("users", company.users, user)
-    ids = []
+    ids: list[int] = []
     for name, short, parent, kind, active in JOBCODES:
         parent_id = ids[parent] if parent is not None else 0
-        code = new_jobcode(name=name, short_code=short, parent_id=parent_id, type=kind,
-                           active=active, assigned_to_all=kind == "pto", created=SEEDED_AT)
+        code = new_jobcode(
+            name=name,
+            short_code=short,
+            parent_id=parent_id,
+            type=kind,
+            active=active,
+            assigned_to_all=kind == "pto",
+            created=SEEDED_AT,
+        )
         ids.append(company.add("jobcodes", company.jobcodes, code)["id"])
         if parent_id:
             company.jobcodes[parent_id]["has_children"] = True
     employees = [u for u in company.users.values() if u["active"] and u["id"] != ADMIN_ID]
     for n, user in enumerate(employees):
-        for code in (ids[1 + n % 2], ids[3]):
-            company.add("jobcode_assignments", company.assignments,
-                        new_assignment(user_id=user["id"], jobcode_id=code, created=SEEDED_AT))
-    company.add("jobcode_assignments", company.assignments,
-                new_assignment(user_id=employees[0]["id"], jobcode_id=ids[5], active=False,
-                               created=SEEDED_AT))
+        for code_id in (ids[1 + n % 2], ids[3]):
+            company.add(
+                "jobcode_assignments",
+                company.assignments,
+                new_assignment(user_id=user["id"], jobcode_id=code_id, created=SEEDED_AT),
+            )
+    company.add(
+        "jobcode_assignments",
+        company.assignments,
+        new_assignment(
+            user_id=employees[0]["id"], jobcode_id=ids[5], active=False, created=SEEDED_AT
+        ),
+    )
     for day in WEEK:
         for n, user in enumerate(employees):
-            for start, end, code in (("09:00", "12:00", ids[1 + n % 2]),
-                                     ("13:00", "17:00", ids[3])):
-                sheet = new_timesheet(user_id=user["id"], jobcode_id=code, tz_str="tsMT",
-                                      created_by_user_id=user["id"])
-                apply_times(sheet, {"start": f"{day}T{start}:00{OFFSET}",
-                                    "end": f"{day}T{end}:00{OFFSET}"})
+            for start, end, code_id in (
+                ("09:00", "12:00", ids[1 + n % 2]),
+                ("13:00", "17:00", ids[3]),
+            ):
+                sheet = new_timesheet(
+                    user_id=user["id"],
+                    jobcode_id=code_id,
+                    tz_str="tsMT",
+                    created_by_user_id=user["id"],
+                )
+                apply_times(
+                    sheet, {"start": f"{day}T{start}:00{OFFSET}", "end": f"{day}T{end}:00{OFFSET}"}
+                )
                 company.add("timesheets", company.timesheets, sheet)
     for table in (company.users, company.jobcodes, company.assignments, company.timesheets):
         for record in table.values():
@@ -70,5 +100,13 @@ def seed(company: Company) -> None:
             if "created" in record:
                 record["created"] = SEEDED_AT
     company.changed = dict.fromkeys(
-        ("users", "jobcodes", "jobcode_assignments", "timesheets", "timesheets_deleted",
-         "current_user"), SEEDED_AT)
+        (
+            "users",
+            "jobcodes",
+            "jobcode_assignments",
+            "timesheets",
+            "timesheets_deleted",
+            "current_user",
+        ),
+        SEEDED_AT,
+    )

@@ -16,7 +16,7 @@ from .errors import ApiFailure, GrantFailure
 from .seed import ADMIN_ID, seed
 
 DEMO_CLIENT_ID = "demo-client"
-DEMO_CLIENT_SECRET = "demo-secret"  # noqa: S105 - the sandbox's published demo credential
+DEMO_CLIENT_SECRET = "demo-secret"
 
 
 @dataclass
@@ -109,8 +109,9 @@ class SandboxState:
             while window and window[0] <= now - self.rate_window:
                 window.popleft()
             if len(window) >= self.rate_limit:
-                raise ApiFailure(429, f"more than {self.rate_limit} calls in "
-                                      f"{self.rate_window:g} seconds")
+                raise ApiFailure(
+                    429, f"more than {self.rate_limit} calls in {self.rate_window:g} seconds"
+                )
             window.append(now)
             return grant.user_id
 
@@ -134,25 +135,35 @@ class SandboxState:
             if kind == "authorization_code":
                 found = self.codes.pop(form.get("code", ""), None)
                 if found is None or found[0] != client_id or found[1] != form.get("redirect_uri"):
-                    raise GrantFailure("invalid_grant", "The authorization code is invalid, "
-                                                        "used, or for another redirect_uri")
+                    raise GrantFailure(
+                        "invalid_grant",
+                        "The authorization code is invalid, used, or for another redirect_uri",
+                    )
                 user_id = found[2]
             elif kind == "refresh_token":
                 old = self.refresh.pop(form.get("refresh_token", ""), None)
                 if old is None or old.client_id != client_id:
-                    raise GrantFailure("invalid_grant", "The refresh token is invalid or was "
-                                                        "already used")
+                    raise GrantFailure(
+                        "invalid_grant", "The refresh token is invalid or was already used"
+                    )
                 user_id = old.user_id
             else:
-                raise GrantFailure("unsupported_grant_type", f"grant_type {kind!r} is not "
-                                                             "supported")
+                raise GrantFailure(
+                    "unsupported_grant_type", f"grant_type {kind!r} is not supported"
+                )
             return self._tokens(client_id, user_id)
 
     def _tokens(self, client_id: str, user_id: int) -> dict[str, Any]:
         access, refresh = secrets.token_hex(20), secrets.token_hex(20)
         self.access[access] = Grant(client_id, user_id, time.time() + self.token_lifetime)
         self.refresh[refresh] = Grant(client_id, user_id)
-        return {"access_token": access, "expires_in": int(self.token_lifetime),
-                "token_type": "bearer", "scope": "", "refresh_token": refresh,
-                "user_id": str(user_id), "company_id": self.company.company_id,
-                "client_url": self.company.client_url}
+        return {
+            "access_token": access,
+            "expires_in": int(self.token_lifetime),
+            "token_type": "bearer",
+            "scope": "",
+            "refresh_token": refresh,
+            "user_id": str(user_id),
+            "company_id": self.company.company_id,
+            "client_url": self.company.client_url,
+        }
