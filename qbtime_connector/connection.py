@@ -16,6 +16,7 @@ from oauthlib.oauth2 import OAuth2Error, WebApplicationClient
 from requests_oauthlib import OAuth2Session
 
 from .errors import ApiError, AuthError, ConnectorError, RateLimitError, TransportError
+from .pacing import Pacer
 from .retry import RetryPolicy, exception_retryable, parse_retry_after, status_retryable
 
 DEFAULT_BASE_URL = "https://rest.tsheets.com/api/v1"
@@ -98,6 +99,7 @@ class Connection:
         refresh_margin: float = 300.0,
         refresh_lock: contextlib.AbstractContextManager[Any] | None = None,
         load_token: Callable[[], Mapping[str, Any] | None] | None = None,
+        pacer: Pacer | None = None,
     ) -> None:
         self.client_id = client_id
         self._client_secret = client_secret
@@ -108,6 +110,7 @@ class Connection:
         self.refresh_margin = refresh_margin
         self._host_lock = refresh_lock
         self._load_token = load_token
+        self.pacer = pacer
         self._lock = threading.Lock()
         self._token = _normalise_token(token)
         self.session = ApiSession(client=WebApplicationClient(client_id), token=self._token)
@@ -198,7 +201,10 @@ class Connection:
             headers={"Accept": "application/json"},
             withhold_token=True,
         )
-        return parse_token_response(self.session, response, reason)
+        try:
+            return parse_token_response(self.session, response, reason)
+        except ConnectorError as error:
+            raise redacted(error, [*fields.values(), self._client_secret]) from None
 
     # -- the chokepoint ---------------------------------------------------------------------
 
@@ -240,6 +246,8 @@ class Connection:
         retry, waited = 0, 0.0
         path = urlsplit(url).path
         while True:
+            if self.pacer is not None:
+                self.pacer.wait_turn()
             started = time.monotonic()
             try:
                 response = self.session.request(method, url, timeout=self.timeout, **kwargs)
@@ -270,6 +278,19 @@ class Connection:
 
     def _wait(self, retry: int, waited: float, retry_after: float | None) -> float | None:
         return self.retry.next_wait(retry, waited, retry_after)
+
+
+def redacted(error: ConnectorError, secrets: list[str]) -> ConnectorError:
+    """The same error with any secret the server echoed back blanked out of its text."""
+    text = str(error)
+    for secret in secrets:
+        if secret and len(secret) >= 6:
+            text = text.replace(secret, "[redacted]")
+    if text != str(error):
+        error.args = (text,)
+        if isinstance(error, AuthError):
+            error.reason = text
+    return error
 
 
 def parse_json(response: requests.Response) -> dict[str, Any]:

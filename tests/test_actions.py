@@ -309,3 +309,22 @@ def test_a_plain_mapping_connection_works_and_keeps_a_refreshed_token(
     invoke("get_users", {}, config)
     assert config["token"]["refresh_token"] == "r2"
     assert api.calls[1].request.headers["Authorization"] == f"Bearer {ACCESS}"
+
+
+@pytest.mark.parametrize(
+    ("inputs", "sent_ids"), [({"timesheet_ids": 7.0}, "7"), ({"timesheet_ids": [7.0, "8"]}, "7,8")]
+)
+def test_integral_floats_from_json_are_sent_as_integers(
+    api: responses.RequestsMock, conn: Connection, inputs: dict[str, Any], sent_ids: str
+) -> None:
+    api.delete(f"{API}/timesheets", json={"results": {"timesheets": {}}})
+    invoke("delete_timesheet", inputs, conn)
+    assert sent(api)[2] == {"ids": sent_ids}
+
+
+def test_an_integral_float_per_page_is_sent_as_an_integer(
+    api: responses.RequestsMock, conn: Connection
+) -> None:
+    api.get(f"{API}/users", json=listing("users", []))
+    invoke("get_users", {"per_page": 25.0}, conn)
+    assert sent(api)[2]["limit"] == "25"
