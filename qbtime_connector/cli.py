@@ -18,8 +18,8 @@ EXIT_INPUT, EXIT_API = 2, 1
 
 
 def _actions(_: argparse.Namespace) -> int:
-    for action in manifest.actions().values():
-        print(f"{action.key:<26} {action.label:<26} {action.description}")
+    for action in [*manifest.actions().values(), *manifest.data_sources().values()]:
+        print(f"{action.key:<28} {action.label:<26} {action.description}")
     return 0
 
 
@@ -132,6 +132,21 @@ def _demo(_: argparse.Namespace) -> int:
     return 0
 
 
+def _docs(args: argparse.Namespace) -> int:
+    from . import docs
+
+    root = Path(args.root)
+    if args.check:
+        if docs.is_current(root):
+            return 0
+        print(
+            f"{root / docs.DOCS_PATH} is out of date: run `qbtime-connector docs`.", file=sys.stderr
+        )
+        return 1
+    print(f"wrote {docs.write(root)}")
+    return 0
+
+
 def _login(args: argparse.Namespace) -> int:
     import getpass
 
@@ -179,6 +194,10 @@ def parser() -> argparse.ArgumentParser:
     sub.add_parser("demo", help="run every action end to end against a sandbox").set_defaults(
         func=_demo
     )
+    docs = sub.add_parser("docs", help="render docs/quickbooks-time.md from connector.yaml")
+    docs.add_argument("--check", action="store_true", help="exit 1 if the page is stale")
+    docs.add_argument("--root", default=".", help="the project folder (default: here)")
+    docs.set_defaults(func=_docs)
     log_in = sub.add_parser("login", help="connect a real app (authorization code flow)")
     log_in.add_argument("--client-id", required=True)
     log_in.add_argument("--token-file", default="qbtime-connection.json")

@@ -221,13 +221,14 @@ class Connection:
         path: str,
         params: Mapping[str, Any] | None = None,
         json: Any = None,
+        headers: Mapping[str, str] | None = None,
     ) -> dict[str, Any]:
         """Make one API call: auth, refresh, retries, and errors mapped. Returns the JSON body."""
         url = self.url(path)
         retried_auth = False
         while True:
             token = self._current_token()
-            response = self._send(method, url, params=params, json=json)
+            response = self._send(method, url, params=params, json=json, headers=headers)
             if response.status_code == 401 and not retried_auth:
                 retried_auth = True
                 self.refresh(stale=token["access_token"])

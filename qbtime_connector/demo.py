@@ -47,6 +47,7 @@ def run_demo(say: Say = print) -> int:
                 f"{int(conn.token['expires_in']) // 86400} days",
             )
             _flow(conn, sandbox, steps, rotated)
+            _beyond(conn, sandbox, steps)
     say(f"\nAll {steps.done} steps passed.")
     return steps.done
 
@@ -127,3 +128,56 @@ def _flow(conn: Connection, sandbox: Sandbox, steps: Steps, rotated: list[Any]) 
             + ", ".join(e["label"] for e in error.errors)
             + ")",
         )
+
+
+def _beyond(conn: Connection, sandbox: Sandbox, steps: Steps) -> None:
+    """What the spec page's connector cannot do: pick lists, fetch all, batches, change polls."""
+    me = invoke("get_current_user", {}, conn)["user"]
+    steps.ok("Get Current User", f"connected as {me['first_name']} {me['last_name']}")
+    options = invoke("job_code_options", {}, conn)["options"]
+    steps.ok("Pick list: Job Codes", ", ".join(o["label"] for o in options[:3]) + ", …")
+    cursor = invoke("get_changes", {}, conn)["cursor"]
+    steps.ok("Get Changes (first poll)", f"baseline taken; cursor of {len(cursor)} chars")
+    calls = sandbox.state.count("GET /api/v1/timesheets")
+    everything = invoke("get_timesheets", {"start_date": "2026-11-16", "fetch_all": "true"}, conn)
+    steps.ok(
+        "Fetch All",
+        f"{len(everything['timesheets'])} timesheets in "
+        f"{sandbox.state.count('GET /api/v1/timesheets') - calls} call(s)",
+    )
+    worker = invoke(
+        "get_users", {"additional_query_parameters": {"usernames": "demo.worker"}}, conn
+    )["users"][0]
+    records = [
+        {
+            "user_id": worker["id"],
+            "jobcode_id": 2000004,
+            "start": f"2026-12-{1 + n // 8:02d}T{8 + n % 8:02d}:00:00-07:00",
+            "end": f"2026-12-{1 + n // 8:02d}T{8 + n % 8:02d}:45:00-07:00",
+        }
+        for n in range(60)
+    ]
+    posts = sandbox.state.count("POST /api/v1/timesheets")
+    batch = invoke("create_timesheets", {"records": records}, conn)
+    steps.ok(
+        "Create Timesheets (batch)",
+        f"{batch['succeeded']} created, "
+        f"{len(batch['failed'])} failed, in "
+        f"{sandbox.state.count('POST /api/v1/timesheets') - posts}"
+        " requests",
+    )
+    first, second = (item["id"] for item in batch["timesheets"][:2])
+    invoke(
+        "update_timesheet",
+        {"timesheet_id": first, "additional_query_parameters": {"notes": "changed"}},
+        conn,
+    )
+    invoke("delete_timesheet", {"timesheet_ids": second}, conn)
+    changes = invoke("get_changes", {"cursor": cursor}, conn)
+    steps.ok(
+        "Get Changes (next poll)",
+        f"{len(changes['timesheets'])} timesheets created or changed, "
+        f"{len(changes['deleted_timesheets'])} deleted, {len(changes['users'])} users",
+    )
+    again = invoke("get_changes", {"cursor": changes["cursor"]}, conn)
+    steps.ok("Get Changes (poll again)", f"{again['count']} changes: nothing is reported twice")

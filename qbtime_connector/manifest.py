@@ -128,6 +128,12 @@ def actions() -> dict[str, ActionSpec]:
     return {raw["key"]: _action(raw) for raw in load_raw()["actions"]}
 
 
+@cache
+def data_sources() -> dict[str, ActionSpec]:
+    """Every pick list (data source) of the manifest, by key; invoked like actions."""
+    return {raw["key"]: _action(raw) for raw in load_raw().get("data_sources", [])}
+
+
 def connection_inputs() -> tuple[InputSpec, ...]:
     """The connection's inputs (Client ID, Client Secret)."""
     return tuple(_input(i) for i in load_raw()["connection"]["inputs"])
@@ -135,10 +141,11 @@ def connection_inputs() -> tuple[InputSpec, ...]:
 
 def action(key: str) -> ActionSpec:
     """The action with this key, or a KeyError that lists the valid keys."""
-    try:
-        return actions()[key]
-    except KeyError:
-        raise KeyError(f"Unknown action {key!r}; known actions: {', '.join(actions())}") from None
+    found = actions().get(key) or data_sources().get(key)
+    if found is None:
+        known = ", ".join([*actions(), *data_sources()])
+        raise KeyError(f"Unknown action {key!r}; known actions and pick lists: {known}")
+    return found
 
 
 def _where(raw: dict[str, Any], path: list[str | int]) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
@@ -31,6 +32,11 @@ EXPECTED = {
     "id_list": (
         "must be a positive integer ID, a comma-separated list of them (like '1, 2,3') "
         "or a list of them"
+    ),
+    "json": "must be a JSON object or list (or that as JSON text)",
+    "record_list": (
+        "must be a list of records (JSON objects with the API's field names, lower-case), "
+        "or that list as JSON text"
     ),
     "key_value_list": (
         "must be a key/value map or a list of {key, value} pairs, with keys that are API "
@@ -61,6 +67,12 @@ class _Errors:
         self._by_key: dict[str, str] = {}
 
     def add(self, key: str, message: str) -> None:
+        if (
+            key in self._by_key
+            and message.startswith("record ")
+            and self._by_key[key].count("record ") < 5
+        ):
+            self._by_key[key] += f"; {message}"  # a builder fixes a list's records together
         self._by_key.setdefault(key, message)
 
     def __bool__(self) -> bool:
@@ -116,12 +128,36 @@ def _coerce(spec: InputSpec, value: Any) -> Any:
         return int(text)
     if spec.type == "boolean" and text.lower() in _TRUE | _FALSE:
         return text.lower() in _TRUE
+    if spec.type in {"json", "record_list"} and text[:1] in "[{":
+        try:
+            return json.loads(text)
+        except ValueError:
+            return value
     if spec.allowed:
-        return text.lower()
+        return next((a for a in spec.allowed if a.lower() == text.lower()), text)
     return text if spec.type in {"date", "datetime", "id_list"} else value
 
 
+def _record_message(error: ValidationError) -> str:
+    """What is wrong with one record of a record list, naming the record and its field."""
+    index, *field = list(error.path)[1:]
+    where = f"record {int(index) + 1}" + (f", field '{field[0]}'" if field else "")
+    if error.validator == "anyOf":
+        alternatives: list[dict[str, Any]] = error.validator_value  # type: ignore[assignment]
+        if all("required" in s for s in alternatives):
+            needs = " or ".join(" and ".join(s["required"]) for s in alternatives)
+            return f"{where}: needs {needs}"
+    if error.validator == "pattern" and field in (["start"], ["end"]):
+        return f"{where}: {EXPECTED['datetime']}; got {show(error.instance)}"
+    return f"{where}: {error.message[:200]}"
+
+
 def _message(spec: InputSpec | None, error: ValidationError) -> str:
+    if spec is not None and spec.type == "record_list" and len(error.path) > 1:
+        return _record_message(error)
+    custom = error.schema.get("errorMessage") if isinstance(error.schema, dict) else None
+    if custom:
+        return f"{custom}; got {show(error.instance)}"
     if error.validator in _REWORDED and spec is not None:
         expected = EXPECTED.get(spec.type, "is not valid")
         return f"{expected}; got {show(error.instance)}"
@@ -225,11 +261,12 @@ def _reserved(spec: ActionSpec) -> dict[str, str]:
     return reserved
 
 
-def _query_value(value: Any) -> str:
+def query_value(value: Any) -> str:
+    """A value as the query string carries it: lists comma-joined, booleans true/false."""
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, list):
-        return ",".join(_query_value(v) for v in value)
+        return ",".join(query_value(v) for v in value)
     return str(value)
 
 
@@ -247,7 +284,7 @@ def _merge_additional(
         return
     for key, value in extra.items():
         if is_given(value) and value != []:
-            params[key] = _query_value(value) if as_query else value
+            params[key] = query_value(value) if as_query else value
 
 
 def prepare(spec: ActionSpec, inputs: Mapping[str, Any] | None) -> Call:

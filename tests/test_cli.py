@@ -23,7 +23,8 @@ from qbtime_connector.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
 def test_actions_lists_all_nine(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["actions"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 9 and lines[0].startswith("create_timesheet")
+    assert len(lines) == 20 and lines[0].startswith("create_timesheet")
+    assert lines[-1].startswith("job_code_assignment_options")
 
 
 def test_describe_shows_the_input_table(capsys: pytest.CaptureFixture[str]) -> None:
@@ -161,4 +162,6 @@ def test_demo_runs_every_action(capsys: pytest.CaptureFixture[str]) -> None:
         "Update User",
     ):
         assert label in out
-    assert "All 12 steps passed." in out
+    for step in ("Fetch All", "Create Timesheets (batch)", "Get Changes (next poll)"):
+        assert step in out
+    assert "All 19 steps passed." in out

@@ -215,12 +215,59 @@ def real_results(conn: Connection) -> dict[str, dict[str, Any]]:
         "get_job_code_assignments": invoke("get_job_code_assignments", {}, conn),
         "get_timesheets": invoke("get_timesheets", {"start_date": "2026-11-16"}, conn),
         "delete_timesheet": invoke("delete_timesheet", {"timesheet_ids": sheet_id}, conn),
+        "create_users": invoke(
+            "create_users",
+            {"records": [{"username": "b1", "first_name": "B", "last_name": "One"}]},
+            conn,
+        ),
+        "update_users": invoke("update_users", {"records": [{"id": user, "email": "e@x"}]}, conn),
+        "create_timesheets": invoke(
+            "create_timesheets",
+            {
+                "records": [
+                    {
+                        "user_id": user,
+                        "jobcode_id": 2000004,
+                        "start": f"{DAY}T13:00:00-07:00",
+                        "end": f"{DAY}T14:00:00-07:00",
+                    }
+                ]
+            },
+            conn,
+        ),
+        "update_timesheets": invoke(
+            "update_timesheets", {"records": [{"id": sheet_id + 1, "notes": "n"}]}, conn
+        ),
+        "get_current_user": invoke("get_current_user", {}, conn),
+        "raw_request": invoke("raw_request", {"path": "current_user"}, conn),
+        "get_changes": changes(conn, user),
+        "user_options": invoke("user_options", {}, conn),
+        "job_code_options": invoke("job_code_options", {}, conn),
+        "timesheet_options": invoke(
+            "timesheet_options", {"start_date": "2026-11-16", "end_date": "2026-11-16"}, conn
+        ),
+        "job_code_assignment_options": invoke("job_code_assignment_options", {}, conn),
     }
+
+
+def changes(conn: Connection, user: int) -> dict[str, Any]:
+    """A poll that sees one change of each kind."""
+    cursor = invoke("get_changes", {}, conn)["cursor"]
+    import time
+
+    time.sleep(1.05)  # the sandbox clock is real here: let the next changes fall a second later
+    made = invoke("create_timesheet", sheet_inputs(user, "15:00", "16:00"), conn)
+    invoke("delete_timesheet", {"timesheet_ids": made["timesheets"][0]["id"]}, conn)
+    invoke("update_user", {"id": user, "additional_query_parameters": {"email": "c@x"}}, conn)
+    invoke("get_job_codes", {}, conn)
+    return invoke("get_changes", {"cursor": cursor}, conn)
 
 
 def test_each_manifest_example_has_the_shape_of_a_real_result(conn: Connection) -> None:
     real = real_results(conn)
-    for key, action in manifest.actions().items():
+    every = {**manifest.actions(), **manifest.data_sources()}
+    assert set(real) == set(every)
+    for key, action in every.items():
         same_shape(action.example, real[key], key)
 
 

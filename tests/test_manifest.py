@@ -13,6 +13,8 @@ from qbtime_connector.invoke import implementation
 from qbtime_connector.manifest import SCHEMA_DIR, load_raw, load_schema, problems
 
 ACTIONS = list(manifest.actions().values())
+SOURCES = list(manifest.data_sources().values())
+ADDED_INPUTS = {"fetch_all", "max_pages"}
 CONTRACT_INPUTS = {
     "create_timesheet": [
         "user_id",
@@ -80,19 +82,29 @@ def test_a_broken_manifest_names_the_bad_entry() -> None:
     assert any(p.startswith("actions[get_timesheets]:") and "'label'" in p for p in found)
 
 
-def test_the_actions_and_input_keys_are_the_contracts() -> None:
-    assert {a.key: [i.key for i in a.value_inputs] for a in ACTIONS} == CONTRACT_INPUTS
+def test_the_contracts_actions_and_inputs_are_all_there_in_order() -> None:
+    """The contract may be added to, never broken: its keys stay, in its order."""
+    for key, contract in CONTRACT_INPUTS.items():
+        ours = [i.key for i in manifest.action(key).value_inputs]
+        assert [k for k in ours if k in contract] == contract, key
+        assert set(ours) - set(contract) <= ADDED_INPUTS, key
+
+
+def test_every_action_key_is_the_snake_case_of_its_label() -> None:
+    for action in ACTIONS:
+        expected = action.label.lower().replace(" ", "_").replace("time_sheets", "timesheets")
+        assert action.key == expected
 
 
 def test_every_action_has_a_connection_input_and_only_the_secret_is_secret() -> None:
-    for action in ACTIONS:
+    for action in ACTIONS + SOURCES:
         assert action.inputs[0].type == "connection"
         assert not any(i.secret for i in action.inputs)
     secrets = [i.key for i in manifest.connection_inputs() if i.secret]
     assert secrets == ["client_secret"]
 
 
-@pytest.mark.parametrize("action", ACTIONS, ids=lambda a: a.key)
+@pytest.mark.parametrize("action", ACTIONS + SOURCES, ids=lambda a: a.key)
 def test_schema_and_manifest_name_the_same_inputs_and_requiredness(
     action: manifest.ActionSpec,
 ) -> None:
@@ -107,7 +119,7 @@ def test_schema_and_manifest_name_the_same_inputs_and_requiredness(
     assert schema["additionalProperties"] is False
 
 
-@pytest.mark.parametrize("action", ACTIONS, ids=lambda a: a.key)
+@pytest.mark.parametrize("action", ACTIONS + SOURCES, ids=lambda a: a.key)
 def test_defaults_and_allowed_values_fit_the_schema(action: manifest.ActionSpec) -> None:
     from qbtime_connector.validation import validator_for
 
@@ -123,7 +135,7 @@ def test_defaults_and_allowed_values_fit_the_schema(action: manifest.ActionSpec)
 
 def test_input_types_match_the_schema_types() -> None:
     expected = {"integer": "integer", "date": "string", "datetime": "string"}
-    for action in ACTIONS:
+    for action in ACTIONS + SOURCES:
         schema = load_schema(action.schema)
         for item in action.value_inputs:
             prop = resolve(schema["properties"][item.key])
@@ -131,13 +143,13 @@ def test_input_types_match_the_schema_types() -> None:
                 assert prop["type"] == expected[item.type], (action.key, item.key)
 
 
-@pytest.mark.parametrize("action", ACTIONS, ids=lambda a: a.key)
+@pytest.mark.parametrize("action", ACTIONS + SOURCES, ids=lambda a: a.key)
 def test_the_named_function_exists(action: manifest.ActionSpec) -> None:
     assert callable(implementation(action.function))
 
 
 def test_every_schema_file_is_used_and_valid_json() -> None:
-    used = {a.schema for a in ACTIONS} | {"definitions.json", "manifest.meta.json"}
+    used = {a.schema for a in ACTIONS + SOURCES} | {"definitions.json", "manifest.meta.json"}
     on_disk = {p.name for p in SCHEMA_DIR.glob("*.json")}
     assert on_disk == used
     for name in on_disk:
@@ -145,7 +157,7 @@ def test_every_schema_file_is_used_and_valid_json() -> None:
 
 
 def test_the_spec_pages_labels_are_kept() -> None:
-    labels = [a.label for a in ACTIONS]
+    labels = [a.label for a in ACTIONS][:9]
     assert labels == [
         "Create Timesheet",
         "Create User",

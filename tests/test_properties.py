@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from typing import Any
 from urllib.parse import parse_qsl, urlsplit
@@ -14,7 +15,7 @@ from hypothesis import strategies as st
 
 from qbtime_connector import Connection, InputError, invoke, manifest
 
-from .conftest import API, listing, make_token, written
+from .conftest import API, listing, make_token
 
 NASTY = [
     "1;DROP TABLE users",
@@ -66,16 +67,17 @@ values = st.recursive(
     ),
     max_leaves=6,
 )
-ACTIONS = list(manifest.actions().values())
+ACTIONS = [*manifest.actions().values(), *manifest.data_sources().values()]
 TALLY: Counter[str] = Counter()
 
 
-def ok_body(method: str, endpoint: str) -> dict[str, Any]:
-    if method == "GET":
-        return listing(endpoint, [])
-    if method == "DELETE":
-        return {"results": {endpoint: {}}}
-    return written(endpoint, [{"_status_code": 200}])
+ANY_PATH = re.compile(re.escape(API) + r"/.*")
+
+
+def answer_everything(mock: responses.RequestsMock) -> None:
+    """An empty, well-formed answer to any method on any API path."""
+    for method in ("GET", "POST", "PUT", "DELETE"):
+        mock.add(method, ANY_PATH, json={"results": {}, "more": False})
 
 
 @pytest.mark.parametrize("action", ACTIONS, ids=lambda a: a.key)
@@ -87,16 +89,13 @@ def ok_body(method: str, endpoint: str) -> dict[str, Any]:
 @given(data=st.data())
 def test_any_input_passes_or_is_refused_by_name(action: manifest.ActionSpec, data: Any) -> None:
     keys = [i.key for i in action.value_inputs]
-    known = st.dictionaries(st.sampled_from(keys), values, max_size=len(keys))
-    junk = st.dictionaries(
-        st.one_of(st.sampled_from(keys), st.text(max_size=6)), values, max_size=len(keys) + 1
-    )
+    names = st.sampled_from(keys) if keys else st.nothing()
+    known = st.dictionaries(names, values, max_size=len(keys))
+    junk = st.dictionaries(st.one_of(names, st.text(max_size=6)), values, max_size=len(keys) + 1)
     inputs = data.draw(st.one_of(known, known, known, junk))
     conn = Connection("c", "s" * 8, make_token(), base_url=API)
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
-        mock.add(
-            action.method, f"{API}/{action.endpoint}", json=ok_body(action.method, action.endpoint)
-        )
+        answer_everything(mock)
         try:
             result = invoke(action.key, inputs, conn)
         except InputError as error:

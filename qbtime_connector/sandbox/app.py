@@ -66,6 +66,7 @@ class SandboxApp:
                 Rule("/_sandbox/faults", endpoint="control_faults", methods=["POST"]),
                 Rule("/_sandbox/expire_tokens", endpoint="control_expire", methods=["POST"]),
                 Rule("/_sandbox/stats", endpoint="control_stats", methods=["GET"]),
+                Rule("/_sandbox/seed", endpoint="control_seed", methods=["POST"]),
             ]
         )
 
@@ -228,6 +229,11 @@ class SandboxApp:
     def on_control_expire(self, request: Request) -> Response:
         self.state.expire_tokens()
         return json_response({"expired": True})
+
+    def on_control_seed(self, request: Request) -> Response:
+        wanted = request.get_json(silent=True) or {}
+        self.state.add_timesheets(int(wanted.get("timesheets", 0)))
+        return json_response({"timesheets": len(self.state.company.timesheets)})
 
     def on_control_stats(self, request: Request) -> Response:
         with self.state.lock:

@@ -110,3 +110,20 @@ def seed(company: Company) -> None:
         ),
         SEEDED_AT,
     )
+
+
+def add_timesheets(company: Company, count: int) -> None:
+    """Add `count` one-hour timesheets, from 2025-01-01, spread over the active employees."""
+    employees = [u for u in company.users.values() if u["active"] and u["id"] != ADMIN_ID]
+    start = dt.datetime(2025, 1, 1, 8, tzinfo=dt.timezone(dt.timedelta(hours=-7)))
+    for n in range(count):
+        user = employees[n % len(employees)]
+        begins = start + dt.timedelta(hours=n // len(employees))
+        sheet = new_timesheet(
+            user_id=user["id"], jobcode_id=2000004, tz_str="tsMT", created_by_user_id=user["id"]
+        )
+        apply_times(
+            sheet,
+            {"start": begins.isoformat(), "end": (begins + dt.timedelta(hours=1)).isoformat()},
+        )
+        company.add("timesheets", company.timesheets, sheet)

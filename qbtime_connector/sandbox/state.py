@@ -13,7 +13,7 @@ from typing import Any
 
 from .company import Company
 from .errors import ApiFailure, GrantFailure
-from .seed import ADMIN_ID, seed
+from .seed import ADMIN_ID, add_timesheets, seed
 
 DEMO_CLIENT_ID = "demo-client"
 DEMO_CLIENT_SECRET = "demo-secret"
@@ -72,6 +72,11 @@ class SandboxState:
         """Misbehave on the next requests: status, delay (s), drop, count, path, retry_after."""
         with self.lock:
             self.faults.append(Fault(**fault))
+
+    def add_timesheets(self, count: int) -> None:
+        """Bulk-add timesheets (from 2025-01-01) for tests and benchmarks of large reads."""
+        with self.lock:
+            add_timesheets(self.company, count)
 
     def expire_tokens(self) -> None:
         """Make every access token issued so far expired (refresh tokens stay good)."""
