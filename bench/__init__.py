@@ -1,0 +1,1 @@
+"""Benchmarks of the connector against the local sandbox: `python -m bench`."""
