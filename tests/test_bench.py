@@ -11,13 +11,33 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def test_the_benchmark_prints_its_table() -> None:
     out = subprocess.run(
-        [sys.executable, "-m", "bench", "--calls", "20", "--cold", "1", "--records", "400",
-         "--writes", "60"],
-        cwd=ROOT, check=True, capture_output=True, text=True, timeout=300,
+        [
+            sys.executable,
+            "-m",
+            "bench",
+            "--calls",
+            "20",
+            "--cold",
+            "1",
+            "--records",
+            "400",
+            "--writes",
+            "60",
+        ],
+        cwd=ROOT,
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
     ).stdout
-    for row in ("per-call ratio", "API calls to read 400 timesheets",
-                "API calls to write 60 timesheets", "cold start ratio", "validation:",
-                "memory: peak RSS"):
+    for row in (
+        "per-call ratio",
+        "API calls to read 400 timesheets",
+        "API calls to write 60 timesheets",
+        "cold start ratio",
+        "validation:",
+        "memory: peak RSS",
+    ):
         assert row in out
     assert "| API calls to read 400 timesheets      | 2 " in out
     assert "| API calls to write 60 timesheets      | 2 " in out
