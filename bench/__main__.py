@@ -21,6 +21,7 @@ from typing import Any
 import requests
 
 from qbtime_connector import invoke, manifest
+from qbtime_connector.demo import create_worker
 from qbtime_connector.sandbox import Sandbox
 from qbtime_connector.validation import prepare
 
@@ -77,17 +78,7 @@ def bulk_calls(sb: Sandbox, reads: int, writes: int) -> list[Row]:
     )
     read_calls = sb.state.count("GET /api/v1/timesheets") - before
     assert len(found["timesheets"]) == reads
-    user = invoke(
-        "create_user",
-        {
-            "username": "bench",
-            "first_name": "B",
-            "last_name": "W",
-            "additional_query_parameters": {"permissions": {"time_tracking": True}},
-        },
-        conn,
-    )
-    user_id = user["users"][0]["id"]
+    user_id = create_worker(conn, "bench")["id"]
     records = [
         {
             "user_id": user_id,

@@ -14,6 +14,29 @@ from .sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
 Say = Callable[[str], None]
 
 
+def create_worker(
+    conn: Connection,
+    username: str,
+    first: str = "Demo",
+    last: str = "Worker",
+    tracking: bool = True,
+) -> dict[str, Any]:
+    """Create a user who may track time (new users may not, until permitted)."""
+    extra = {"permissions": {"time_tracking": tracking}}
+    made = invoke(
+        "create_user",
+        {
+            "username": username,
+            "first_name": first,
+            "last_name": last,
+            "additional_query_parameters": extra,
+        },
+        conn,
+    )
+    user: dict[str, Any] = made["users"][0]
+    return user
+
+
 class Steps:
     """Numbers and prints the demo's steps."""
 
@@ -57,16 +80,7 @@ def _flow(conn: Connection, sandbox: Sandbox, steps: Steps, rotated: list[Any]) 
     steps.ok("Get Users", f"{len(users)} active users: " + ", ".join(u["username"] for u in users))
     codes = invoke("get_job_codes", {"active": "yes"}, conn)["jobcodes"]
     steps.ok("Get Job Codes", ", ".join(c["name"] for c in codes))
-    user = invoke(
-        "create_user",
-        {
-            "username": "demo.worker",
-            "first_name": "Demo",
-            "last_name": "Worker",
-            "additional_query_parameters": {"permissions": {"time_tracking": True}},
-        },
-        conn,
-    )["users"][0]
+    user = create_worker(conn, "demo.worker")
     steps.ok(
         "Create User",
         f"{user['first_name']} {user['last_name']} is user {user['id']}, allowed to track time",

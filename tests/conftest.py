@@ -61,6 +61,27 @@ def api() -> Iterator[responses.RequestsMock]:
         yield mock
 
 
+def new_worker(conn: Connection, username: str = "worker", tracking: bool = True) -> int:
+    """The id of a new user (who may track time unless told otherwise)."""
+    from qbtime_connector.demo import create_worker
+
+    user_id: int = create_worker(conn, username, "W", "K", tracking)["id"]
+    return user_id
+
+
+SPEC_PAGE_LABELS = [
+    "Create Timesheet",
+    "Create User",
+    "Delete Timesheet",
+    "Get Job Code Assignments",
+    "Get Job Codes",
+    "Get Time Sheets",
+    "Get Users",
+    "Update Timesheet",
+    "Update User",
+]
+
+
 def listing(
     endpoint: str, records: list[dict[str, Any]], more: bool = False, supplemental: Any = None
 ) -> dict[str, Any]:

@@ -13,7 +13,7 @@ import responses
 from qbtime_connector import Connection, InputError, docs, invoke
 from qbtime_connector.sandbox import Sandbox
 
-from .conftest import API, listing, make_token
+from .conftest import API, listing, make_token, new_worker
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -99,21 +99,6 @@ def conn_mock() -> Iterator[Connection]:
 # -- batches ---------------------------------------------------------------------------------
 
 
-def worker(conn: Connection, username: str, tracking: bool = True) -> int:
-    made = invoke(
-        "create_user",
-        {
-            "username": username,
-            "first_name": "B",
-            "last_name": "W",
-            "additional_query_parameters": {"permissions": {"time_tracking": tracking}},
-        },
-        conn,
-    )
-    user_id: int = made["users"][0]["id"]
-    return user_id
-
-
 def slots(user: int, count: int) -> list[dict[str, Any]]:
     start = dt.datetime(2027, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=-7)))
     return [
@@ -128,7 +113,7 @@ def slots(user: int, count: int) -> list[dict[str, Any]]:
 
 
 def test_creating_500_timesheets_takes_10_calls(sb: Sandbox, conn: Connection) -> None:
-    user = worker(conn, "batch")
+    user = new_worker(conn, "batch")
     before = sb.state.count("POST /api/v1/timesheets")
     result = invoke("create_timesheets", {"records": slots(user, 500)}, conn)
     assert sb.state.count("POST /api/v1/timesheets") - before == 10
@@ -137,7 +122,7 @@ def test_creating_500_timesheets_takes_10_calls(sb: Sandbox, conn: Connection) -
 
 
 def test_a_batch_reports_failures_per_item_and_keeps_the_successes(conn: Connection) -> None:
-    good, barred = worker(conn, "good"), worker(conn, "barred", tracking=False)
+    good, barred = new_worker(conn, "good"), new_worker(conn, "barred", tracking=False)
     records = slots(good, 3) + slots(barred, 1) + slots(good, 1)  # last overlaps the first
     records.append(
         {
@@ -156,7 +141,7 @@ def test_a_batch_reports_failures_per_item_and_keeps_the_successes(conn: Connect
 
 
 def test_batch_updates_of_users_and_timesheets(conn: Connection) -> None:
-    user = worker(conn, "upd")
+    user = new_worker(conn, "upd")
     made = invoke("create_timesheets", {"records": slots(user, 2)}, conn)["timesheets"]
     changed = invoke(
         "update_timesheets",

@@ -19,6 +19,8 @@ from qbtime_connector.connection_file import open_connection, write_private
 from qbtime_connector.login import login
 from qbtime_connector.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
 
+from .conftest import SPEC_PAGE_LABELS
+
 
 def test_actions_lists_all_nine(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["actions"]) == 0
@@ -150,17 +152,7 @@ def test_run_without_a_connection_says_what_to_give(
 def test_demo_runs_every_action(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
-    for label in (
-        "Create Timesheet",
-        "Create User",
-        "Delete Timesheet",
-        "Get Job Code Assignments",
-        "Get Job Codes",
-        "Get Time Sheets",
-        "Get Users",
-        "Update Timesheet",
-        "Update User",
-    ):
+    for label in SPEC_PAGE_LABELS:
         assert label in out
     for step in ("Fetch All", "Create Timesheets (batch)", "Get Changes (next poll)"):
         assert step in out

@@ -10,6 +10,8 @@ import pytest
 from qbtime_connector import AuthError, Connection, ItemError, invoke, manifest
 from qbtime_connector.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
 
+from .conftest import new_worker
+
 DAY = "2026-11-24"
 
 
@@ -29,22 +31,6 @@ def conn(sb: Sandbox, stored: list[dict[str, Any]]) -> Iterator[Connection]:
     sb.state.reset()
     with sb.connect(on_token_refresh=stored.append) as connection:
         yield connection
-
-
-def new_worker(conn: Connection, username: str = "worker", tracking: bool = True) -> int:
-    extra = {"permissions": {"time_tracking": tracking}}
-    made = invoke(
-        "create_user",
-        {
-            "username": username,
-            "first_name": "W",
-            "last_name": "K",
-            "additional_query_parameters": extra,
-        },
-        conn,
-    )
-    user_id: int = made["users"][0]["id"]
-    return user_id
 
 
 def sheet_inputs(user_id: int, start: str = "09:00", end: str = "10:00") -> dict[str, Any]:

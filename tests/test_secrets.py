@@ -11,6 +11,8 @@ from qbtime_connector import ConnectorError, InputError, invoke
 from qbtime_connector.login import login
 from qbtime_connector.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
 
+from .conftest import new_worker
+
 
 def full_run(sb: Sandbox, texts: list[str], tmp_path: Any) -> list[dict[str, Any]]:
     """Everything a host does: connect, every action, refreshes, refusals and failures."""
@@ -28,17 +30,7 @@ def full_run(sb: Sandbox, texts: list[str], tmp_path: Any) -> list[dict[str, Any
     with sb.connect(on_token_refresh=tokens.append) as conn:
         tokens.append(conn.token)
         texts.append(repr(conn))
-        user = invoke(
-            "create_user",
-            {
-                "username": "s",
-                "first_name": "S",
-                "last_name": "T",
-                "additional_query_parameters": {"permissions": {"time_tracking": True}},
-            },
-            conn,
-        )
-        user_id = user["users"][0]["id"]
+        user_id = new_worker(conn, "s")
         sheet = invoke(
             "create_timesheet",
             {
