@@ -222,10 +222,6 @@ def _key_values(value: Any) -> dict[str, Any]:
     return {pair["key"]: pair.get("value") for pair in value}
 
 
-def _datetime(value: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(value)
-
-
 def _normalise(spec: InputSpec, value: Any, errors: _Errors) -> Any:
     """The value as the API wants it (schema-valid values only reach here)."""
     if spec.type == "integer":
@@ -236,15 +232,15 @@ def _normalise(spec: InputSpec, value: Any, errors: _Errors) -> Any:
         return _key_values(value)
     if spec.type == "datetime":
         try:
-            _datetime(value)
+            dt.datetime.fromisoformat(value)
         except ValueError:
             errors.add(spec.key, f"{EXPECTED['datetime']}; got {show(value)} (no such time)")
     return value
 
 
-_NORMALISERS: dict[str, Callable[[str], Any]] = {
+_PARSERS: dict[str, Callable[[str], Any]] = {
     "date": dt.date.fromisoformat,
-    "datetime": _datetime,
+    "datetime": dt.datetime.fromisoformat,
 }
 
 
@@ -253,7 +249,7 @@ def _check_order(spec: ActionSpec, values: Mapping[str, Any], errors: _Errors) -
     if "start_date" not in values or "end_date" not in values or errors:
         return
     kind = spec.input("start_date").type
-    parse = _NORMALISERS[kind]
+    parse = _PARSERS[kind]
     start, end = parse(values["start_date"]), parse(values["end_date"])
     if end < start or (kind == "datetime" and end == start):
         relation = "on or after" if kind == "date" else "after"
