@@ -7,7 +7,7 @@ from typing import Any
 from .actions import send_records
 from .connection import Connection
 from .errors import item_failed
-from .validation import Call, is_given
+from .validation import Call, is_given, whole_number
 
 _ID_FIELDS = ("id", "user_id", "jobcode_id")
 
@@ -16,8 +16,8 @@ def clean(record: dict[str, Any]) -> dict[str, Any]:
     """A record without empty values (an empty `end` would clock a user in), ids as integers."""
     kept = {k: v for k, v in record.items() if is_given(v)}
     for key in _ID_FIELDS:
-        if isinstance(kept.get(key), str | float):
-            kept[key] = int(kept[key])
+        if key in kept:
+            kept[key] = whole_number(kept[key])
     return kept
 
 

@@ -7,6 +7,7 @@ import json
 import os
 import sys
 import textwrap
+import threading
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
@@ -114,10 +115,7 @@ def _sandbox(args: argparse.Namespace) -> int:
         flush=True,
     )
     try:
-        while True:
-            import time
-
-            time.sleep(3600)
+        threading.Event().wait()  # until Ctrl-C
     except KeyboardInterrupt:
         pass
     finally:

@@ -8,7 +8,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from .connection import DEFAULT_BASE_URL, Connection, Token
+from .connection import Connection, Token
 from .errors import ConnectorError
 
 
@@ -43,18 +43,12 @@ def read(path: Path) -> dict[str, Any]:
 
 def open_connection(path: Path) -> Connection:
     """A Connection from the file; each refreshed token is written back before it is used."""
-    data = read(path)
+    from .invoke import connection_from_mapping
 
     def store(token: Token) -> None:
         write_private(path, {**_load(path), "token": token})
 
-    missing = [k for k in ("client_id", "client_secret", "token") if not data.get(k)]
-    if missing:
-        raise ConnectorError(f"The connection file {path} lacks {', '.join(missing)}.")
-    return Connection(
-        data["client_id"],
-        data["client_secret"],
-        data["token"],
-        base_url=data.get("base_url") or DEFAULT_BASE_URL,
-        on_token_refresh=store,
-    )
+    try:
+        return connection_from_mapping({**read(path), "on_token_refresh": store})
+    except ConnectorError as error:
+        raise ConnectorError(f"{path}: {error}") from None

@@ -5,14 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from .connection import Connection
-from .results import page_result
+from .results import records_of
 from .validation import Call, is_given, query_value
 
 
 def get_current_user(connection: Connection, call: Call) -> dict[str, Any]:
     """Get Current User: the cheap call that proves a connection works."""
     body = connection.request("GET", call.endpoint)
-    users = page_result("users", body, 1)["users"]
+    users = records_of(body, "users")
     return {"user": users[0] if users else {}}
 
 

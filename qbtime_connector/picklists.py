@@ -25,6 +25,14 @@ def _person(user: dict[str, Any] | None, user_id: Any = None) -> str:
     return name or str(user.get("username", user.get("id")))
 
 
+def _person_in(users: dict[str, Any], user_id: Any) -> str:
+    return _person(users.get(str(user_id)), user_id)
+
+
+def _code_in(codes: dict[str, Any], jobcode_id: Any) -> str:
+    return str(codes.get(str(jobcode_id), {}).get("name", jobcode_id))
+
+
 def user_options(connection: Connection, call: Call) -> Options:
     """Users, labelled 'First Last'."""
     users = read_all(connection, "users", call.params, MAX_PAGES)["users"]
@@ -67,11 +75,11 @@ def timesheet_options(connection: Connection, call: Call) -> Options:
             if sheet.get("start")
             else f"{sheet['date']} {sheet['duration'] / 3600:g} h"
         )
-        code = codes.get(str(sheet["jobcode_id"]), {}).get("name", sheet["jobcode_id"])
+        code = _code_in(codes, sheet["jobcode_id"])
         pairs.append(
             (
                 sheet["id"],
-                f"{when} · {_person(users.get(str(sheet['user_id'])), sheet['user_id'])} · {code}",
+                f"{when} · {_person_in(users, sheet['user_id'])} · {code}",
             )
         )
     return _options(pairs)
@@ -86,8 +94,7 @@ def job_code_assignment_options(connection: Connection, call: Call) -> Options:
         [
             (
                 a["id"],
-                f"{_person(users.get(str(a['user_id'])), a['user_id'])} → "
-                f"{codes.get(str(a['jobcode_id']), {}).get('name', a['jobcode_id'])}",
+                f"{_person_in(users, a['user_id'])} → {_code_in(codes, a['jobcode_id'])}",
             )
             for a in found["jobcode_assignments"]
         ]

@@ -7,7 +7,7 @@ from typing import Any
 from .errors import ItemError, item_failed
 
 
-def _records(body: dict[str, Any], endpoint: str) -> list[dict[str, Any]]:
+def records_of(body: dict[str, Any], endpoint: str) -> list[dict[str, Any]]:
     """The records of `results[endpoint]`, id-keyed object (or PHP's empty []) made a list."""
     found = (body.get("results") or {}).get(endpoint) or {}
     return list(found.values()) if isinstance(found, dict) else list(found)
@@ -21,7 +21,7 @@ def _supplemental(body: dict[str, Any]) -> dict[str, Any]:
 def page_result(endpoint: str, body: dict[str, Any], page: int) -> dict[str, Any]:
     """A Get action's result: records as a list, with more, page and supplemental_data."""
     return {
-        endpoint: _records(body, endpoint),
+        endpoint: records_of(body, endpoint),
         "more": bool(body.get("more", False)),
         "page": page,
         "supplemental_data": _supplemental(body),
@@ -34,7 +34,7 @@ def write_items(
     """Per-item results of a write, in request order (POST/PUT key them "1", "2", …)."""
     found = (body.get("results") or {}).get(endpoint) or {}
     if not isinstance(found, dict) or not positional:
-        return _records(body, endpoint)
+        return records_of(body, endpoint)
     keys = sorted(found, key=lambda k: int(k) if str(k).isdigit() else 0)
     return [found[k] for k in keys]
 

@@ -204,7 +204,7 @@ def _schema_errors(spec: ActionSpec, values: Mapping[str, Any], errors: _Errors)
                 )
 
 
-def _whole(value: Any) -> int:
+def whole_number(value: Any) -> int:
     """An integer from what the schema accepted: int, integral float (JSON's 1.0), or digits."""
     return int(value) if isinstance(value, int | float) else int(str(value).strip())
 
@@ -213,7 +213,7 @@ def _id_list(value: Any) -> str:
     if isinstance(value, int | float):
         value = [value]
     items: Iterable[Any] = value if isinstance(value, list) else str(value).split(",")
-    return ",".join(str(_whole(item)) for item in items)
+    return ",".join(str(whole_number(item)) for item in items)
 
 
 def _key_values(value: Any) -> dict[str, Any]:
@@ -225,7 +225,7 @@ def _key_values(value: Any) -> dict[str, Any]:
 def _normalise(spec: InputSpec, value: Any, errors: _Errors) -> Any:
     """The value as the API wants it (schema-valid values only reach here)."""
     if spec.type == "integer":
-        return _whole(value)
+        return whole_number(value)
     if spec.type == "id_list":
         return _id_list(value)
     if spec.type == "key_value_list":
