@@ -1,4 +1,13 @@
-"""Shared fixtures: a connection to the real API's URL, with every HTTP call mocked."""
+"""Shared fixtures. One name means one thing in every test file:
+
+- `sandbox`: a running local emulator of the API (fresh for each test).
+- `connection`: a Connection to `sandbox`, obtained through its OAuth flow.
+- `mocked_api`: a `responses` mock of the real API's URL (every call must be expected).
+- `mocked_connection`: a Connection to the real API's URL, for use with `mocked_api`.
+- `stored`: every token a connection handed to `on_token_refresh`, in order.
+
+(`api` and `conn` are the older names of `mocked_api` and `mocked_connection`.)
+"""
 
 from __future__ import annotations
 
@@ -10,6 +19,7 @@ import pytest
 import responses
 
 from qbtime_connector import Connection, RetryPolicy
+from qbtime_connector.sandbox import Sandbox
 
 API = "https://rest.tsheets.com/api/v1"
 SECRET = "client-secret-s3cr3t-value"
@@ -59,6 +69,28 @@ def conn(stored: list[dict[str, Any]]) -> Iterator[Connection]:
 def api() -> Iterator[responses.RequestsMock]:
     with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
         yield mock
+
+
+@pytest.fixture
+def mocked_api(api: responses.RequestsMock) -> responses.RequestsMock:
+    return api
+
+
+@pytest.fixture
+def mocked_connection(conn: Connection) -> Connection:
+    return conn
+
+
+@pytest.fixture
+def sandbox() -> Iterator[Sandbox]:
+    with Sandbox() as running:
+        yield running
+
+
+@pytest.fixture
+def connection(sandbox: Sandbox, stored: list[dict[str, Any]]) -> Iterator[Connection]:
+    with sandbox.connect(on_token_refresh=stored.append) as connected:
+        yield connected
 
 
 def new_worker(conn: Connection, username: str = "worker", tracking: bool = True) -> int:
