@@ -101,10 +101,6 @@ def test_a_trigger_is_not_an_action() -> None:
 
 # -- the real engine, over a sequence of edits in the sandbox ------------------------------------
 
-engine_ready = pytest.mark.skipif(
-    not hasattr(changes_module, "poll"), reason="changes.poll arrives with branch inputs"
-)
-
 
 class Clock:
     """A sandbox clock that moves only when told, so same-second edits can be made."""
@@ -151,7 +147,6 @@ def clocked_connection(clock: Clock) -> Iterator[Connection]:
         yield connected
 
 
-@engine_ready
 def test_the_trigger_reports_each_change_once_over_a_sequence_of_edits(
     clock: Clock, clocked_connection: Connection
 ) -> None:
@@ -189,7 +184,6 @@ def test_the_trigger_reports_each_change_once_over_a_sequence_of_edits(
     assert watcher.largest_state < 4096
 
 
-@engine_ready
 def test_only_the_chosen_record_types_are_reported(
     clock: Clock, clocked_connection: Connection
 ) -> None:
@@ -206,7 +200,6 @@ def test_only_the_chosen_record_types_are_reported(
     assert watcher.seen == [("users", "updated", 1000002)]
 
 
-@engine_ready
 def test_an_altered_state_is_refused(clocked_connection: Connection) -> None:
     connection = clocked_connection
     state = poll(KEY, {}, connection)["state"]
