@@ -302,3 +302,37 @@ def test_a_mapped_value_missing_from_the_results_is_an_input_error_on_its_field(
             "message": "The mapped value steps.s0.users.0.id is not in an earlier step's result.",
         }
     ]
+
+
+def test_a_trigger_gets_its_saved_state_and_its_records_can_be_mapped(
+    connection: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import qbtime_connector
+
+    polled: list[Any] = []
+
+    def poll(key: str, inputs: Any, connection: Any, state: Any = None) -> dict[str, Any]:
+        polled.append((key, inputs, state))
+        return {"records": [{"id": 1000002, "record_type": "users"}], "state": {"cursor": 2}}
+
+    monkeypatch.setattr(qbtime_connector, "poll", poll, raising=False)
+    definition = {
+        "trigger": {"key": "new_or_changed_records", "inputs": {"record_types": ["users"]}},
+        "steps": [
+            {
+                "id": "s1",
+                "action": "get_timesheets",
+                "inputs": {"user_ids": "{{trigger.records.0.id}}", "start_date": "2026-01-01"},
+            }
+        ],
+    }
+    report, state = run_flow(definition, connection, {"cursor": 1})
+    assert polled == [("new_or_changed_records", {"record_types": ["users"]}, {"cursor": 1})]
+    assert state == {"cursor": 2}
+    assert report["trigger"]["status"] == report["steps"][0]["status"] == "ok"
+    assert {t["user_id"] for t in report["steps"][0]["result"]["timesheets"]} == {1000002}
+
+
+def test_a_flow_with_a_trigger_the_manifest_lacks_is_refused(designer: Browserless) -> None:
+    bad = {"name": "F", "definition": {"trigger": {"key": "on_a_whim"}, "steps": []}}
+    assert designer.call("POST", "/api/flows", bad).status_code == 400

@@ -256,6 +256,12 @@ def _definition(body: dict[str, Any]) -> dict[str, Any]:
     definition = body.get("definition")
     if not isinstance(definition, dict) or not isinstance(definition.get("steps", []), list):
         raise BadRequest("A flow's definition is {trigger, steps: [...]}.")
+    trigger = definition.get("trigger")
+    triggers = {t["key"] for t in catalog()["triggers"]}
+    if trigger is not None and (
+        not isinstance(trigger, dict) or trigger.get("key") not in triggers
+    ):
+        raise BadRequest("A flow's trigger is null (manual start) or a trigger of the manifest.")
     keys = {a["key"] for a in catalog()["actions"]}
     for step in definition.get("steps", []):
         if not isinstance(step, dict) or step.get("action") not in keys or not step.get("id"):
