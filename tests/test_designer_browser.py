@@ -11,6 +11,7 @@ import pytest
 from qbtime_connector.designer import Designer
 
 webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
@@ -59,7 +60,8 @@ def designer(tmp_path: Path) -> Iterator[Designer]:
 
 
 def wait(driver: WebDriver) -> WebDriverWait[WebDriver]:
-    return WebDriverWait(driver, 20)
+    # The page is rebuilt (or left, for the sign-in) while we wait: look again, don't fail.
+    return WebDriverWait(driver, 20, ignored_exceptions=[StaleElementReferenceException])
 
 
 def step(driver: WebDriver, number: int) -> WebElement:
@@ -71,9 +73,11 @@ def field(card: WebElement, key: str) -> WebElement:
 
 
 def loaded_pick_list(driver: WebDriver, card: WebElement, key: str) -> Select:
-    select = field(card, key).find_element(By.CSS_SELECTOR, "select[data-pick-list]")
-    wait(driver).until(lambda _: select.get_attribute("data-loaded") and len(select.options) > 1)
-    return Select(select)
+    select = Select(field(card, key).find_element(By.CSS_SELECTOR, "select[data-pick-list]"))
+    wait(driver).until(
+        lambda _: select._el.get_attribute("data-loaded") and len(select.options) > 1
+    )
+    return select
 
 
 def test_a_builder_drags_fills_connects_runs_and_sees_errors_beside_fields(
@@ -94,7 +98,9 @@ def test_a_builder_drags_fills_connects_runs_and_sees_errors_beside_fields(
     assert "access_token" not in browser.page_source
 
     # Step 1 from the keyboard, step 2 dragged from the palette onto the canvas.
-    browser.find_element(By.CSS_SELECTOR, "button[aria-label='Add Get Users']").send_keys(Keys.ENTER)
+    browser.find_element(By.CSS_SELECTOR, "button[aria-label='Add Get Users']").send_keys(
+        Keys.ENTER
+    )
     palette_item = browser.find_element(
         By.CSS_SELECTOR, ".palette-item[data-kind=action][data-key=create_timesheet]"
     )
@@ -105,11 +111,18 @@ def test_a_builder_drags_fills_connects_runs_and_sees_errors_beside_fields(
     assert "*" in field(card, "user_id").find_element(By.TAG_NAME, "label").text
 
     # Dropdowns fed by the manifest's pick lists; a bad start date to begin with.
+    # Job codes depend on the user: the list reloads with each user's assignments.
     users = loaded_pick_list(browser, card, "user_id")
+    users.select_by_visible_text("John Doe")
+    codes = loaded_pick_list(browser, card, "jobcode_id")
+    assert "Field Work › Repairs" in [o.text for o in codes.options]
     users.select_by_visible_text("Mary Samsonite")
     chosen_user = users.first_selected_option.get_attribute("value")
     codes = loaded_pick_list(browser, card, "jobcode_id")
-    codes.select_by_visible_text("Field Work › Repairs")
+    offered = [o.text for o in codes.options]
+    assert "Field Work › Installation" in offered
+    assert "Field Work › Repairs" not in offered
+    codes.select_by_visible_text("Field Work › Installation")
     field(card, "start_date").find_element(By.TAG_NAME, "input").send_keys("next Tuesday")
     field(card, "end_date").find_element(By.TAG_NAME, "input").send_keys(
         "2026-11-24T12:00:00-07:00"
@@ -132,6 +145,7 @@ def test_a_builder_drags_fills_connects_runs_and_sees_errors_beside_fields(
     result = step(browser, 2).find_element(By.CSS_SELECTOR, ".result.ok pre").text
     assert '"_status_code": 200' in result
     assert f'"user_id": {chosen_user}' in result
+    assert '"jobcode_id": 2000002' in result
     assert designer.sandbox.state.count("POST /api/v1/timesheets") == 1
     browser.save_screenshot(str(tmp_path / "designer.png"))
     assert (tmp_path / "designer.png").stat().st_size > 0

@@ -11,8 +11,16 @@ from .. import manifest
 _ENTRY_FIELDS = ("key", "label", "description", "output", "example", "destructive", "rules")
 
 
+# Input fields that only the connector needs (how it validates and sends the value).
+_INTERNAL_INPUT_FIELDS = {"schema", "param"}
+
+
 def _inputs(raw: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    return [dict(i) for i in raw if i.get("type") != "connection" and not i.get("secret")]
+    return [
+        {k: v for k, v in i.items() if k not in _INTERNAL_INPUT_FIELDS}
+        for i in raw
+        if i.get("type") != "connection" and not i.get("secret")
+    ]
 
 
 def _entry(raw: dict[str, Any]) -> dict[str, Any]:

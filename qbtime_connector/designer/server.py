@@ -20,7 +20,6 @@ from werkzeug.wrappers import Request, Response
 from ..connection import is_loopback
 from ..errors import ConnectorError
 from ..invoke import invoke
-from ..manifest import MANIFEST_PATH
 from ..oauth import authorize_url, exchange_code, new_state
 from .catalog import catalog
 from .flows import describe_error, run_flow
@@ -30,6 +29,7 @@ from .tokens import Store, instance_connection, instance_store
 log = logging.getLogger(__name__)
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
+CHECKOUT_ICON = Path(__file__).resolve().parents[2] / "assets" / "quickbooks-time.png"
 CSRF_HEADER = "X-CSRF-Token"
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 _HEADERS = {
@@ -43,7 +43,7 @@ _HEADERS = {
 def icon_path() -> Path:
     """The connector's icon: shipped beside the page in a wheel, else the checkout's assets/."""
     shipped = STATIC_DIR / "quickbooks-time.png"
-    return shipped if shipped.is_file() else MANIFEST_PATH.parent / "assets/quickbooks-time.png"
+    return shipped if shipped.is_file() else CHECKOUT_ICON
 
 
 @dataclass(frozen=True)

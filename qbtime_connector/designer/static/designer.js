@@ -110,18 +110,28 @@
     return paths;
   }
 
+  function pickListOf(input) {
+    return state.catalog.pick_lists.find((p) => p.key === input.options.pick_list);
+  }
+
+  function searchable(input) {
+    const pickList = pickListOf(input);
+    return Boolean(pickList && pickList.inputs.some((i) => i.key === "search"));
+  }
+
   function loadOptionsFor(values) {
-    return async (input, page) => {
+    return async (input, page, search) => {
       const instanceId = selectedInstance();
       const instance = state.instances.find((i) => i.id === instanceId);
       if (!instance || !instance.connected) return { error: "Connect a customer instance to load this list." };
-      const pickList = state.catalog.pick_lists.find((p) => p.key === input.options.pick_list);
+      const pickList = pickListOf(input);
       const accepts = new Set(((pickList && pickList.inputs) || []).map((i) => i.key));
       const inputs = {};
       for (const dep of input.options.depends_on || []) {
         if (values[dep] !== undefined && !String(values[dep]).includes("{{")) inputs[dep] = values[dep];
       }
       if (accepts.has("page")) inputs.page = page;
+      if (accepts.has("search") && search) inputs.search = search;
       const answer = await api("POST", "/api/pick_list", { instance_id: instanceId, pick_list: input.options.pick_list, inputs });
       if (!answer.ok) return { error: (answer.data.error && answer.data.error.message) || answer.data.error };
       return answer.data;
@@ -146,6 +156,7 @@
       prefix,
       mappings: () => (kind === "trigger" ? [] : mappingsBefore(index)),
       loadOptions: loadOptionsFor(holder.inputs),
+      searchable,
     });
     if (outcome && outcome.status === "error" && outcome.error.errors) form.showErrors(outcome.error.errors);
     const tools = kind === "trigger"

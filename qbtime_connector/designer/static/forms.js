@@ -31,14 +31,19 @@
     return found ? found.label : String(value);
   }
 
+  function defaultText(input) {
+    const values = Array.isArray(input.default) ? input.default : [input.default];
+    return values.map((v) => choiceLabel(input, v)).join(", ");
+  }
+
   function emptyOption(input, text) {
-    const fallback = given(input.default) ? `Default: ${choiceLabel(input, input.default)}` : "—";
+    const fallback = given(input.default) ? `Default: ${defaultText(input)}` : "—";
     return el("option", { value: "" }, text || fallback);
   }
 
   function placeholderOf(input) {
     if (input.placeholder) return input.placeholder;
-    if (given(input.default)) return `Default: ${input.default}`;
+    if (given(input.default)) return `Default: ${defaultText(input)}`;
     if (given(input.example)) return `e.g. ${typeof input.example === "string" ? input.example : JSON.stringify(input.example)}`;
     return "";
   }
@@ -74,13 +79,17 @@
       onchange: () => change(select.value) });
     const note = el("span", { class: "pick-note" });
     const more = el("button", { type: "button", class: "small", hidden: true }, "More…");
+    const search = ctx.searchable(input)
+      ? el("input", { type: "search", class: "pick-search", placeholder: "Search…", "aria-label": `Search ${input.label}` })
+      : null;
     let page = 1;
     async function load(append) {
       page = append ? page + 1 : 1;
       const current = select.value || (given(value) ? String(value) : "");
+      select.dataset.loaded = "";
       if (!append) select.replaceChildren(emptyOption(input, "Loading…"));
       select.disabled = true;
-      const answer = await ctx.loadOptions(input, page);
+      const answer = await ctx.loadOptions(input, page, search ? search.value.trim() : "");
       select.disabled = false;
       if (!append) select.replaceChildren(emptyOption(input, answer.error ? "—" : "Choose…"));
       note.textContent = answer.error || "";
@@ -92,11 +101,15 @@
       select.dataset.loaded = String(page);
     }
     more.addEventListener("click", () => load(true));
+    let typing = null;
+    if (search) {
+      search.addEventListener("input", () => { clearTimeout(typing); typing = setTimeout(() => load(false), 300); });
+    }
     select.reload = () => { value = ""; return load(false); };
     load(false);
     const refresh = el("button", { type: "button", class: "small", title: "Reload the list",
       "aria-label": `Reload ${input.label}`, onclick: () => load(false) }, "⟳");
-    return el("span", { class: "pick" }, select, refresh, more, note);
+    return el("span", { class: "pick" }, select, refresh, search, more, note);
   }
 
   function keyValueControl(input, value, id, change) {
@@ -127,7 +140,7 @@
   function textControl(input, value, id, change) {
     const attrs = { id, name: input.key, placeholder: placeholderOf(input) };
     const text = given(value) ? (typeof value === "string" ? value : JSON.stringify(value)) : "";
-    if (input.type === "record_list") {
+    if (input.type === "record_list" || input.type === "json") {
       const area = el("textarea", Object.assign(attrs, { rows: 4, oninput: () => change(area.value) }));
       area.value = text;
       return area;
@@ -137,8 +150,21 @@
     return box;
   }
 
+  // Several of the choices (a choice_list): checkboxes; none ticked means "not given".
+  function checkboxesControl(input, value, id, change) {
+    const picked = new Set((Array.isArray(value) ? value : given(value) ? String(value).split(",") : []).map(String));
+    const box = el("div", { class: "checks", id, role: "group" });
+    for (const choice of choicesOf(input)) {
+      const tick = el("input", { type: "checkbox", value: String(choice.value), checked: picked.has(String(choice.value)),
+        onchange: () => change([...box.querySelectorAll("input:checked")].map((t) => t.value)) });
+      box.append(el("label", { class: "check" }, tick, ` ${choice.label}`));
+    }
+    return box;
+  }
+
   function control(input, value, id, change, ctx) {
     if (input.options && input.options.pick_list) return pickListControl(input, value, id, change, ctx);
+    if (input.type === "choice_list") return checkboxesControl(input, value, id, change);
     if (choicesOf(input).length) return selectControl(input, value, id, change);
     if (input.type === "boolean") return booleanControl(input, value, id, change);
     if (input.type === "key_value_list") return keyValueControl(input, value, id, change);
@@ -149,7 +175,7 @@
 
   function mapper(input, id, ctx, setMapped) {
     const paths = ctx.mappings();
-    if (!paths.length || input.type === "key_value_list") return null;
+    if (!paths.length || input.type === "key_value_list" || input.type === "choice_list") return null;
     const menu = el("select", { class: "map-menu", "aria-label": `Map ${input.label} from an earlier step`,
       onchange: () => { if (menu.value) setMapped(`{{${menu.value}}}`); menu.value = ""; } },
       el("option", { value: "" }, "Map…"));
@@ -190,7 +216,8 @@
   // --- the form ---------------------------------------------------------------------------
 
   // entry: a manifest action or trigger; values: the step's inputs (changed in place);
-  // ctx: {prefix, loadOptions(input, page) -> Promise<{options, more, error}>, mappings()}.
+  // ctx: {prefix, loadOptions(input, page, search) -> Promise<{options, more, error}>,
+  //       searchable(input) -> bool, mappings()}.
   function renderForm(entry, values, ctx) {
     const form = el("div", { class: "form" });
     const fields = new Map();
