@@ -336,3 +336,25 @@ def test_a_trigger_gets_its_saved_state_and_its_records_can_be_mapped(
 def test_a_flow_with_a_trigger_the_manifest_lacks_is_refused(designer: Browserless) -> None:
     bad = {"name": "F", "definition": {"trigger": {"key": "on_a_whim"}, "steps": []}}
     assert designer.call("POST", "/api/flows", bad).status_code == 400
+
+
+def test_a_pick_list_is_searched_on_the_server(designer: Browserless, connected: int) -> None:
+    body = {"instance_id": connected, "pick_list": "user_options", "inputs": {"search": "Mary"}}
+    answer = designer.call("POST", "/api/pick_list", body)
+    assert [o["label"] for o in answer.json["options"]] == ["Mary Samsonite"]
+
+
+def test_an_unexpected_failure_is_logged_by_its_type_only(
+    designer: Browserless, connected: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    def explode(*_: Any) -> Any:
+        raise RuntimeError(f"boom {DEMO_CLIENT_SECRET}")
+
+    designer.app.storage.flows = explode  # type: ignore[method-assign]
+    answer = designer.call("GET", "/api/flows")
+    assert (answer.status_code, answer.json) == (
+        500,
+        {"error": "The designer failed (RuntimeError)."},
+    )
+    assert "GET /api/flows failed: RuntimeError" in caplog.text
+    assert DEMO_CLIENT_SECRET not in caplog.text

@@ -115,6 +115,9 @@ class DesignerApp:
             return handler(request, **args)
         except HTTPException as error:
             return _json({"error": error.description}, error.code or 400)
+        except Exception as error:  # never let a traceback (and what it quotes) reach the log
+            log.error("%s %s failed: %s", request.method, request.path, type(error).__name__)
+            return _json({"error": f"The designer failed ({type(error).__name__})."}, 500)
 
     def _check(self, request: Request) -> None:
         # A page of another site must not reach us through a name that resolves to loopback.
