@@ -103,6 +103,19 @@ def test_a_builder_drags_fills_connects_runs_and_sees_errors_beside_fields(
     assert designer.sandbox.state.count("POST /api/v1/grant") == 1
     assert "access_token" not in browser.page_source
 
+    # The manifest's trigger can replace the manual start, and be taken away again.
+    trigger = browser.find_element(
+        By.CSS_SELECTOR, ".palette-item[data-kind=trigger][data-key]:not([data-key=''])"
+    )
+    browser.execute_script(DRAG_AND_DROP, trigger, browser.find_element(By.ID, "trigger-slot"))
+    trigger_card = browser.find_element(By.CSS_SELECTOR, "#trigger-slot .card.trigger")
+    ticks = trigger_card.find_elements(
+        By.CSS_SELECTOR, '.field[data-input="record_types"] label.check'
+    )
+    assert [t.text for t in ticks] == ["Timesheets", "Users", "Job Codes"]
+    trigger_card.find_element(By.CSS_SELECTOR, "button[aria-label='Remove trigger']").click()
+    assert "Manual start" in browser.find_element(By.ID, "trigger-slot").text
+
     # Step 1 from the keyboard, step 2 dragged from the palette onto the canvas.
     browser.find_element(By.CSS_SELECTOR, "button[aria-label='Add Get Users']").send_keys(
         Keys.ENTER
