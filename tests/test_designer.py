@@ -358,3 +358,27 @@ def test_an_unexpected_failure_is_logged_by_its_type_only(
     )
     assert "GET /api/flows failed: RuntimeError" in caplog.text
     assert DEMO_CLIENT_SECRET not in caplog.text
+
+
+def test_the_designer_command_serves_the_page_and_prints_its_address(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "qbtime_connector.cli", "designer", "--port", "0"]
+    server = subprocess.Popen(
+        [*command, "--data", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        url = server.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:")
+        page = requests.get(url, timeout=10)
+        assert page.status_code == 200
+        assert "flow designer" in page.text
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert (tmp_path / "designer.sqlite3").is_file()

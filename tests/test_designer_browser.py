@@ -54,6 +54,7 @@ def browser(tmp_path: Path) -> Iterator[WebDriver]:
     for flag in [*FLAGS, f"--user-data-dir={tmp_path / 'chromium-profile'}"]:
         options.add_argument(flag)
     options.binary_location = str(CHROMIUM)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
     driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
     yield driver
     driver.quit()
@@ -174,3 +175,35 @@ def test_a_builder_drags_fills_connects_runs_and_sees_errors_beside_fields(
     wait(browser).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#steps > li.card")) == 2)
     again = field(step(browser, 2), "start_date").find_element(By.TAG_NAME, "input")
     assert again.get_attribute("value") == "2026-11-24T09:00:00-07:00"
+
+
+def test_every_action_of_the_manifest_gets_a_form_and_conditional_inputs_follow(
+    browser: WebDriver, designer: Designer
+) -> None:
+    from qbtime_connector.designer.catalog import catalog
+
+    browser.get(designer.url)
+    wait(browser).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready"))
+    for add in browser.find_elements(By.CSS_SELECTOR, ".palette-item[data-kind=action] .add"):
+        add.click()
+    cards = browser.find_elements(By.CSS_SELECTOR, "#steps > li.card")
+    assert [c.get_attribute("data-action") for c in cards] == [
+        a["key"] for a in catalog()["actions"]
+    ]
+    for card, action in zip(cards, catalog()["actions"], strict=True):
+        shown = [
+            f.get_attribute("data-input") for f in card.find_elements(By.CSS_SELECTOR, ".field")
+        ]
+        assert sorted(shown) == sorted(i["key"] for i in action["inputs"])  # grouped by `group`
+
+    # Max Pages shows only when Fetch All is Yes (its visible_when).
+    users = next(c for c in cards if c.get_attribute("data-action") == "get_users")
+    for details in users.find_elements(By.CSS_SELECTOR, "details"):
+        details.find_element(By.TAG_NAME, "summary").click()
+    max_pages = field(users, "max_pages")
+    assert not max_pages.is_displayed()
+    Select(field(users, "fetch_all").find_element(By.TAG_NAME, "select")).select_by_visible_text(
+        "Yes"
+    )
+    assert max_pages.is_displayed()
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []

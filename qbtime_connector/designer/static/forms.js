@@ -202,12 +202,17 @@
   }
 
   function rulesText(rules, inputs) {
-    const label = (key) => (inputs.find((i) => i.key === key) || { label: key }).label;
+    const label = (path) => {
+      const [key, ...rest] = path.split(".");
+      const input = inputs.find((i) => i.key === key);
+      return [input ? input.label : key, ...rest].join(" › ");
+    };
     return (rules || []).map((rule) => {
-      const [kind, keys] = Object.entries(rule)[0] || [];
-      if (!Array.isArray(keys)) return null;
-      const names = keys.map(label).join(", ");
-      if (kind === "one_of_required") return `Exactly one of ${names} is required.`;
+      const [kind, args] = Object.entries(rule)[0] || [];
+      if (kind === "end_after_start" && args) return `${label(args.end)} must be after ${label(args.start)}.`;
+      if (!Array.isArray(args)) return null;
+      const names = args.map(label).join(", ");
+      if (kind === "one_of_required") return `One of ${names} is required.`;
       if (kind === "at_least_one_of") return `At least one of ${names} is required.`;
       return `${kind.replaceAll("_", " ")}: ${names}`;
     }).filter(Boolean);
