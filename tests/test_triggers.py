@@ -2,14 +2,19 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
+from collections.abc import Iterator
 from typing import Any
 
 import pytest
 import responses
+from jsonschema import Draft202012Validator
 
 import qbtime_connector
-from qbtime_connector import Connection, InputError, poll
+from qbtime_connector import Connection, InputError, invoke, poll
 from qbtime_connector import changes as changes_module
+from qbtime_connector.sandbox import Sandbox
 
 
 class Engine:
@@ -93,3 +98,114 @@ def test_an_unknown_trigger_or_a_state_that_is_no_object_is_refused(
 def test_a_trigger_is_not_an_action() -> None:
     with pytest.raises(InputError, match="Unknown action"):
         qbtime_connector.invoke("new_or_changed_records", {}, {"client_id": "c"})
+
+
+# -- the real engine, over a sequence of edits in the sandbox ------------------------------------
+
+
+class Clock:
+    """A sandbox clock that moves only when told, so same-second edits can be made."""
+
+    def __init__(self) -> None:
+        self.now = dt.datetime(2026, 11, 24, 12, tzinfo=dt.timezone.utc)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def tick(self) -> None:
+        self.now += dt.timedelta(seconds=1)
+
+
+class Watcher:
+    """Polls the trigger as a host would: keeps the state, collects every record."""
+
+    def __init__(self, connection: Connection, inputs: dict[str, Any]) -> None:
+        self.connection, self.inputs = connection, inputs
+        self.state: dict[str, Any] | None = None
+        self.seen: list[tuple[str, str, int]] = []
+        self.largest_state = 0
+
+    def poll(self) -> list[dict[str, Any]]:
+        page = poll(KEY, self.inputs, self.connection, state=self.state)
+        output = qbtime_connector.manifest.trigger(KEY).output
+        assert list(Draft202012Validator(output).iter_errors(page)) == []  # as declared
+        self.state = page["state"]
+        self.largest_state = max(self.largest_state, len(json.dumps(self.state)))
+        self.seen += [(r["record_type"], r["change"], int(r["id"])) for r in page["records"]]
+        return list(page["records"])
+
+
+KEY = "new_or_changed_records"
+
+
+@pytest.fixture
+def clock() -> Clock:
+    return Clock()
+
+
+@pytest.fixture
+def clocked_connection(clock: Clock) -> Iterator[Connection]:
+    """A Connection to a fresh sandbox whose clock moves only when told."""
+    with Sandbox(clock=clock) as running, running.connect() as connected:
+        yield connected
+
+
+def test_the_trigger_reports_each_change_once_over_a_sequence_of_edits(
+    clock: Clock, clocked_connection: Connection
+) -> None:
+    connection = clocked_connection
+    watcher = Watcher(connection, {"include_deleted": True})
+    watcher.poll()
+    watcher.seen.clear()  # what the first poll reports is the engine's choice; changes start now
+    clock.tick()
+    notes = {"additional_query_parameters": {"notes": "moved"}}
+    invoke("update_timesheet", {"timesheet_id": 4000002, **notes}, connection)
+    watcher.poll()
+    clock.tick()
+    made = invoke(
+        "create_user", {"username": "new1", "first_name": "N", "last_name": "U"}, connection
+    )
+    invoke(
+        "update_user", {"id": 1000002, "additional_query_parameters": {"email": "m@x"}}, connection
+    )
+    invoke("delete_timesheet", {"timesheet_ids": 4000003}, connection)
+    watcher.poll()
+    # the same second as the last poll: still reported, once
+    invoke("update_timesheet", {"timesheet_id": 4000004, **notes}, connection)
+    watcher.poll()
+    assert watcher.poll() == []
+    new_user = int(made["users"][0]["id"])
+    assert sorted(watcher.seen) == sorted(
+        [
+            ("timesheets", "updated", 4000002),
+            ("users", "created", new_user),
+            ("users", "updated", 1000002),
+            ("timesheets", "deleted", 4000003),
+            ("timesheets", "updated", 4000004),
+        ]
+    )
+    assert watcher.largest_state < 4096
+
+
+def test_only_the_chosen_record_types_are_reported(
+    clock: Clock, clocked_connection: Connection
+) -> None:
+    connection = clocked_connection
+    watcher = Watcher(connection, {"record_types": "users"})
+    watcher.poll()
+    watcher.seen.clear()
+    clock.tick()
+    invoke("delete_timesheet", {"timesheet_ids": 4000003}, connection)
+    invoke(
+        "update_user", {"id": 1000002, "additional_query_parameters": {"email": "m@x"}}, connection
+    )
+    watcher.poll()
+    assert watcher.seen == [("users", "updated", 1000002)]
+
+
+def test_an_altered_state_is_refused(clocked_connection: Connection) -> None:
+    connection = clocked_connection
+    state = poll(KEY, {}, connection)["state"]
+    altered = {**state, "tampered": True}
+    with pytest.raises(InputError):
+        poll(KEY, {}, connection, state=altered)
