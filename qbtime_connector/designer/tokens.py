@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import inspect
 import json
 import sqlite3
 import threading
@@ -83,6 +84,10 @@ def instance_store(path: Path, instance: str) -> Store:
     return store
 
 
+def _takes_store() -> bool:
+    return "store" in inspect.signature(Connection).parameters
+
+
 def instance_connection(
     client_id: str, client_secret: str, base_url: str, store: Store
 ) -> Connection | None:
@@ -90,6 +95,9 @@ def instance_connection(
     token = store.load()
     if token is None:
         return None
+    if _takes_store():  # the package's token stores: refresh under the store's lock
+        options: dict[str, Any] = {"store": store}
+        return Connection(client_id, client_secret, base_url=base_url, **options)
     return Connection(
         client_id,
         client_secret,
