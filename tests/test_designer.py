@@ -382,3 +382,26 @@ def test_the_designer_command_serves_the_page_and_prints_its_address(tmp_path: P
         server.terminate()
         server.wait(timeout=10)
     assert (tmp_path / "designer.sqlite3").is_file()
+
+
+def test_the_trigger_state_is_kept_per_flow_and_instance_between_runs(
+    designer: Browserless, connected: int
+) -> None:
+    from tests.conftest import new_worker
+
+    definition = {
+        "trigger": {"key": "new_or_changed_records", "inputs": {"record_types": ["users"]}},
+        "steps": [],
+    }
+    flow_id = designer.call("POST", "/api/flows", {"name": "T", "definition": definition}).json
+    run = f"/api/flows/{flow_id['id']}/run"
+    first = designer.call("POST", run, {"instance_id": connected}).json["trigger"]
+    assert first["status"] == "ok"
+    assert (
+        designer.call("POST", run, {"instance_id": connected}).json["trigger"]["result"]["records"]
+        == []
+    )
+    with designer.sandbox.connect() as admin:
+        new_id = new_worker(admin, "newcomer")
+    third = designer.call("POST", run, {"instance_id": connected}).json["trigger"]["result"]
+    assert [(r["id"], r["change"]) for r in third["records"]] == [(new_id, "created")]
