@@ -405,3 +405,19 @@ def test_the_trigger_state_is_kept_per_flow_and_instance_between_runs(
         new_id = new_worker(admin, "newcomer")
     third = designer.call("POST", run, {"instance_id": connected}).json["trigger"]["result"]
     assert [(r["id"], r["change"]) for r in third["records"]] == [(new_id, "created")]
+
+
+def test_the_manifests_test_action_proves_an_instances_connection(
+    designer: Browserless, connected: int
+) -> None:
+    answer = designer.call("POST", f"/api/instances/{connected}/test").json
+    assert answer["ok"] is True
+    assert answer["result"]["user"]["username"] == "admin"
+    assert designer.sandbox.state.count("GET /api/v1/current_user") == 1
+
+
+def test_a_deleted_flow_is_gone(designer: Browserless) -> None:
+    flow = designer.call("POST", "/api/flows", {"name": "F", "definition": USERS_THEN_TIMESHEETS})
+    assert designer.call("DELETE", f"/api/flows/{flow.json['id']}").status_code == 200
+    assert designer.call("GET", "/api/flows").json == []
+    assert designer.call("DELETE", f"/api/flows/{flow.json['id']}").status_code == 404

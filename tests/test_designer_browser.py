@@ -79,6 +79,11 @@ def field(card: WebElement, key: str) -> WebElement:
     return card.find_element(By.CSS_SELECTOR, f'.field[data-input="{key}"]')
 
 
+def order(driver: WebDriver) -> list[str]:
+    cards = driver.find_elements(By.CSS_SELECTOR, "#steps > li.card")
+    return [str(c.get_attribute("data-action")) for c in cards]
+
+
 def loaded_pick_list(driver: WebDriver, card: WebElement, key: str) -> Select:
     select = Select(field(card, key).find_element(By.CSS_SELECTOR, "select[data-pick-list]"))
     wait(driver).until(
@@ -103,6 +108,9 @@ def test_a_builder_drags_fills_connects_runs_and_sees_errors_beside_fields(
     assert designer.sandbox.state.count("GET /api/v1/authorize") == 1
     assert designer.sandbox.state.count("POST /api/v1/grant") == 1
     assert "access_token" not in browser.page_source
+    browser.find_element(By.ID, "test-instance").click()
+    wait(browser).until(lambda d: "works" in d.find_element(By.ID, "flow-status").text)
+    assert "Ada Admin" in browser.find_element(By.ID, "flow-status").text
 
     # The manifest's trigger can replace the manual start, and be taken away again.
     trigger = browser.find_element(
@@ -195,6 +203,17 @@ def test_every_action_of_the_manifest_gets_a_form_and_conditional_inputs_follow(
             f.get_attribute("data-input") for f in card.find_elements(By.CSS_SELECTOR, ".field")
         ]
         assert sorted(shown) == sorted(i["key"] for i in action["inputs"])  # grouped by `group`
+
+    # Reorder by dragging a step's header onto another step, and with the arrows; remove one.
+    keys = [a["key"] for a in catalog()["actions"]]
+    last_head = cards[-1].find_element(By.CSS_SELECTOR, ".card-head")
+    browser.execute_script(DRAG_AND_DROP, last_head, cards[0])
+    assert order(browser) == [keys[-1], *keys[:-1]]
+    step(browser, 2).find_element(By.CSS_SELECTOR, "button[aria-label='Move up']").click()
+    assert order(browser)[:2] == [keys[0], keys[-1]]
+    step(browser, 1).find_element(By.CSS_SELECTOR, "button[aria-label='Remove step']").click()
+    assert order(browser) == [keys[-1], *keys[1:-1]]
+    cards = browser.find_elements(By.CSS_SELECTOR, "#steps > li.card")
 
     # Max Pages shows only when Fetch All is Yes (its visible_when).
     users = next(c for c in cards if c.get_attribute("data-action") == "get_users")

@@ -37,6 +37,11 @@ def catalog() -> dict[str, Any]:
         "label": raw["label"],
         "description": raw.get("description", ""),
         "icon": "/icon.png",
+        "connection": {
+            k: raw["connection"][k]
+            for k in ("label", "description", "test_action")
+            if k in raw["connection"]
+        },
         "actions": [_entry(a) for a in raw["actions"]],
         "triggers": [_entry(t) for t in raw.get("triggers", [])],
         "pick_lists": [_entry(d) for d in raw.get("data_sources", [])],
@@ -48,8 +53,3 @@ def input_labels(entry_key: str) -> dict[str, str]:
     entries = [*catalog()["actions"], *catalog()["triggers"]]
     found: dict[str, Any] = next((e for e in entries if e["key"] == entry_key), {"inputs": []})
     return {i["key"]: i["label"] for i in found["inputs"]}
-
-
-def is_trigger(key: str) -> bool:
-    """Whether the key names one of the manifest's triggers."""
-    return any(t["key"] == key for t in catalog()["triggers"])

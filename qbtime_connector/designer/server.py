@@ -91,6 +91,7 @@ class DesignerApp:
                 Rule(
                     "/api/instances/<int:instance_id>/connect", endpoint="connect", methods=["POST"]
                 ),
+                Rule("/api/instances/<int:instance_id>/test", endpoint="test", methods=["POST"]),
                 Rule("/api/pick_list", endpoint="pick_list", methods=["POST"]),
                 Rule("/oauth/callback", endpoint="callback", methods=["GET"]),
             ]
@@ -233,6 +234,17 @@ class DesignerApp:
         self._store(instance_id).save(token)
         log.info("instance %s connected", instance_id)
         return Response(status=303, headers={"Location": f"/?connected={instance_id}"})
+
+    def on_test(self, request: Request, instance_id: int) -> Response:
+        self._instance(instance_id)
+        action = catalog()["connection"].get("test_action")
+        if not action:
+            raise NotFound("The manifest names no test action.")
+        with self._connection_or_error(instance_id) as connection:
+            try:
+                return _json({"ok": True, "result": invoke(action, {}, connection)})
+            except Exception as error:  # the page says what failed
+                return _json({"ok": False, "error": describe_error(error)})
 
     def on_pick_list(self, request: Request) -> Response:
         body = _body(request)

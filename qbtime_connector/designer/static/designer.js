@@ -288,6 +288,7 @@
     $("instance-status").textContent = instance ? (instance.connected ? "connected" : "not connected") : "";
     $("instance-status").className = instance && instance.connected ? "good" : "bad";
     $("connect-instance").disabled = !instance;
+    $("test-instance").disabled = !(instance && instance.connected);
     localStorage.setItem("instanceId", instance ? String(instance.id) : "");
   }
 
@@ -319,6 +320,28 @@
     window.location.assign(answer.data.authorize_url);
   }
 
+  // The manifest's test action: a cheap call that proves the instance's connection works.
+  async function testInstance() {
+    const instanceId = selectedInstance();
+    if (!instanceId) return;
+    const answer = await api("POST", `/api/instances/${instanceId}/test`);
+    if (!answer.ok) { status(answer.data.error, "bad"); return; }
+    if (!answer.data.ok) { status(`The connection failed: ${answer.data.error.message}`, "bad"); return; }
+    const user = answer.data.result.user;
+    const who = user ? ` (acting as ${user.first_name} ${user.last_name})` : "";
+    status(`The connection works${who}.`, "good");
+  }
+
+  async function deleteFlow() {
+    if (!state.flowId || !window.confirm(`Delete the flow “${$("flow-name").value}”?`)) return;
+    const answer = await api("DELETE", `/api/flows/${state.flowId}`);
+    if (!answer.ok) { status(answer.data.error, "bad"); return; }
+    state.flowId = null;
+    await loadFlows();
+    openFlow(null);
+    status("Flow deleted.", "good");
+  }
+
   // --- start ------------------------------------------------------------------------------
 
   async function start() {
@@ -340,6 +363,8 @@
     $("run-flow").addEventListener("click", runFlow);
     $("add-instance").addEventListener("click", addInstance);
     $("connect-instance").addEventListener("click", connectInstance);
+    $("test-instance").addEventListener("click", testInstance);
+    $("delete-flow").addEventListener("click", deleteFlow);
     $("instance-select").addEventListener("change", () => { showInstanceStatus(); drawCanvas(); });
     document.body.dataset.ready = "true";
   }
