@@ -421,3 +421,7 @@ def test_a_deleted_flow_is_gone(designer: Browserless) -> None:
     assert designer.call("DELETE", f"/api/flows/{flow.json['id']}").status_code == 200
     assert designer.call("GET", "/api/flows").json == []
     assert designer.call("DELETE", f"/api/flows/{flow.json['id']}").status_code == 404
+
+
+def test_the_folder_of_tokens_is_created_owner_only(designer: Browserless) -> None:
+    assert designer.settings.data_dir.stat().st_mode & 0o077 == 0

@@ -74,7 +74,8 @@ class DesignerApp:
     """Every route of the designer; secrets and tokens stay on this side."""
 
     def __init__(self, settings: Settings) -> None:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        # The folder holds customer tokens: owner-only when the designer creates it.
+        settings.data_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
         self.settings = settings
         self.storage = Storage(settings.data_dir / "designer.sqlite3")
         self.csrf_token = secrets.token_urlsafe(32)
