@@ -425,3 +425,18 @@ def test_a_deleted_flow_is_gone(designer: Browserless) -> None:
 
 def test_the_folder_of_tokens_is_created_owner_only(designer: Browserless) -> None:
     assert designer.settings.data_dir.stat().st_mode & 0o077 == 0
+
+
+def test_a_token_refreshed_during_a_run_is_kept_in_the_store(
+    designer: Browserless, connected: int
+) -> None:
+    first = _secrets(designer, connected)
+    designer.sandbox.state.expire_tokens()
+    flow = designer.call("POST", "/api/flows", {"name": "F", "definition": USERS_THEN_TIMESHEETS})
+    run = f"/api/flows/{flow.json['id']}/run"
+    for _ in range(2):
+        report = designer.call("POST", run, {"instance_id": connected}).json
+        assert [s["status"] for s in report["steps"]] == ["ok", "ok"]
+    rotated = _secrets(designer, connected)
+    assert rotated[1:] != first[1:]
+    assert designer.sandbox.state.count("POST /api/v1/grant") == 2  # the code, one refresh
