@@ -123,6 +123,25 @@ def _sandbox(args: argparse.Namespace) -> int:
     return 0
 
 
+def _designer(args: argparse.Namespace) -> int:
+    import logging
+
+    from .designer import Designer
+    from .designer.serving import DEFAULT_DATA_DIR
+
+    logging.basicConfig(level=logging.INFO, format="%(message)s")
+    designer = Designer(args.port, Path(args.data) if args.data else DEFAULT_DATA_DIR).start()
+    print(designer.url, flush=True)
+    print("against an embedded sandbox; Ctrl-C stops", file=sys.stderr, flush=True)
+    try:
+        threading.Event().wait()  # until Ctrl-C
+    except KeyboardInterrupt:
+        pass
+    finally:
+        designer.stop()
+    return 0
+
+
 def _demo(_: argparse.Namespace) -> int:
     from .demo import run_demo
 
@@ -206,6 +225,10 @@ def parser() -> argparse.ArgumentParser:
     serve = sub.add_parser("sandbox", help="serve the local API emulator until stopped")
     serve.add_argument("--port", type=int, default=0)
     serve.set_defaults(func=_sandbox)
+    design = sub.add_parser("designer", help="serve the reference designer on 127.0.0.1")
+    design.add_argument("--port", type=int, default=0)
+    design.add_argument("--data", help="folder of its SQLite files (default ~/.qbtime-connector)")
+    design.set_defaults(func=_designer)
     sub.add_parser("demo", help="run every action end to end against a sandbox").set_defaults(
         func=_demo
     )

@@ -1,0 +1,75 @@
+"""Serves the designer on 127.0.0.1 from a background thread, with an embedded sandbox."""
+
+from __future__ import annotations
+
+import logging
+import threading
+from pathlib import Path
+from typing import Any
+
+from ..sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
+from .server import DesignerApp, Settings
+
+log = logging.getLogger(__name__)
+DEFAULT_DATA_DIR = Path.home() / ".qbtime-connector" / "designer"
+
+
+class Designer:
+    """The designer app and its server; a context manager. Runs against a sandbox by default."""
+
+    def __init__(
+        self, port: int = 0, data_dir: Path = DEFAULT_DATA_DIR, settings: Settings | None = None
+    ) -> None:
+        self._port = port
+        self._data_dir = data_dir
+        self._settings = settings
+        self.sandbox: Sandbox | None = None
+        self.app: DesignerApp | None = None
+        self._server: Any = None
+
+    @property
+    def url(self) -> str:
+        """The page's address, like http://127.0.0.1:PORT/."""
+        return f"http://127.0.0.1:{self._server.server_port}/"
+
+    def start(self) -> Designer:
+        """Start the sandbox (unless settings name another API) and the designer."""
+        from werkzeug.serving import WSGIRequestHandler, make_server
+
+        settings = self._settings
+        if settings is None:
+            self.sandbox = Sandbox().start()
+            settings = Settings(
+                self._data_dir, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, self.sandbox.base_url
+            )
+        self.app = DesignerApp(settings)
+
+        class Handler(WSGIRequestHandler):
+            def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+                # The path only: the OAuth redirect's query carries the authorization code.
+                path = self.path.split("?", 1)[0]
+                log.info("%s %s %s", self.command, path, code)
+
+        self._server = make_server(
+            "127.0.0.1", self._port, self.app, threaded=True, request_handler=Handler
+        )
+        threading.Thread(
+            target=self._server.serve_forever, daemon=True, name="qbtime-designer"
+        ).start()
+        return self
+
+    def stop(self) -> None:
+        """Stop the designer and its sandbox."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self.sandbox is not None:
+            self.sandbox.stop()
+            self.sandbox = None
+
+    def __enter__(self) -> Designer:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

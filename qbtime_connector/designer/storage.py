@@ -1,0 +1,149 @@
+"""The designer's SQLite file: saved flows, customer instances and pending OAuth states."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+STATE_LIFETIME = 600.0  # seconds an OAuth state stays redeemable
+
+_TABLES = """
+CREATE TABLE IF NOT EXISTS flows (
+    id INTEGER PRIMARY KEY, name TEXT NOT NULL, definition TEXT NOT NULL, updated REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS instances (
+    id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, created REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS oauth_states (
+    state TEXT PRIMARY KEY, instance_id INTEGER NOT NULL, redirect_uri TEXT NOT NULL,
+    created REAL NOT NULL
+);
+CREATE TABLE IF NOT EXISTS trigger_states (
+    flow_id INTEGER NOT NULL, instance_id INTEGER NOT NULL, state TEXT NOT NULL,
+    PRIMARY KEY (flow_id, instance_id)
+);
+"""
+
+
+class Storage:
+    """Flows, instances and OAuth states in one SQLite file (tokens live in the token store)."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._lock = threading.Lock()
+        with self._db() as db:
+            db.executescript(_TABLES)
+
+    @contextmanager
+    def _db(self) -> Iterator[sqlite3.Connection]:
+        # One short-lived connection per operation: the server answers from several threads.
+        with self._lock:
+            db = sqlite3.connect(self.path)
+            try:
+                with db:
+                    yield db
+            finally:
+                db.close()
+
+    # -- flows -------------------------------------------------------------------------
+
+    def flows(self) -> list[dict[str, Any]]:
+        """Every saved flow: id, name and definition."""
+        with self._db() as db:
+            rows = db.execute("SELECT id, name, definition FROM flows ORDER BY id").fetchall()
+        return [{"id": i, "name": n, "definition": json.loads(d)} for i, n, d in rows]
+
+    def flow(self, flow_id: int) -> dict[str, Any] | None:
+        """One saved flow, or None."""
+        return next((f for f in self.flows() if f["id"] == flow_id), None)
+
+    def save_flow(self, flow_id: int | None, name: str, definition: dict[str, Any]) -> int:
+        """Create (flow_id None) or replace a flow; its id."""
+        text = json.dumps(definition)
+        with self._db() as db:
+            if flow_id is None:
+                cursor = db.execute(
+                    "INSERT INTO flows (name, definition, updated) VALUES (?, ?, ?)",
+                    (name, text, time.time()),
+                )
+                return int(cursor.lastrowid or 0)
+            db.execute(
+                "UPDATE flows SET name = ?, definition = ?, updated = ? WHERE id = ?",
+                (name, text, time.time(), flow_id),
+            )
+            return flow_id
+
+    def delete_flow(self, flow_id: int) -> None:
+        """Forget a flow and its trigger states."""
+        with self._db() as db:
+            db.execute("DELETE FROM flows WHERE id = ?", (flow_id,))
+            db.execute("DELETE FROM trigger_states WHERE flow_id = ?", (flow_id,))
+
+    # -- instances ---------------------------------------------------------------------
+
+    def instances(self) -> list[dict[str, Any]]:
+        """Every customer instance: id and name."""
+        with self._db() as db:
+            rows = db.execute("SELECT id, name FROM instances ORDER BY id").fetchall()
+        return [{"id": i, "name": n} for i, n in rows]
+
+    def instance(self, instance_id: int) -> dict[str, Any] | None:
+        """One instance, or None."""
+        return next((i for i in self.instances() if i["id"] == instance_id), None)
+
+    def add_instance(self, name: str) -> int:
+        """A new customer instance (names are unique); its id."""
+        with self._db() as db:
+            cursor = db.execute(
+                "INSERT INTO instances (name, created) VALUES (?, ?)", (name, time.time())
+            )
+            return int(cursor.lastrowid or 0)
+
+    # -- OAuth states ------------------------------------------------------------------
+
+    def add_state(self, state: str, instance_id: int, redirect_uri: str) -> None:
+        """Remember an authorize request's state until its redirect comes back."""
+        with self._db() as db:
+            db.execute(
+                "INSERT INTO oauth_states (state, instance_id, redirect_uri, created)"
+                " VALUES (?, ?, ?, ?)",
+                (state, instance_id, redirect_uri, time.time()),
+            )
+
+    def take_state(self, state: str) -> tuple[int, str] | None:
+        """The (instance id, redirect URI) a fresh state was issued for, used up; else None."""
+        with self._db() as db:
+            row = db.execute(
+                "SELECT instance_id, redirect_uri, created FROM oauth_states WHERE state = ?",
+                (state,),
+            ).fetchone()
+            db.execute("DELETE FROM oauth_states WHERE state = ?", (state,))
+        if row is None or time.time() - row[2] > STATE_LIFETIME:
+            return None
+        return int(row[0]), str(row[1])
+
+    # -- trigger states ----------------------------------------------------------------
+
+    def trigger_state(self, flow_id: int, instance_id: int) -> Any:
+        """What the flow's trigger last returned as its state for this instance (or None)."""
+        with self._db() as db:
+            row = db.execute(
+                "SELECT state FROM trigger_states WHERE flow_id = ? AND instance_id = ?",
+                (flow_id, instance_id),
+            ).fetchone()
+        return json.loads(row[0]) if row else None
+
+    def save_trigger_state(self, flow_id: int, instance_id: int, state: Any) -> None:
+        """Keep the trigger's state for the next run."""
+        with self._db() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO trigger_states (flow_id, instance_id, state)"
+                " VALUES (?, ?, ?)",
+                (flow_id, instance_id, json.dumps(state)),
+            )

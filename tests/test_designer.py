@@ -1,0 +1,442 @@
+"""The designer's server without a browser: CSRF, OAuth state, runs, persistence, no secrets."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+from urllib.parse import parse_qs, urlsplit
+
+import pytest
+import requests
+from werkzeug.test import Client, TestResponse
+
+from qbtime_connector.designer import Designer, DesignerApp, Settings
+from qbtime_connector.designer.catalog import catalog
+from qbtime_connector.designer.flows import resolve, run_flow
+from qbtime_connector.designer.tokens import instance_store
+from qbtime_connector.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
+
+USERS_THEN_TIMESHEETS = {
+    "trigger": None,
+    "steps": [
+        {"id": "s1", "action": "get_users", "inputs": {"per_page": "2"}},
+        {
+            "id": "s2",
+            "action": "get_timesheets",
+            "inputs": {"user_ids": "{{steps.s1.users.1.id}}", "start_date": "2026-01-01"},
+        },
+    ],
+}
+
+
+class Browserless:
+    """A designer app and a test client that sends the page's CSRF token like the page does."""
+
+    def __init__(self, data_dir: Path, sandbox: Sandbox) -> None:
+        self.settings = Settings(data_dir, DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, sandbox.base_url)
+        self.app = DesignerApp(self.settings)
+        self.client = Client(self.app)
+        self.sandbox = sandbox
+        self.responses: list[TestResponse] = []
+
+    def call(self, method: str, path: str, body: Any = None, **headers: str) -> TestResponse:
+        headers.setdefault("X-CSRF-Token", self.app.csrf_token)
+        response = self.client.open(
+            path, method=method, json=body, headers=headers, base_url="http://127.0.0.1:5000"
+        )
+        self.responses.append(response)
+        return response
+
+    def connect(self, instance_id: int) -> TestResponse:
+        """Walk the OAuth flow as the browser would: authorize at the sandbox, then come back."""
+        url = self.call("POST", f"/api/instances/{instance_id}/connect").json["authorize_url"]
+        back = requests.get(url, allow_redirects=False, timeout=10).headers["Location"]
+        parts = urlsplit(back)
+        return self.call("GET", f"{parts.path}?{parts.query}")
+
+    def new_instance(self, name: str = "Acme") -> int:
+        instance_id: int = self.call("POST", "/api/instances", {"name": name}).json["id"]
+        return instance_id
+
+
+@pytest.fixture
+def designer(tmp_path: Path, sandbox: Sandbox) -> Browserless:
+    return Browserless(tmp_path / "designer", sandbox)
+
+
+@pytest.fixture
+def connected(designer: Browserless) -> Iterator[int]:
+    instance_id = designer.new_instance()
+    assert designer.connect(instance_id).status_code == 303
+    yield instance_id
+
+
+def test_state_changing_requests_without_the_csrf_token_are_refused(
+    designer: Browserless,
+) -> None:
+    body = {"name": "f", "definition": {"steps": []}}
+    assert designer.call("POST", "/api/flows", body, **{"X-CSRF-Token": ""}).status_code == 403
+    assert designer.call("POST", "/api/flows", body, **{"X-CSRF-Token": "guess"}).status_code == 403
+    assert (
+        designer.call("POST", "/api/instances", {"name": "x"}, **{"X-CSRF-Token": ""}).status_code
+        == 403
+    )
+    assert designer.call("GET", "/api/flows").json == []
+    assert designer.call("GET", "/api/instances").json == []
+
+
+def test_csrf_refusal_covers_update_delete_run_connect_and_pick_lists(
+    designer: Browserless, connected: int
+) -> None:
+    flow_id = designer.call("POST", "/api/flows", {"name": "f", "definition": {}}).json["id"]
+    no = {"X-CSRF-Token": "wrong"}
+    before = designer.sandbox.state.count()
+    for method, path in [
+        ("PUT", f"/api/flows/{flow_id}"),
+        ("DELETE", f"/api/flows/{flow_id}"),
+        ("POST", f"/api/flows/{flow_id}/run"),
+        ("POST", f"/api/instances/{connected}/connect"),
+        ("POST", "/api/pick_list"),
+    ]:
+        assert designer.call(method, path, {"instance_id": connected}, **no).status_code == 403
+    assert designer.sandbox.state.count() == before
+    assert [f["id"] for f in designer.call("GET", "/api/flows").json] == [flow_id]
+
+
+def test_the_page_carries_the_csrf_token_and_forbids_framing(designer: Browserless) -> None:
+    page = designer.call("GET", "/")
+    assert designer.app.csrf_token in page.get_data(as_text=True)
+    assert "frame-ancestors 'none'" in page.headers["Content-Security-Policy"]
+
+
+def test_a_request_through_another_host_name_is_refused(designer: Browserless) -> None:
+    refused = designer.client.get("/", base_url="http://attacker.example:5000")
+    assert refused.status_code == 403
+    assert designer.app.csrf_token not in refused.get_data(as_text=True)
+
+
+def test_connecting_goes_through_authorize_and_stores_the_token_server_side(
+    designer: Browserless,
+) -> None:
+    instance_id = designer.new_instance()
+    url = designer.call("POST", f"/api/instances/{instance_id}/connect").json["authorize_url"]
+    query = parse_qs(urlsplit(url).query)
+    assert url.startswith(f"{designer.sandbox.base_url}/authorize?")
+    assert query["redirect_uri"] == ["http://127.0.0.1:5000/oauth/callback"]
+    assert designer.call("GET", "/api/instances").json[0]["connected"] is False
+    back = urlsplit(requests.get(url, allow_redirects=False, timeout=10).headers["Location"])
+    answer = designer.call("GET", f"{back.path}?{back.query}")
+    assert (answer.status_code, answer.headers["Location"]) == (303, f"/?connected={instance_id}")
+    assert designer.call("GET", "/api/instances").json[0]["connected"] is True
+    assert designer.sandbox.state.count("POST /api/v1/grant") == 1
+
+
+def test_a_redirect_with_an_unknown_or_reused_state_is_refused(designer: Browserless) -> None:
+    instance_id = designer.new_instance()
+    url = designer.call("POST", f"/api/instances/{instance_id}/connect").json["authorize_url"]
+    back = urlsplit(requests.get(url, allow_redirects=False, timeout=10).headers["Location"])
+    code = parse_qs(back.query)["code"][0]
+    assert designer.call("GET", f"/oauth/callback?code={code}&state=forged").status_code == 400
+    assert designer.call("GET", f"{back.path}?{back.query}").status_code == 303
+    assert designer.call("GET", f"{back.path}?{back.query}").status_code == 400  # used up
+    assert designer.sandbox.state.count("POST /api/v1/grant") == 1
+
+
+def test_a_run_shows_each_steps_result_with_a_value_mapped_from_an_earlier_step(
+    designer: Browserless, connected: int
+) -> None:
+    flow = designer.call("POST", "/api/flows", {"name": "F", "definition": USERS_THEN_TIMESHEETS})
+    report = designer.call("POST", f"/api/flows/{flow.json['id']}/run", {"instance_id": connected})
+    first, second = report.json["steps"]
+    assert (first["status"], second["status"]) == ("ok", "ok")
+    user_id = first["result"]["users"][1]["id"]
+    assert second["result"]["timesheets"]
+    assert {t["user_id"] for t in second["result"]["timesheets"]} == {user_id}
+    assert designer.sandbox.state.count("GET /api/v1/users") == 1
+    assert designer.sandbox.state.count("GET /api/v1/timesheets") == 1
+
+
+def test_an_input_error_names_its_input_and_the_later_steps_are_skipped(
+    designer: Browserless, connected: int
+) -> None:
+    definition = {
+        "steps": [
+            {"id": "s1", "action": "get_timesheets", "inputs": {"start_date": "2026-02-30"}},
+            {"id": "s2", "action": "get_users", "inputs": {}},
+        ]
+    }
+    flow_id = designer.call("POST", "/api/flows", {"name": "F", "definition": definition}).json
+    report = designer.call("POST", f"/api/flows/{flow_id['id']}/run", {"instance_id": connected})
+    failed, skipped = report.json["steps"]
+    assert failed["error"]["kind"] == "InputError"
+    assert [e["input"] for e in failed["error"]["errors"]] == ["start_date"]
+    assert failed["error"]["errors"][0]["label"] == "Start Date"
+    assert skipped == {"id": "s2", "status": "skipped"}
+    assert designer.sandbox.state.count("GET /api/v1/users") == 0
+    assert designer.sandbox.state.count("GET /api/v1/timesheets") == 0
+
+
+def test_a_run_needs_a_connected_instance(designer: Browserless) -> None:
+    instance_id = designer.new_instance()
+    flow = designer.call("POST", "/api/flows", {"name": "F", "definition": USERS_THEN_TIMESHEETS})
+    answer = designer.call(
+        "POST", f"/api/flows/{flow.json['id']}/run", {"instance_id": instance_id}
+    )
+    assert (answer.status_code, answer.json["error"]) == (400, "Connect this instance first.")
+    missing = designer.call("POST", f"/api/flows/{flow.json['id']}/run", {"instance_id": 99})
+    assert missing.status_code == 404
+
+
+def test_a_pick_list_answers_options_for_a_connected_instance(
+    designer: Browserless, connected: int
+) -> None:
+    answer = designer.call(
+        "POST", "/api/pick_list", {"instance_id": connected, "pick_list": "user_options"}
+    )
+    assert answer.status_code == 200
+    assert answer.json["options"][0].keys() == {"key", "label"}
+    assert designer.sandbox.state.count("GET /api/v1/users") == 1
+    unknown = {"instance_id": connected, "pick_list": "get_users"}
+    assert designer.call("POST", "/api/pick_list", unknown).status_code == 404
+
+
+def test_a_flow_naming_an_action_the_manifest_lacks_is_refused(designer: Browserless) -> None:
+    bad = {"name": "F", "definition": {"steps": [{"id": "s1", "action": "drop_tables"}]}}
+    assert designer.call("POST", "/api/flows", bad).status_code == 400
+    assert designer.call("GET", "/api/flows").json == []
+
+
+def test_flows_and_instances_survive_a_restart(designer: Browserless, connected: int) -> None:
+    flow_id = designer.call(
+        "POST", "/api/flows", {"name": "Weekly", "definition": USERS_THEN_TIMESHEETS}
+    ).json["id"]
+    designer.call(
+        "PUT", f"/api/flows/{flow_id}", {"name": "Weekly 2", "definition": USERS_THEN_TIMESHEETS}
+    )
+    restarted = Browserless(designer.settings.data_dir, designer.sandbox)
+    assert restarted.call("GET", "/api/flows").json == [
+        {"id": flow_id, "name": "Weekly 2", "definition": USERS_THEN_TIMESHEETS}
+    ]
+    assert restarted.call("GET", "/api/instances").json == [
+        {"id": connected, "name": "Acme", "connected": True}
+    ]
+    report = restarted.call("POST", f"/api/flows/{flow_id}/run", {"instance_id": connected})
+    assert [s["status"] for s in report.json["steps"]] == ["ok", "ok"]
+
+
+def _secrets(designer: Browserless, instance_id: int) -> list[str]:
+    store = instance_store(designer.settings.data_dir / "tokens.sqlite3", f"designer-{instance_id}")
+    token = store.load()
+    assert token is not None
+    return [DEMO_CLIENT_SECRET, token["access_token"], token["refresh_token"]]
+
+
+def test_no_secret_reaches_any_response(designer: Browserless, connected: int) -> None:
+    designer.sandbox.state.expire_tokens()  # the run refreshes: the rotated tokens stay hidden too
+    flow = designer.call("POST", "/api/flows", {"name": "F", "definition": USERS_THEN_TIMESHEETS})
+    designer.call("POST", f"/api/flows/{flow.json['id']}/run", {"instance_id": connected})
+    designer.call("POST", "/api/pick_list", {"instance_id": connected, "pick_list": "user_options"})
+    for path in ["/", "/api/catalog", "/api/flows", "/api/instances", "/static/designer.js"]:
+        designer.call("GET", path)
+    assert designer.sandbox.state.count("POST /api/v1/grant") == 2  # the code, then one refresh
+    for response in designer.responses:
+        text = response.get_data(as_text=True) + str(response.headers)
+        for secret in _secrets(designer, connected):
+            assert secret not in text
+
+
+def test_the_catalog_offers_every_action_and_no_secret_input() -> None:
+    sent = catalog()
+    assert "client_secret" not in str(sent)
+    assert {a["key"] for a in sent["actions"]} >= {"get_users", "create_timesheet"}
+    for action in sent["actions"]:
+        assert all(i["type"] != "connection" for i in action["inputs"])
+
+
+def test_the_request_log_leaves_out_the_authorization_code(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO, logger="qbtime_connector.designer")
+    with Designer(data_dir=tmp_path) as running:
+        assert running.app is not None
+        headers = {"X-CSRF-Token": running.app.csrf_token}
+        with requests.Session() as browser:
+            browser.headers.update(headers)
+            made = browser.post(f"{running.url}api/instances", json={"name": "A"}, timeout=10)
+            connect = browser.post(
+                f"{running.url}api/instances/{made.json()['id']}/connect", timeout=10
+            )
+            authorize = browser.get(
+                connect.json()["authorize_url"], allow_redirects=False, timeout=10
+            )
+            code = parse_qs(urlsplit(authorize.headers["Location"]).query)["code"][0]
+            assert browser.get(authorize.headers["Location"], timeout=10).ok
+    logged = "\n".join(r.getMessage() for r in caplog.records)
+    assert "GET /oauth/callback 303" in logged
+    assert code not in logged
+    assert DEMO_CLIENT_SECRET not in logged
+
+
+def test_a_whole_reference_keeps_the_value_and_text_interpolates() -> None:
+    context = {"steps": {"s1": {"users": [{"id": 7, "name": "Ada"}]}}}
+    assert resolve("{{steps.s1.users.0.id}}", context) == 7
+    assert resolve("Hi {{ steps.s1.users.0.name }}!", context) == "Hi Ada!"
+    assert resolve([{"key": "ids", "value": "{{steps.s1.users.0.id}}"}], context) == [
+        {"key": "ids", "value": 7}
+    ]
+
+
+def test_a_mapped_value_missing_from_the_results_is_an_input_error_on_its_field(
+    connection: Any,
+) -> None:
+    mapped = {"user_ids": "{{steps.s0.users.0.id}}", "start_date": "2026-01-01"}
+    report, _ = run_flow(
+        {"steps": [{"id": "s1", "action": "get_timesheets", "inputs": mapped}]}, connection
+    )
+    assert report["steps"][0]["error"]["errors"] == [
+        {
+            "input": "user_ids",
+            "label": "User IDs",
+            "message": "The mapped value steps.s0.users.0.id is not in an earlier step's result.",
+        }
+    ]
+
+
+def test_a_trigger_gets_its_saved_state_and_its_records_can_be_mapped(
+    connection: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import qbtime_connector
+
+    polled: list[Any] = []
+
+    def poll(key: str, inputs: Any, connection: Any, state: Any = None) -> dict[str, Any]:
+        polled.append((key, inputs, state))
+        return {"records": [{"id": 1000002, "record_type": "users"}], "state": {"cursor": 2}}
+
+    monkeypatch.setattr(qbtime_connector, "poll", poll, raising=False)
+    definition = {
+        "trigger": {"key": "new_or_changed_records", "inputs": {"record_types": ["users"]}},
+        "steps": [
+            {
+                "id": "s1",
+                "action": "get_timesheets",
+                "inputs": {"user_ids": "{{trigger.records.0.id}}", "start_date": "2026-01-01"},
+            }
+        ],
+    }
+    report, state = run_flow(definition, connection, {"cursor": 1})
+    assert polled == [("new_or_changed_records", {"record_types": ["users"]}, {"cursor": 1})]
+    assert state == {"cursor": 2}
+    assert report["trigger"]["status"] == report["steps"][0]["status"] == "ok"
+    assert {t["user_id"] for t in report["steps"][0]["result"]["timesheets"]} == {1000002}
+
+
+def test_a_flow_with_a_trigger_the_manifest_lacks_is_refused(designer: Browserless) -> None:
+    bad = {"name": "F", "definition": {"trigger": {"key": "on_a_whim"}, "steps": []}}
+    assert designer.call("POST", "/api/flows", bad).status_code == 400
+
+
+def test_a_pick_list_is_searched_on_the_server(designer: Browserless, connected: int) -> None:
+    body = {"instance_id": connected, "pick_list": "user_options", "inputs": {"search": "Mary"}}
+    answer = designer.call("POST", "/api/pick_list", body)
+    assert [o["label"] for o in answer.json["options"]] == ["Mary Samsonite"]
+
+
+def test_an_unexpected_failure_is_logged_by_its_type_only(
+    designer: Browserless, connected: int, caplog: pytest.LogCaptureFixture
+) -> None:
+    def explode(*_: Any) -> Any:
+        raise RuntimeError(f"boom {DEMO_CLIENT_SECRET}")
+
+    designer.app.storage.flows = explode  # type: ignore[method-assign]
+    answer = designer.call("GET", "/api/flows")
+    assert (answer.status_code, answer.json) == (
+        500,
+        {"error": "The designer failed (RuntimeError)."},
+    )
+    assert "GET /api/flows failed: RuntimeError" in caplog.text
+    assert DEMO_CLIENT_SECRET not in caplog.text
+
+
+def test_the_designer_command_serves_the_page_and_prints_its_address(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    command = [sys.executable, "-m", "qbtime_connector.cli", "designer", "--port", "0"]
+    server = subprocess.Popen(
+        [*command, "--data", str(tmp_path)],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert server.stdout is not None
+        url = server.stdout.readline().strip()
+        assert url.startswith("http://127.0.0.1:")
+        page = requests.get(url, timeout=10)
+        assert page.status_code == 200
+        assert "flow designer" in page.text
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    assert (tmp_path / "designer.sqlite3").is_file()
+
+
+def test_the_trigger_state_is_kept_per_flow_and_instance_between_runs(
+    designer: Browserless, connected: int
+) -> None:
+    from tests.conftest import new_worker
+
+    definition = {
+        "trigger": {"key": "new_or_changed_records", "inputs": {"record_types": ["users"]}},
+        "steps": [],
+    }
+    flow_id = designer.call("POST", "/api/flows", {"name": "T", "definition": definition}).json
+    run = f"/api/flows/{flow_id['id']}/run"
+    first = designer.call("POST", run, {"instance_id": connected}).json["trigger"]
+    assert first["status"] == "ok"
+    assert (
+        designer.call("POST", run, {"instance_id": connected}).json["trigger"]["result"]["records"]
+        == []
+    )
+    with designer.sandbox.connect() as admin:
+        new_id = new_worker(admin, "newcomer")
+    third = designer.call("POST", run, {"instance_id": connected}).json["trigger"]["result"]
+    assert [(r["id"], r["change"]) for r in third["records"]] == [(new_id, "created")]
+
+
+def test_the_manifests_test_action_proves_an_instances_connection(
+    designer: Browserless, connected: int
+) -> None:
+    answer = designer.call("POST", f"/api/instances/{connected}/test").json
+    assert answer["ok"] is True
+    assert answer["result"]["user"]["username"] == "admin"
+    assert designer.sandbox.state.count("GET /api/v1/current_user") == 1
+
+
+def test_a_deleted_flow_is_gone(designer: Browserless) -> None:
+    flow = designer.call("POST", "/api/flows", {"name": "F", "definition": USERS_THEN_TIMESHEETS})
+    assert designer.call("DELETE", f"/api/flows/{flow.json['id']}").status_code == 200
+    assert designer.call("GET", "/api/flows").json == []
+    assert designer.call("DELETE", f"/api/flows/{flow.json['id']}").status_code == 404
+
+
+def test_the_folder_of_tokens_is_created_owner_only(designer: Browserless) -> None:
+    assert designer.settings.data_dir.stat().st_mode & 0o077 == 0
+
+
+def test_a_token_refreshed_during_a_run_is_kept_in_the_store(
+    designer: Browserless, connected: int
+) -> None:
+    first = _secrets(designer, connected)
+    designer.sandbox.state.expire_tokens()
+    flow = designer.call("POST", "/api/flows", {"name": "F", "definition": USERS_THEN_TIMESHEETS})
+    run = f"/api/flows/{flow.json['id']}/run"
+    for _ in range(2):
+        report = designer.call("POST", run, {"instance_id": connected}).json
+        assert [s["status"] for s in report["steps"]] == ["ok", "ok"]
+    rotated = _secrets(designer, connected)
+    assert rotated[1:] != first[1:]
+    assert designer.sandbox.state.count("POST /api/v1/grant") == 2  # the code, one refresh

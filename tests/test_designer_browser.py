@@ -1,0 +1,228 @@
+"""The designer in a real browser: drag, fill from a pick list, connect, run, read, fix an error."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from qbtime_connector.designer import Designer
+
+webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+from selenium.webdriver.remote.webdriver import WebDriver  # noqa: E402
+from selenium.webdriver.remote.webelement import WebElement  # noqa: E402
+from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
+
+CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER),
+    reason="needs Debian's chromium and chromium-driver (.ci/run installs them)",
+)
+FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--window-size=1400,1100",
+]
+
+# Selenium's ActionChains cannot start HTML5 drag and drop: dispatch the real events instead.
+DRAG_AND_DROP = """
+const [source, target] = arguments;
+const data = new DataTransfer();
+const fire = (node, type) => node.dispatchEvent(
+  new DragEvent(type, {bubbles: true, cancelable: true, dataTransfer: data}));
+fire(source, "dragstart"); fire(target, "dragenter"); fire(target, "dragover");
+fire(target, "drop"); fire(source, "dragend");
+"""
+
+
+@pytest.fixture
+def browser(tmp_path: Path) -> Iterator[WebDriver]:
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    for flag in [*FLAGS, f"--user-data-dir={tmp_path / 'chromium-profile'}"]:
+        options.add_argument(flag)
+    options.binary_location = str(CHROMIUM)
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+    yield driver
+    driver.quit()
+
+
+@pytest.fixture
+def designer(tmp_path: Path) -> Iterator[Designer]:
+    with Designer(data_dir=tmp_path / "designer") as running:
+        yield running
+
+
+def wait(driver: WebDriver) -> WebDriverWait[WebDriver]:
+    # The page is rebuilt (or left, for the sign-in) while we wait: look again, don't fail.
+    return WebDriverWait(driver, 20, ignored_exceptions=[StaleElementReferenceException])
+
+
+def step(driver: WebDriver, number: int) -> WebElement:
+    return driver.find_elements(By.CSS_SELECTOR, "#steps > li.card")[number - 1]
+
+
+def field(card: WebElement, key: str) -> WebElement:
+    return card.find_element(By.CSS_SELECTOR, f'.field[data-input="{key}"]')
+
+
+def order(driver: WebDriver) -> list[str]:
+    cards = driver.find_elements(By.CSS_SELECTOR, "#steps > li.card")
+    return [str(c.get_attribute("data-action")) for c in cards]
+
+
+def loaded_pick_list(driver: WebDriver, card: WebElement, key: str) -> Select:
+    select = Select(field(card, key).find_element(By.CSS_SELECTOR, "select[data-pick-list]"))
+    wait(driver).until(
+        lambda _: select._el.get_attribute("data-loaded") and len(select.options) > 1
+    )
+    return select
+
+
+def test_a_builder_drags_fills_connects_runs_and_sees_errors_beside_fields(
+    browser: WebDriver, designer: Designer, tmp_path: Path
+) -> None:
+    browser.get(designer.url)
+    wait(browser).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready"))
+
+    # A customer instance, connected through the sandbox's authorize page and back.
+    browser.find_element(By.ID, "new-instance-name").send_keys("Acme Plumbing")
+    browser.find_element(By.ID, "add-instance").click()
+    wait(browser).until(lambda d: d.find_element(By.ID, "instance-status").text == "not connected")
+    browser.find_element(By.ID, "connect-instance").click()
+    wait(browser).until(lambda d: d.find_element(By.ID, "instance-status").text == "connected")
+    assert designer.sandbox is not None
+    assert designer.sandbox.state.count("GET /api/v1/authorize") == 1
+    assert designer.sandbox.state.count("POST /api/v1/grant") == 1
+    assert "access_token" not in browser.page_source
+    browser.find_element(By.ID, "test-instance").click()
+    wait(browser).until(lambda d: "works" in d.find_element(By.ID, "flow-status").text)
+    assert "Ada Admin" in browser.find_element(By.ID, "flow-status").text
+
+    # The manifest's trigger can replace the manual start, and be taken away again.
+    trigger = browser.find_element(
+        By.CSS_SELECTOR, ".palette-item[data-kind=trigger][data-key]:not([data-key=''])"
+    )
+    browser.execute_script(DRAG_AND_DROP, trigger, browser.find_element(By.ID, "trigger-slot"))
+    trigger_card = browser.find_element(By.CSS_SELECTOR, "#trigger-slot .card.trigger")
+    ticks = trigger_card.find_elements(
+        By.CSS_SELECTOR, '.field[data-input="record_types"] label.check'
+    )
+    assert [t.text for t in ticks] == ["Timesheets", "Users", "Job Codes"]
+    trigger_card.find_element(By.CSS_SELECTOR, "button[aria-label='Remove trigger']").click()
+    assert "Manual start" in browser.find_element(By.ID, "trigger-slot").text
+
+    # Step 1 from the keyboard, step 2 dragged from the palette onto the canvas.
+    browser.find_element(By.CSS_SELECTOR, "button[aria-label='Add Get Users']").send_keys(
+        Keys.ENTER
+    )
+    palette_item = browser.find_element(
+        By.CSS_SELECTOR, ".palette-item[data-kind=action][data-key=create_timesheet]"
+    )
+    browser.execute_script(DRAG_AND_DROP, palette_item, browser.find_element(By.ID, "steps"))
+    wait(browser).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#steps > li.card")) == 2)
+    card = step(browser, 2)
+    assert card.get_attribute("data-action") == "create_timesheet"
+    assert "*" in field(card, "user_id").find_element(By.TAG_NAME, "label").text
+
+    # Dropdowns fed by the manifest's pick lists; a bad start date to begin with.
+    # Job codes depend on the user: the list reloads with each user's assignments.
+    users = loaded_pick_list(browser, card, "user_id")
+    users.select_by_visible_text("John Doe")
+    codes = loaded_pick_list(browser, card, "jobcode_id")
+    assert "Field Work › Repairs" in [o.text for o in codes.options]
+    users.select_by_visible_text("Mary Samsonite")
+    chosen_user = users.first_selected_option.get_attribute("value")
+    codes = loaded_pick_list(browser, card, "jobcode_id")
+    offered = [o.text for o in codes.options]
+    assert "Field Work › Installation" in offered
+    assert "Field Work › Repairs" not in offered
+    codes.select_by_visible_text("Field Work › Installation")
+    field(card, "start_date").find_element(By.TAG_NAME, "input").send_keys("next Tuesday")
+    field(card, "end_date").find_element(By.TAG_NAME, "input").send_keys(
+        "2026-11-24T12:00:00-07:00"
+    )
+    browser.find_element(By.ID, "run-flow").click()
+    wait(browser).until(lambda d: "stopped" in d.find_element(By.ID, "flow-status").text)
+    card = step(browser, 2)
+    message = field(card, "start_date").find_element(By.CSS_SELECTOR, ".field-error").text
+    assert "next Tuesday" in message
+    assert field(card, "end_date").find_element(By.CSS_SELECTOR, ".field-error").text == ""
+    assert "Result" in step(browser, 1).find_element(By.CSS_SELECTOR, ".result").text
+    assert designer.sandbox.state.count("POST /api/v1/timesheets") == 0
+
+    # Fixed, run again: the created timesheet is read back on the page.
+    start = field(card, "start_date").find_element(By.TAG_NAME, "input")
+    start.clear()
+    start.send_keys("2026-11-24T09:00:00-07:00")
+    browser.find_element(By.ID, "run-flow").click()
+    wait(browser).until(lambda d: "succeeded" in d.find_element(By.ID, "flow-status").text)
+    result = step(browser, 2).find_element(By.CSS_SELECTOR, ".result.ok pre").text
+    assert '"_status_code": 200' in result
+    assert f'"user_id": {chosen_user}' in result
+    assert '"jobcode_id": 2000002' in result
+    assert designer.sandbox.state.count("POST /api/v1/timesheets") == 1
+    browser.save_screenshot(str(tmp_path / "designer.png"))
+    assert (tmp_path / "designer.png").stat().st_size > 0
+
+    # The flow was saved: a reload shows the same two steps with their values.
+    browser.refresh()
+    wait(browser).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "#steps > li.card")) == 2)
+    again = field(step(browser, 2), "start_date").find_element(By.TAG_NAME, "input")
+    assert again.get_attribute("value") == "2026-11-24T09:00:00-07:00"
+
+
+def test_every_action_of_the_manifest_gets_a_form_and_conditional_inputs_follow(
+    browser: WebDriver, designer: Designer
+) -> None:
+    from qbtime_connector.designer.catalog import catalog
+
+    browser.get(designer.url)
+    wait(browser).until(lambda d: d.find_element(By.TAG_NAME, "body").get_attribute("data-ready"))
+    for add in browser.find_elements(By.CSS_SELECTOR, ".palette-item[data-kind=action] .add"):
+        add.click()
+    cards = browser.find_elements(By.CSS_SELECTOR, "#steps > li.card")
+    assert [c.get_attribute("data-action") for c in cards] == [
+        a["key"] for a in catalog()["actions"]
+    ]
+    for card, action in zip(cards, catalog()["actions"], strict=True):
+        shown = [
+            f.get_attribute("data-input") for f in card.find_elements(By.CSS_SELECTOR, ".field")
+        ]
+        assert sorted(shown) == sorted(i["key"] for i in action["inputs"])  # grouped by `group`
+
+    # Reorder by dragging a step's header onto another step, and with the arrows; remove one.
+    keys = [a["key"] for a in catalog()["actions"]]
+    last_head = cards[-1].find_element(By.CSS_SELECTOR, ".card-head")
+    browser.execute_script(DRAG_AND_DROP, last_head, cards[0])
+    assert order(browser) == [keys[-1], *keys[:-1]]
+    step(browser, 2).find_element(By.CSS_SELECTOR, "button[aria-label='Move up']").click()
+    assert order(browser)[:2] == [keys[0], keys[-1]]
+    step(browser, 1).find_element(By.CSS_SELECTOR, "button[aria-label='Remove step']").click()
+    assert order(browser) == [keys[-1], *keys[1:-1]]
+    cards = browser.find_elements(By.CSS_SELECTOR, "#steps > li.card")
+
+    # Max Pages shows only when Fetch All is Yes (its visible_when).
+    users = next(c for c in cards if c.get_attribute("data-action") == "get_users")
+    for details in users.find_elements(By.CSS_SELECTOR, "details"):
+        details.find_element(By.TAG_NAME, "summary").click()
+    max_pages = field(users, "max_pages")
+    assert not max_pages.is_displayed()
+    Select(field(users, "fetch_all").find_element(By.TAG_NAME, "select")).select_by_visible_text(
+        "Yes"
+    )
+    assert max_pages.is_displayed()
+    assert [e for e in browser.get_log("browser") if e["level"] == "SEVERE"] == []
