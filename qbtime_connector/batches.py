@@ -7,25 +7,7 @@ from typing import Any
 from .actions import send_records
 from .connection import Connection
 from .errors import item_failed
-from .validation import Call, is_given, whole_number
-
-_ID_FIELDS = ("id", "user_id", "jobcode_id")
-
-
-def clean(record: dict[str, Any]) -> dict[str, Any]:
-    """A record without empty values (an empty `end` would clock a user in), ids as integers."""
-    kept = {k: v for k, v in record.items() if is_given(v)}
-    for key in _ID_FIELDS:
-        if key in kept:
-            kept[key] = whole_number(kept[key])
-    return kept
-
-
-def _timesheet(record: dict[str, Any]) -> dict[str, Any]:
-    """A timesheet record with its type spelled out when the fields make it plain."""
-    kept = clean(record)
-    kept.setdefault("type", "regular" if "start" in kept else "manual")
-    return kept
+from .validation import Call
 
 
 def write_batch(
@@ -45,19 +27,19 @@ def write_batch(
 
 def create_users(connection: Connection, call: Call) -> dict[str, Any]:
     """Create Users."""
-    return write_batch(connection, call, [clean(r) for r in call.options["records"]])
+    return write_batch(connection, call, call.options["records"])
 
 
 def update_users(connection: Connection, call: Call) -> dict[str, Any]:
     """Update Users."""
-    return write_batch(connection, call, [clean(r) for r in call.options["records"]])
+    return write_batch(connection, call, call.options["records"])
 
 
 def create_timesheets(connection: Connection, call: Call) -> dict[str, Any]:
     """Create Timesheets."""
-    return write_batch(connection, call, [_timesheet(r) for r in call.options["records"]])
+    return write_batch(connection, call, call.options["records"])
 
 
 def update_timesheets(connection: Connection, call: Call) -> dict[str, Any]:
     """Update Timesheets."""
-    return write_batch(connection, call, [clean(r) for r in call.options["records"]])
+    return write_batch(connection, call, call.options["records"])

@@ -14,8 +14,11 @@ from jsonschema import Draft202012Validator, ValidationError
 
 from .errors import InputError
 from .manifest import ActionSpec, InputSpec, load_schema
+from .manifest import action as action_spec
+from .screening import problem, too_many_ids
 
 ADDITIONAL = "additional_query_parameters"
+QUERY_METHODS = frozenset({"GET", "DELETE"})
 
 # What each input type accepts, in words a builder understands; used where the schema's own
 # message would only quote a regular expression or say "not valid under any of the given schemas".
@@ -50,12 +53,24 @@ _DIGITS = re.compile(r"^\s*[0-9]{1,19}\s*$")
 
 @dataclass
 class Call:
-    """An action's inputs made ready to send: API parameters, plus options for the action itself."""
+    """An action's inputs made ready to send: the query (reads, deletes) or the record body
+    (creates, updates), plus options for the action itself."""
 
     method: str
     endpoint: str
-    params: dict[str, Any] = field(default_factory=dict)
+    query: dict[str, Any] = field(default_factory=dict)
+    body: dict[str, Any] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def sends_query(self) -> bool:
+        """Whether the API parameters travel in the query string (else in the body)."""
+        return self.method in QUERY_METHODS
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The API parameters, wherever they travel (for code written before the split)."""
+        return self.query if self.sends_query else self.body
 
 
 class _Errors:
@@ -84,7 +99,10 @@ class _Errors:
         order = list(labels)
         keys = sorted(self._by_key, key=lambda k: order.index(k) if k in order else len(order))
         raise InputError(
-            [{"input": k, "label": labels.get(k, k), "message": self._by_key[k]} for k in keys]
+            [
+                {"input": k, "label": labels.get(k) or safe_key(k), "message": self._by_key[k]}
+                for k in keys
+            ]
         )
 
 
@@ -131,8 +149,22 @@ def validator_for(schema_name: str) -> Draft202012Validator:
     )
 
 
+def _moment(spec: InputSpec, value: Any) -> Any:
+    """A date or date-time given as a Python object or with a `Z`, in the API's written form."""
+    if spec.type == "date" and isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if spec.type == "date" and isinstance(value, dt.date):
+        return value.isoformat()
+    if spec.type == "datetime" and isinstance(value, dt.datetime) and value.utcoffset() is not None:
+        return value.replace(microsecond=0).isoformat()
+    if spec.type == "datetime" and isinstance(value, str) and value.strip()[-1:] in {"Z", "z"}:
+        return value.strip()[:-1] + "+00:00"
+    return value
+
+
 def _coerce(spec: InputSpec, value: Any) -> Any:
     """Designers send strings: turn them into what the input means, where that is unambiguous."""
+    value = _moment(spec, value)
     if not isinstance(value, str):
         return value
     text = value.strip()
@@ -188,8 +220,10 @@ def _schema_errors(spec: ActionSpec, values: Mapping[str, Any], errors: _Errors)
             key = str(error.path[0])
             errors.add(key, _message(known.get(key), error))
         elif error.validator == "required":
-            key = str(error.message.split("'")[1])
-            errors.add(key, "is required")
+            wanted: list[str] = error.validator_value
+            for key in wanted:
+                if isinstance(error.instance, dict) and key not in error.instance:
+                    errors.add(key, "is required")
         elif error.validator == "anyOf":
             for group in spec.required_one_of:
                 labels = " or ".join(spec.input(k).label for k in group)
@@ -295,30 +329,140 @@ def _merge_additional(
             params[key] = query_value(value) if as_query else value
 
 
+# A batch action's records are validated as its single action validates its inputs.
+SINGLE_FOR_BATCH = {
+    "create_users": "create_user",
+    "update_users": "update_user",
+    "create_timesheets": "create_timesheet",
+    "update_timesheets": "update_timesheet",
+}
+_ID_FIELDS = ("id", "user_id", "jobcode_id")
+
+
+def _record_inputs(single: ActionSpec, record: Mapping[str, Any]) -> dict[str, Any]:
+    """The single action's inputs that say what one record of a batch says."""
+    by_param = {i.param: i.key for i in single.value_inputs if i.param}
+    inputs = {by_param[k]: v for k, v in record.items() if k in by_param}
+    extra = {k: v for k, v in record.items() if k not in by_param and k not in single.fixed}
+    if extra:
+        inputs[ADDITIONAL] = extra
+    return inputs
+
+
+def _manual_timesheet(single: ActionSpec, record: Mapping[str, Any]) -> bool:
+    """A timesheet by duration and date, which the single action (start and end) cannot take."""
+    return single.key == "create_timesheet" and (
+        record.get("type") == "manual" or ("start" not in record and "duration" in record)
+    )
+
+
+def _manual_record(record: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
+    kept = {k: v for k, v in record.items() if is_given(v)}
+    for key in _ID_FIELDS:
+        if key in kept:
+            kept[key] = whole_number(kept[key])
+    kept.setdefault("type", "manual")
+    try:
+        dt.date.fromisoformat(str(kept.get("date")))
+    except ValueError:
+        return kept, f"field 'date': {EXPECTED['date']}; got {show(kept.get('date'))}"
+    return kept, None
+
+
+def _check_records(spec: ActionSpec, values: dict[str, Any], errors: _Errors) -> None:
+    """Each record of a batch checked and converted exactly as its single action would be."""
+    single_key = SINGLE_FOR_BATCH.get(spec.key)
+    if single_key is None or "records" not in values:
+        return
+    single = action_spec(single_key)
+    params = {i.key: i.param or i.key for i in single.value_inputs}
+    records = []
+    for n, record in enumerate(values["records"], 1):
+        if _manual_timesheet(single, record):
+            kept, found = _manual_record(record)
+            records.append(kept)
+            if found:
+                errors.add("records", f"record {n}, {found}")
+            continue
+        try:
+            records.append(prepare(single, _record_inputs(single, record)).body)
+        except InputError as error:
+            first = error.errors[0]
+            field = params.get(first["input"], first["input"])
+            errors.add("records", f"record {n}, field '{field}': {first['message']}")
+    values["records"] = records
+
+
+def safe_key(key: str) -> str:
+    """An input key fit for a message: empty, unprintable or non-ASCII keys shown escaped."""
+    return key if key and key.isprintable() and key.isascii() else ascii(key)
+
+
+def _naive(spec: InputSpec, value: Any) -> str | None:
+    """The message for a date-time without its offset (or a bare date where one is needed)."""
+    if spec.type != "datetime":
+        return None
+    if isinstance(value, dt.datetime) or (isinstance(value, str) and _parses_naive(value)):
+        return (
+            "needs its UTC offset, like 2026-11-24T09:00:00-07:00 or 2026-11-24T16:00:00Z: "
+            f"without one the time is ambiguous; got {show(value)}"
+        )
+    if isinstance(value, dt.date):
+        return f"{EXPECTED['datetime']}; got a date without a time ({value.isoformat()})"
+    return None
+
+
+def _parses_naive(text: str) -> bool:
+    try:
+        return dt.datetime.fromisoformat(text.strip()).tzinfo is None
+    except ValueError:
+        return False
+
+
+def _screen(spec: ActionSpec, given: dict[str, Any], errors: _Errors) -> dict[str, Any]:
+    """The inputs without those no input can take, each of which is reported."""
+    known = {i.key: i for i in spec.value_inputs}
+    kept = {}
+    for key, value in given.items():
+        item = known.get(key)
+        found = too_many_ids(value) if item is not None and item.type == "id_list" else None
+        if found is None and item is not None:
+            value = _coerce(item, value)
+            found = _naive(item, value)
+        found = found or problem(value)
+        if found:
+            errors.add(key, found)
+        else:
+            kept[key] = value
+    return kept
+
+
 def prepare(spec: ActionSpec, inputs: Mapping[str, Any] | None) -> Call:
     """Validate and convert an action's inputs, or raise InputError listing every bad one."""
     errors = _Errors(spec)
     if inputs is not None and not isinstance(inputs, Mapping):
         errors.add("inputs", f"must be a mapping of input key to value; got {show(inputs)}")
         errors.raise_if_any()
-    known = {i.key: i for i in spec.value_inputs}
     given = {str(k): v for k, v in (inputs or {}).items() if is_given(v)}
-    values = {k: _coerce(known[k], v) if k in known else v for k, v in given.items()}
+    values = _screen(spec, given, errors)
     _schema_errors(spec, values, errors)
     errors.raise_if_any()
 
+    known = {i.key: i for i in spec.value_inputs}
     values = {k: _normalise(known[k], v, errors) for k, v in values.items()}
     _check_order(spec, values, errors)
+    _check_records(spec, values, errors)
     prepared = Call(spec.method, spec.endpoint)
+    sent = prepared.query if prepared.sends_query else prepared.body
     for item in spec.value_inputs:
         value = values.get(item.key, item.default)
         if value is None or item.key == ADDITIONAL:
             continue
-        target = prepared.params if item.param else prepared.options
+        target = sent if item.param else prepared.options
         target[item.param or item.key] = value
-    prepared.params.update(spec.fixed)
-    _merge_additional(spec, values.get(ADDITIONAL, {}), prepared.params, spec.sends_query, errors)
-    if spec.requires_any and not any(k in prepared.params for k in spec.requires_any):
+    sent.update(spec.fixed)
+    _merge_additional(spec, values.get(ADDITIONAL, {}), sent, spec.sends_query, errors)
+    if spec.requires_any and not any(k in sent for k in spec.requires_any):
         first, *others = spec.requires_any
         errors.add(
             next(i.key for i in spec.inputs if i.param == first),
