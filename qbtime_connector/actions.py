@@ -106,7 +106,7 @@ def update_timesheet(connection: Connection, call: Call) -> dict[str, Any]:
 
 def delete_timesheet(connection: Connection, call: Call) -> dict[str, Any]:
     """Delete Timesheet: permanent; sent in requests of at most 50 ids."""
-    ids = str(call.query["ids"]).split(",")
+    ids = list(dict.fromkeys(str(call.query["ids"]).split(",")))  # each id once
     result: dict[str, Any] = {call.endpoint: []}
     for batch in chunks(ids):
         params = {**call.query, "ids": ",".join(batch)}

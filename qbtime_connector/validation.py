@@ -8,7 +8,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from jsonschema import Draft202012Validator, ValidationError
 
@@ -162,9 +162,28 @@ def _moment(spec: InputSpec, value: Any) -> Any:
     return value
 
 
+def _written_moments(records: list[Any]) -> list[Any]:
+    """Records with date and date-time objects written as text (naive ones without offset)."""
+
+    def written(key: Any, value: Any) -> Any:
+        if isinstance(value, dt.datetime):
+            return value.replace(microsecond=0).isoformat()
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if key in _MOMENT_FIELDS and isinstance(value, str) and value.strip()[-1:] in {"Z", "z"}:
+            return value.strip()[:-1] + "+00:00"
+        return value
+
+    return [
+        {k: written(k, v) for k, v in r.items()} if isinstance(r, Mapping) else r for r in records
+    ]
+
+
 def _coerce(spec: InputSpec, value: Any) -> Any:
     """Designers send strings: turn them into what the input means, where that is unambiguous."""
     value = _moment(spec, value)
+    if spec.type == "record_list" and isinstance(value, list):
+        return _written_moments(value)
     if not isinstance(value, str):
         return value
     text = value.strip()
@@ -182,18 +201,65 @@ def _coerce(spec: InputSpec, value: Any) -> Any:
     return text if spec.type in {"date", "datetime", "id_list"} else value
 
 
+_TYPE_WORDS = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "object": "an object",
+    "array": "a list",
+    "null": "empty",
+}
+_BOUNDS = {
+    "minimum": "must be at least {}",
+    "maximum": "must be at most {}",
+    "minLength": "must have at least {} characters",
+    "maxLength": "must have at most {} characters",
+    "minItems": "must have at least {} items",
+    "maxItems": "must have at most {} items",
+    "minProperties": "must have at least {} fields",
+    "maxProperties": "must have at most {} fields",
+}
+
+
+def _described(error: ValidationError) -> str:
+    """A failed check in a builder's words, from the error's structured facts (never its text)."""
+    rule, limit = str(error.validator), error.validator_value
+    if rule == "type":
+        kinds = limit if isinstance(limit, list) else [limit]
+        words = " or ".join(_TYPE_WORDS.get(str(k), str(k)) for k in kinds)
+        return f"must be {words}; got {show(error.instance)}"
+    if rule in _BOUNDS:
+        return f"{_BOUNDS[rule].format(limit)}; got {show(error.instance)}"
+    if rule == "enum":
+        allowed = ", ".join(str(a) for a in cast(list[Any], limit))
+        return f"must be one of {allowed}; got {show(error.instance)}"
+    if rule == "propertyNames":
+        return (
+            "has a field name that is not an API field name "
+            f"(lower-case letters, digits and _); got {show(error.instance)}"
+        )
+    if rule == "additionalProperties":
+        return f"has fields this action does not take; got {show(error.instance)}"
+    return f"is not valid ({rule}); got {show(error.instance)}"
+
+
 def _record_message(error: ValidationError) -> str:
     """What is wrong with one record of a record list, naming the record and its field."""
     index, *field = list(error.path)[1:]
     where = f"record {int(index) + 1}" + (f", field '{field[0]}'" if field else "")
+    if error.validator == "required" and isinstance(error.instance, dict):
+        wanted = cast(list[str], error.validator_value)
+        missing = next((k for k in wanted if k not in error.instance), "?")
+        return f"{where}, field '{missing}': is required"
     if error.validator == "anyOf":
-        alternatives: list[dict[str, Any]] = error.validator_value  # type: ignore[assignment]
+        alternatives = cast(list[dict[str, Any]], error.validator_value)
         if all("required" in s for s in alternatives):
             needs = " or ".join(" and ".join(s["required"]) for s in alternatives)
             return f"{where}: needs {needs}"
     if error.validator == "pattern" and field in (["start"], ["end"]):
         return f"{where}: {EXPECTED['datetime']}; got {show(error.instance)}"
-    return f"{where}: {error.message[:200]}"
+    return f"{where}: {_described(error)}"
 
 
 def _message(spec: InputSpec | None, error: ValidationError) -> str:
@@ -207,10 +273,7 @@ def _message(spec: InputSpec | None, error: ValidationError) -> str:
         return f"{expected}; got {show(error.instance)}"
     if error.validator == "enum" and spec is not None and spec.allowed:
         return f"must be one of {', '.join(spec.allowed)}; got {show(error.instance)}"
-    if error.validator in {"minimum", "maximum"}:
-        bound = "at least" if error.validator == "minimum" else "at most"
-        return f"must be {bound} {error.validator_value}; got {show(error.instance)}"
-    return error.message if len(error.message) <= 200 else error.message[:197] + "..."
+    return _described(error)
 
 
 def _schema_errors(spec: ActionSpec, values: Mapping[str, Any], errors: _Errors) -> None:
@@ -220,8 +283,7 @@ def _schema_errors(spec: ActionSpec, values: Mapping[str, Any], errors: _Errors)
             key = str(error.path[0])
             errors.add(key, _message(known.get(key), error))
         elif error.validator == "required":
-            wanted: list[str] = error.validator_value
-            for key in wanted:
+            for key in cast(list[str], error.validator_value):
                 if isinstance(error.instance, dict) and key not in error.instance:
                     errors.add(key, "is required")
         elif error.validator == "anyOf":
@@ -337,6 +399,7 @@ SINGLE_FOR_BATCH = {
     "update_timesheets": "update_timesheet",
 }
 _ID_FIELDS = ("id", "user_id", "jobcode_id")
+_MOMENT_FIELDS = ("start", "end")
 
 
 def _record_inputs(single: ActionSpec, record: Mapping[str, Any]) -> dict[str, Any]:
