@@ -46,21 +46,11 @@ def read_all(
     }
 
 
-def send_records(
-    connection: Connection, method: str, endpoint: str, records: Sequence[dict[str, Any]]
-) -> dict[str, Any]:
-    """POST or PUT records in requests of at most 50; every item's result, in order."""
-    result: dict[str, Any] = {endpoint: []}
-    for batch in chunks(records):
-        body = connection.request(method, endpoint, json={"data": list(batch)})
-        result[endpoint].extend(write_items(endpoint, body))
-        merge_supplemental(result, body)
-    return result
-
-
 def write_one(connection: Connection, call: Call) -> dict[str, Any]:
     """POST or PUT the single record the inputs describe; ItemError if it failed."""
-    result = send_records(connection, call.method, call.endpoint, [call.body])
+    body = connection.request(call.method, call.endpoint, json={"data": [call.body]})
+    result: dict[str, Any] = {call.endpoint: write_items(call.endpoint, body)}
+    merge_supplemental(result, body)
     return checked(call.endpoint, result)
 
 
