@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from .connection import Connection
+from .errors import BatchError, ConnectorError
 from .paging import MAX_LIMIT, MAX_PAGES, read_every
 from .results import checked, merge_supplemental, page_result, write_items
 from .validation import Call
@@ -95,11 +96,16 @@ def update_timesheet(connection: Connection, call: Call) -> dict[str, Any]:
 
 
 def delete_timesheet(connection: Connection, call: Call) -> dict[str, Any]:
-    """Delete Timesheet: permanent; sent in requests of at most 50 ids."""
-    ids = list(dict.fromkeys(str(call.query["ids"]).split(",")))  # each id once
+    """Delete Timesheet: permanent; each id once, in requests of at most 50 ids."""
+    ids = list(dict.fromkeys(str(call.query["ids"]).split(",")))
     result: dict[str, Any] = {call.endpoint: []}
     for batch in chunks(ids):
         params = {**call.query, "ids": ",".join(batch)}
-        body = connection.request("DELETE", call.endpoint, params=params)
+        try:
+            body = connection.request("DELETE", call.endpoint, params=params)
+        except ConnectorError as error:
+            done = result[call.endpoint]
+            sent = len(done) + len(batch)
+            raise BatchError.stopped(call.endpoint, done, sent, len(ids), error) from error
         result[call.endpoint].extend(write_items(call.endpoint, body, positional=False))
     return checked(call.endpoint, result)
