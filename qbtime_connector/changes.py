@@ -272,6 +272,14 @@ def poll(
     return _poll(connection, endpoints_for(record_types, include_deleted), marks, None)
 
 
+def _baseline(connection: Connection, endpoint: str, stamp: str | None, now: str) -> Mark:
+    """A first poll's mark: from now, with what changed earlier in this second as seen."""
+    mark: Mark = {"since": now, "seen": []}
+    if _quiet(mark, stamp):
+        return mark  # nothing changed yet in this second: no read needed
+    return _poll_endpoint(connection, endpoint, mark, now)[1]
+
+
 def _poll(
     connection: Connection, endpoints: list[str], marks: dict[str, Mark], start: str | None
 ) -> dict[str, Any]:
@@ -280,11 +288,11 @@ def _poll(
     records: list[dict[str, Any]] = []
     for endpoint in endpoints:
         mark = marks.get(endpoint)
+        if mark is None and not start:
+            marks[endpoint] = _baseline(connection, endpoint, stamps.get(endpoint), now)
+            continue
         if mark is None:
-            mark = {"since": start, "seen": []} if start else {"since": now, "seen": []}
-            if not start:
-                marks[endpoint] = mark  # a first poll starts from now and reports nothing
-                continue
+            mark = {"since": start, "seen": []}
         if _quiet(mark, stamps.get(endpoint)):
             marks[endpoint] = mark
             continue

@@ -334,3 +334,17 @@ def test_the_largest_state_stays_under_4_kb_and_its_cursor_under_the_limit() -> 
     assert len(json.dumps(state)) < 4096
     assert len(changes.encode_cursor(state)) < 8000
     assert changes.unseal(json.loads(json.dumps(state))) == marks
+
+
+def test_changes_before_the_first_poll_in_its_second_are_not_reported(
+    sandbox: Sandbox, connection: Connection, clock: ManualClock
+) -> None:
+    clock.tick()
+    invoke("delete_timesheet", {"timesheet_ids": 4000003}, connection)
+    before = sandbox.state.count()
+    watcher = Watcher(connection)
+    watcher.poll()  # same second as the deletion: it reads that second once to know it
+    assert sandbox.state.count() - before == 3  # stamps, timesheets, timesheets_deleted
+    invoke("delete_timesheet", {"timesheet_ids": 4000004}, connection)
+    clock.tick()
+    assert [(c["change"], c["id"]) for c in watcher.poll()] == [("deleted", 4000004)]
