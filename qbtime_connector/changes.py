@@ -268,8 +268,21 @@ def poll(
     """{"records": [...], "state": {...}}; each record is {"record_type": "timesheets"|"users"|
     "jobcodes", "change": "created"|"updated"|"deleted", "id": int, "record": {...}}.
     state is JSON-serialisable, < 4 KB always; an altered state raises InputError."""
+    wanted = [record_types] if isinstance(record_types, str) else list(record_types)
+    unknown = [t for t in wanted if t not in RECORD_TYPES]
+    if unknown or not wanted:
+        raise InputError(
+            [
+                {
+                    "input": "record_types",
+                    "label": "Record Types",
+                    "message": f"must be one or more of {', '.join(RECORD_TYPES)}; "
+                    f"got {', '.join(map(repr, unknown)) or 'none'}",
+                }
+            ]
+        )
     marks = unseal(state) if state is not None else {}
-    return _poll(connection, endpoints_for(record_types, include_deleted), marks, None)
+    return _poll(connection, endpoints_for(wanted, bool(include_deleted)), marks, None)
 
 
 def _baseline(connection: Connection, endpoint: str, stamp: str | None, now: str) -> Mark:

@@ -348,3 +348,13 @@ def test_changes_before_the_first_poll_in_its_second_are_not_reported(
     invoke("delete_timesheet", {"timesheet_ids": 4000004}, connection)
     clock.tick()
     assert [(c["change"], c["id"]) for c in watcher.poll()] == [("deleted", 4000004)]
+
+
+@pytest.mark.parametrize("record_types", [[], ["timesheet"], ["users", 7]])
+def test_unknown_record_types_are_an_input_error_before_any_call(
+    sandbox: Sandbox, connection: Connection, record_types: list[Any]
+) -> None:
+    before = sandbox.state.count()
+    with pytest.raises(InputError, match="Record Types"):
+        poll(connection, record_types, False, None)
+    assert sandbox.state.count() == before
