@@ -399,3 +399,17 @@ def test_any_edit_of_a_state_is_an_input_error(data: Any) -> None:
     node[path[-1]] = new
     with pytest.raises(InputError, match="State"):
         changes.unseal(state)
+
+
+def test_the_sandbox_runs_between_hooks_once_per_api_request_and_dates_by_its_clock(
+    sandbox: Sandbox, connection: Connection, clock: ManualClock
+) -> None:
+    seen: list[int] = []
+    sandbox.state.between(lambda state: seen.append(state.count()))
+    headers: dict[str, str] = {}
+    connection.request("GET", "current_user", response_headers=headers)
+    invoke("get_users", {}, connection)
+    assert len(seen) == 2 and seen[1] == seen[0] + 1
+    assert headers["Date"] == "Tue, 24 Nov 2026 12:00:00 GMT"
+    sandbox.state.reset()
+    assert sandbox.state.hooks == []
