@@ -4,6 +4,7 @@ from .connection import Connection
 from .errors import (
     ApiError,
     AuthError,
+    BatchError,
     ConnectorError,
     InputError,
     ItemError,
@@ -19,6 +20,7 @@ __version__ = "0.1.0"
 __all__ = [
     "ApiError",
     "AuthError",
+    "BatchError",
     "Connection",
     "ConnectorError",
     "InputError",

@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from .connection import Connection
+from .errors import BatchError, ConnectorError
 from .paging import MAX_LIMIT, MAX_PAGES, read_every
 from .results import checked, merge_supplemental, page_result, write_items
 from .validation import Call
@@ -22,9 +23,9 @@ def chunks(items: Sequence[Any], size: int = MAX_WRITE_ITEMS) -> Iterator[Sequen
 def read_page(connection: Connection, call: Call) -> dict[str, Any]:
     """GET one page of an endpoint, or every page from it on when Fetch All is set."""
     if call.options.get("fetch_all"):
-        return read_all(connection, call.endpoint, call.params, int(call.options["max_pages"]))
-    body = connection.request("GET", call.endpoint, params=call.params)
-    return page_result(call.endpoint, body, int(call.params.get("page", 1)))
+        return read_all(connection, call.endpoint, call.query, int(call.options["max_pages"]))
+    body = connection.request("GET", call.endpoint, params=call.query)
+    return page_result(call.endpoint, body, int(call.query.get("page", 1)))
 
 
 def read_all(
@@ -46,30 +47,25 @@ def read_all(
     }
 
 
-def send_records(
-    connection: Connection, method: str, endpoint: str, records: Sequence[dict[str, Any]]
-) -> dict[str, Any]:
-    """POST or PUT records in requests of at most 50; every item's result, in order."""
-    result: dict[str, Any] = {endpoint: []}
-    for batch in chunks(records):
-        body = connection.request(method, endpoint, json={"data": list(batch)})
-        result[endpoint].extend(write_items(endpoint, body))
-        merge_supplemental(result, body)
-    return result
-
-
 def write_one(connection: Connection, call: Call) -> dict[str, Any]:
     """POST or PUT the single record the inputs describe; ItemError if it failed."""
-    result = send_records(connection, call.method, call.endpoint, [call.params])
+    body = connection.request(call.method, call.endpoint, json={"data": [call.body]})
+    result: dict[str, Any] = {call.endpoint: write_items(call.endpoint, body)}
+    merge_supplemental(result, body)
     return checked(call.endpoint, result)
 
 
 def delete_timesheet(connection: Connection, call: Call) -> dict[str, Any]:
-    """Delete Timesheet: permanent; sent in requests of at most 50 ids."""
-    ids = str(call.params["ids"]).split(",")
+    """Delete Timesheet: permanent; each id once, in requests of at most 50 ids."""
+    ids = list(dict.fromkeys(str(call.query["ids"]).split(",")))
     result: dict[str, Any] = {call.endpoint: []}
     for batch in chunks(ids):
-        params = {**call.params, "ids": ",".join(batch)}
-        body = connection.request("DELETE", call.endpoint, params=params)
+        params = {**call.query, "ids": ",".join(batch)}
+        try:
+            body = connection.request("DELETE", call.endpoint, params=params)
+        except ConnectorError as error:
+            done = result[call.endpoint]
+            sent = len(done) + len(batch)
+            raise BatchError.stopped(call.endpoint, done, sent, len(ids), error) from error
         result[call.endpoint].extend(write_items(call.endpoint, body, positional=False))
     return checked(call.endpoint, result)

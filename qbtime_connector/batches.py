@@ -4,35 +4,38 @@ from __future__ import annotations
 
 from typing import Any
 
-from .actions import send_records
+from .actions import chunks
 from .connection import Connection
-from .errors import item_failed
-from .validation import Call, is_given, whole_number
-
-_ID_FIELDS = ("id", "user_id", "jobcode_id")
-
-
-def clean(record: dict[str, Any]) -> dict[str, Any]:
-    """A record without empty values (an empty `end` would clock a user in), ids as integers."""
-    kept = {k: v for k, v in record.items() if is_given(v)}
-    for key in _ID_FIELDS:
-        if key in kept:
-            kept[key] = whole_number(kept[key])
-    return kept
+from .errors import BatchError, ConnectorError, item_failed
+from .results import merge_supplemental, write_items
+from .validation import Call
 
 
-def _timesheet(record: dict[str, Any]) -> dict[str, Any]:
-    """A timesheet record with its type spelled out when the fields make it plain."""
-    kept = clean(record)
-    kept.setdefault("type", "regular" if "start" in kept else "manual")
-    return kept
+def send_batch(
+    connection: Connection, method: str, endpoint: str, records: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """POST or PUT records 50 per request; BatchError, keeping every answer, if one fails."""
+    result: dict[str, Any] = {endpoint: []}
+    sent = 0
+    for chunk in chunks(records):
+        try:
+            body = connection.request(method, endpoint, json={"data": list(chunk)})
+        except ConnectorError as error:
+            stopped = sent + len(chunk)
+            raise BatchError.stopped(
+                endpoint, result[endpoint], stopped, len(records), error
+            ) from error
+        sent += len(chunk)
+        result[endpoint].extend(write_items(endpoint, body))
+        merge_supplemental(result, body)
+    return result
 
 
 def write_batch(
     connection: Connection, call: Call, records: list[dict[str, Any]]
 ) -> dict[str, Any]:
     """Send every record; report each item, and which failed, without raising for them."""
-    result = send_records(connection, call.method, call.endpoint, records)
+    result = send_batch(connection, call.method, call.endpoint, records)
     items = result[call.endpoint]
     failed = [
         {"index": n, **{k: v for k, v in item.items() if k.startswith("_status")}}
@@ -44,7 +47,5 @@ def write_batch(
 
 
 def write_records(connection: Connection, call: Call) -> dict[str, Any]:
-    """Create or update many records (the Records input) of the entry's endpoint."""
-    new_timesheets = call.method == "POST" and call.endpoint == "timesheets"
-    shape = _timesheet if new_timesheets else clean
-    return write_batch(connection, call, [shape(r) for r in call.options["records"]])
+    """Create or update many records (the Records input, validated one by one) of the endpoint."""
+    return write_batch(connection, call, call.options["records"])

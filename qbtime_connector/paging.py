@@ -78,7 +78,7 @@ def read_every(
         back = 0
         fresh = [r for r in found if read.last_id is None or _id(r) > read.last_id]
         read.records.extend(fresh)
-        merge_supplemental(read.__dict__, body)
+        merge_supplemental({"supplemental_data": read.supplemental_data}, body)
         if fresh:
             read.last_id = _id(fresh[-1])
         read.offset = start + len(found)

@@ -28,7 +28,7 @@ def _options(pairs: Iterable[tuple[Any, str]], more: bool, search: str = "") -> 
 def _page(connection: Connection, endpoint: str, call: Call, **params: Any) -> dict[str, Any]:
     """One page (200 records, the API's most) of an endpoint: the page the Page input names."""
     page = int(call.options.get("page", 1))
-    query = {**call.params, **params, "limit": MAX_LIMIT, "page": page}
+    query = {**call.query, **params, "limit": MAX_LIMIT, "page": page}
     return page_result(endpoint, connection.request("GET", endpoint, params=query), page)
 
 
@@ -95,7 +95,7 @@ def _assigned_codes(connection: Connection, call: Call) -> tuple[list[dict[str, 
     user = call.options["user_id"]
     found = _page(connection, "jobcode_assignments", call, user_ids=user, active="yes")
     codes = found["supplemental_data"].get("jobcodes", {})
-    wanted = call.params["active"]
+    wanted = call.query["active"]
     shown = [
         codes[str(a["jobcode_id"])]
         for a in found["jobcode_assignments"]

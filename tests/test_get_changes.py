@@ -308,3 +308,108 @@ def test_a_cursor_of_another_connector_is_an_input_error(connection: Connection)
     foreign = base64.urlsafe_b64encode(json.dumps({"v": 1, "marks": {}}).encode()).decode()
     with pytest.raises(InputError, match="Cursor"):
         invoke("get_changes", {"cursor": foreign.rstrip("=")}, connection)
+
+
+@pytest.mark.parametrize("cursor", ["x" * 8001, "not a cursor!", "abc\ud800"])
+def test_a_cursor_that_cannot_be_one_is_refused_before_any_call(
+    sandbox: Sandbox, connection: Connection, cursor: str
+) -> None:
+    before = sandbox.state.count()
+    with pytest.raises(InputError, match="Cursor"):
+        invoke("get_changes", {"cursor": cursor}, connection)
+    assert sandbox.state.count() == before
+
+
+def test_the_largest_state_stays_under_4_kb_and_its_cursor_under_the_limit() -> None:
+    stamp = "2026-11-24T12:00:00+00:00"
+    marks = {
+        endpoint: {
+            "since": stamp,
+            "seen": ["f" * 10] * changes.MAX_REMEMBERED,
+            "resume": {"since": stamp, "offset": 10**12, "after": 9_223_372_036_854_775_807},
+        }
+        for endpoint in changes.FILTERS
+    }
+    state = changes.seal(marks)
+    assert len(json.dumps(state)) < 4096
+    assert len(changes.encode_cursor(state)) < 8000
+    assert changes.unseal(json.loads(json.dumps(state))) == marks
+
+
+def test_changes_before_the_first_poll_in_its_second_are_not_reported(
+    sandbox: Sandbox, connection: Connection, clock: ManualClock
+) -> None:
+    clock.tick()
+    invoke("delete_timesheet", {"timesheet_ids": 4000003}, connection)
+    before = sandbox.state.count()
+    watcher = Watcher(connection)
+    watcher.poll()  # same second as the deletion: it reads that second once to know it
+    assert sandbox.state.count() - before == 3  # stamps, timesheets, timesheets_deleted
+    invoke("delete_timesheet", {"timesheet_ids": 4000004}, connection)
+    clock.tick()
+    assert [(c["change"], c["id"]) for c in watcher.poll()] == [("deleted", 4000004)]
+
+
+@pytest.mark.parametrize("record_types", [[], ["timesheet"], ["users", 7]])
+def test_unknown_record_types_are_an_input_error_before_any_call(
+    sandbox: Sandbox, connection: Connection, record_types: list[Any]
+) -> None:
+    before = sandbox.state.count()
+    with pytest.raises(InputError, match="Record Types"):
+        poll(connection, record_types, False, None)
+    assert sandbox.state.count() == before
+
+
+def leaves(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    if isinstance(node, dict):
+        return [p for k, v in node.items() for p in leaves(v, (*path, k))]
+    if isinstance(node, list):
+        return [p for i, v in enumerate(node) for p in leaves(v, (*path, i))] or [path]
+    return [path]
+
+
+SAMPLE_STATE = changes.seal(
+    {
+        "timesheets": {
+            "since": "2026-11-24T12:00:00+00:00",
+            "seen": ["0123456789", "abcdefabcd"],
+            "resume": {"since": "2026-11-24T11:00:00+00:00", "offset": 400, "after": 4000100},
+        },
+        "users": {"since": "2026-11-24T12:00:00+00:00", "seen": []},
+    }
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_any_edit_of_a_state_is_an_input_error(data: Any) -> None:
+    state = json.loads(json.dumps(SAMPLE_STATE))
+    path = data.draw(st.sampled_from(leaves(state)))
+    node = state
+    for step in path[:-1]:
+        node = node[step]
+    old = node[path[-1]]
+    new = data.draw(
+        st.one_of(
+            st.text(max_size=12), st.integers(), st.none(), st.lists(st.integers(), max_size=2)
+        )
+    )
+    if new == old:
+        return
+    node[path[-1]] = new
+    with pytest.raises(InputError, match="State"):
+        changes.unseal(state)
+
+
+def test_the_sandbox_runs_between_hooks_once_per_api_request_and_dates_by_its_clock(
+    sandbox: Sandbox, connection: Connection, clock: ManualClock
+) -> None:
+    seen: list[int] = []
+    sandbox.state.between(lambda state: seen.append(state.count()))
+    headers: dict[str, str] = {}
+    connection.request("GET", "current_user", response_headers=headers)
+    invoke("get_users", {}, connection)
+    assert len(seen) == 2 and seen[1] == seen[0] + 1
+    assert headers["Date"] == "Tue, 24 Nov 2026 12:00:00 GMT"
+    sandbox.state.reset()
+    assert sandbox.state.hooks == []
