@@ -292,3 +292,37 @@ def test_many_workers_survive_a_dropped_refresh_response(
     assert sum(o["ok"] for o in outcomes) == 160
     assert sandbox.state.count(GRANTS) == 3  # seeded, the dropped try, its retry
     assert store.load()["access_token"] == newest_issued(sandbox)  # type: ignore[index]
+
+
+# -- the command line ---------------------------------------------------------------------------
+
+
+def test_login_and_run_keep_the_token_in_the_named_store(
+    sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import requests
+
+    from qbtime_connector.cli import main
+    from qbtime_connector.login import login
+
+    url, target = f"sqlite:{tmp_path / 'tokens.db'}", tmp_path / "conn.json"
+    login(
+        DEMO_CLIENT_ID,
+        DEMO_CLIENT_SECRET,
+        target,
+        port=0,
+        base_url=sandbox.base_url,
+        open_url=lambda address: requests.get(address, timeout=10),
+        token_store=url,
+        instance="acme",
+    )
+    assert "token" not in json.loads(target.read_text())
+    monkeypatch.setenv("QBTIME_CLIENT_SECRET", DEMO_CLIENT_SECRET)
+    sandbox.state.expire_tokens()
+    assert main(["run", "get_users", "--connection", str(target)]) == 0
+    monkeypatch.setenv("QBTIME_CLIENT_ID", DEMO_CLIENT_ID)
+    monkeypatch.setenv("QBTIME_BASE_URL", sandbox.base_url)
+    sandbox.state.expire_tokens()
+    assert main(["run", "get_users", "--token-store", url, "--instance", "acme"]) == 0
+    assert sandbox.state.count(GRANTS) == 3  # the code exchange, then one refresh per expiry
+    assert open_store(url, "acme").load()["access_token"] == newest_issued(sandbox)  # type: ignore[index]
