@@ -217,3 +217,18 @@ def test_oauthlib_is_imported_only_when_a_token_is_refreshed(
     )
     assert run.returncode == 0, run.stderr
     assert bool(json.loads(run.stdout)) == expired
+
+
+def test_the_sandbox_rotates_refresh_tokens_and_refuses_a_used_one(sandbox: Sandbox) -> None:
+    first = sandbox.token()
+    form = {
+        "grant_type": "refresh_token",
+        "client_id": DEMO_CLIENT_ID,
+        "client_secret": DEMO_CLIENT_SECRET,
+        "refresh_token": first["refresh_token"],
+    }
+    rotated = requests.post(f"{sandbox.base_url}/grant", data=form, timeout=10)
+    assert rotated.status_code == 200
+    assert rotated.json()["refresh_token"] != first["refresh_token"]
+    again = requests.post(f"{sandbox.base_url}/grant", data=form, timeout=10)
+    assert (again.status_code, again.json()["error"]) == (400, "invalid_grant")
