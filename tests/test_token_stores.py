@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import stat
@@ -273,7 +274,7 @@ def test_many_workers_through_several_expiries_make_one_grant_per_expiry(
     assert [o["errors"] for o in outcomes] == [[]] * len(outcomes)
     issued = sorted(grant.expires_at for grant in short_lived.state.access.values())
     assert len(issued) >= 3  # the seeded token and at least two refreshes
-    gaps = [later - earlier for earlier, later in zip(issued, issued[1:], strict=False)]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(issued)]
     assert min(gaps) >= 2.0 - 1e-6  # no token was replaced before it expired
     assert short_lived.state.count(GRANTS) == len(issued)  # one grant per token, no refusals
     assert store.load()["access_token"] == newest_issued(short_lived)  # type: ignore[index]
