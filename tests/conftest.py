@@ -5,6 +5,9 @@
 - `mocked_api`: a `responses` mock of the real API's URL (every call must be expected).
 - `mocked_connection`: a Connection to the real API's URL, for use with `mocked_api`.
 - `stored`: every token a connection handed to `on_token_refresh`, in order.
+- `postgres_dsn`: a real PostgreSQL 15 server this test session started (session-scoped).
+
+Every test's DEBUG log records are scanned for secrets (`no_secret_in_log_records`).
 
 (`api` and `conn` are the older names of `mocked_api` and `mocked_connection`.)
 """
@@ -12,8 +15,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -44,6 +54,37 @@ def make_token(expires_in: float = 864000, **extra: Any) -> dict[str, Any]:
         "expires_at": time.time() + expires_in,
         **extra,
     }
+
+
+class _Recorder(logging.Handler):
+    """Keeps the text of every log record."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.texts: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.texts.append(f"{record.name}: {record.getMessage()}")
+
+
+@pytest.fixture(autouse=True)
+def no_secret_in_log_records(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a test whose DEBUG log records hold a client secret or a token: the fixed ones of
+    these tests, and every token the test's `sandbox` issued."""
+    recorder, root = _Recorder(), logging.getLogger()
+    level = root.level
+    used = request.getfixturevalue("sandbox") if "sandbox" in request.fixturenames else None
+    root.addHandler(recorder)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield
+    finally:
+        root.removeHandler(recorder)
+        root.setLevel(level)
+    secrets = {SECRET, ACCESS, REFRESH, "demo-secret"}
+    if used is not None:
+        secrets |= set(used.state.access) | set(used.state.refresh)
+    assert [t for t in recorder.texts if any(s in t for s in secrets)] == []
 
 
 @pytest.fixture
@@ -142,3 +183,49 @@ class ManualClock:
 
     def tick(self, seconds: int = 1) -> None:
         self.now += dt.timedelta(seconds=seconds)
+
+
+POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def _as_postgres(command: list[str]) -> list[str]:
+    """PostgreSQL refuses to run as root: run its programs as the postgres user then."""
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+@pytest.fixture(scope="session")
+def postgres_dsn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real PostgreSQL 15 server of our own in a temporary directory, for this test session."""
+    if not (POSTGRES_BIN / "initdb").exists():
+        pytest.skip("PostgreSQL 15 server binaries are missing (.ci/run installs them)")
+    root = Path(tempfile.mkdtemp(prefix="qbtime-pg-"))
+    data = root / "data"
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres", "postgres")
+    initdb = [str(POSTGRES_BIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust"]
+    subprocess.run(_as_postgres([*initdb, "-E", "UTF8"]), check=True, capture_output=True)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    serve = [str(POSTGRES_BIN / "postgres"), "-D", str(data), "-p", str(port)]
+    settings = ["-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={root}"]
+    server = subprocess.Popen(
+        _as_postgres([*serve, *settings]),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    dsn = f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    try:
+        import psycopg
+
+        for _ in range(200):
+            try:
+                psycopg.connect(dsn, connect_timeout=1).close()
+                break
+            except psycopg.OperationalError:
+                time.sleep(0.1)
+        yield dsn
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(root, ignore_errors=True)
