@@ -5,6 +5,10 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Callable
+from decimal import Decimal
+from functools import cache
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -12,13 +16,21 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qbtime_connector import manifest
-from qbtime_connector.fast_validation import compile_check, conforms, is_date
+from qbtime_connector.fast_validation import (
+    compile_check,
+    conforms,
+    is_date,
+    load_check,
+    module_name,
+    stale,
+    write,
+)
 from qbtime_connector.validation import resolved_schema, validator_for
 
 SPECS = {**manifest.actions(), **manifest.data_sources()}
 
 # Values near the edges of what the schemas accept: each input type's borderline texts.
-EDGES = [
+EDGES: list[Any] = [
     "2026-11-24",
     "2026-02-29",
     "2028-02-29",
@@ -49,6 +61,9 @@ EDGES = [
     "GET",
     "/users",
     "../x",
+    Decimal("5"),
+    Decimal("2.5"),
+    Decimal("-1"),
 ]
 SCALARS = st.one_of(
     st.none(),
@@ -122,9 +137,17 @@ def record_inputs(name: str) -> st.SearchStrategy[dict[str, Any]]:
     return st.fixed_dictionaries({"records": st.lists(record, min_size=0, max_size=3)})
 
 
+@cache
+def compiled_now(schema_name: str) -> Callable[[Any], bool]:
+    """The check compiled at run time (the fallback when a generated one is stale)."""
+    return compile_check(resolved_schema(schema_name))
+
+
 def agree(name: str, values: dict[str, Any]) -> None:
-    explained = validator_for(SPECS[name].schema).is_valid(values)
-    assert conforms(SPECS[name].schema, values, resolved_schema) is explained, values
+    schema = SPECS[name].schema
+    explained = validator_for(schema).is_valid(values)
+    assert conforms(schema, values, resolved_schema) is explained, values
+    assert compiled_now(schema)(values) is explained, values
 
 
 @pytest.mark.parametrize("name", sorted(SPECS))
@@ -185,13 +208,40 @@ def test_the_fast_check_never_fills_in_defaults() -> None:
     assert values == {}
 
 
+def test_the_generated_checks_are_those_of_the_current_schemas() -> None:
+    assert stale() == [], "run: python -m qbtime_connector.schema_checks"
+
+
+def test_writing_the_generated_checks_makes_them_current(tmp_path: Path) -> None:
+    assert stale(tmp_path) == sorted({s.schema for s in SPECS.values()})
+    write(tmp_path)
+    assert stale(tmp_path) == []
+    assert (
+        (tmp_path / f"{module_name('get_users.json')}.py")
+        .read_text()
+        .startswith('"""Generated from schemas/get_users.json')
+    )
+
+
+def test_a_generated_check_made_from_another_schema_is_not_used() -> None:
+    changed = {**resolved_schema("get_users.json"), "required": ["active"]}
+    assert conforms("get_users.json", {}, resolved_schema)
+    assert not load_check("get_users.json", changed)({})
+
+
+def test_a_schema_without_a_generated_check_is_compiled_at_run_time() -> None:
+    check = load_check("no_such_action.json", {"type": "object", "required": ["a"]})
+    assert check({"a": 1})
+    assert not check({})
+
+
 PROBE = """
 import json, sys
 import qbtime_connector
 from qbtime_connector import InputError
 config = json.loads(sys.argv[1])
 result = qbtime_connector.invoke("get_users", {"active": "both", "per_page": "5"}, config)
-happy = "jsonschema" in sys.modules
+happy = "jsonschema" in sys.modules or "fastjsonschema" in sys.modules
 try:
     qbtime_connector.invoke("get_users", {"per_page": "many"}, config)
 except InputError as error:
