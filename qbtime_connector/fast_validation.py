@@ -9,7 +9,6 @@ a schema whose generated check is missing or stale is compiled at run time inste
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
 import hashlib
 import importlib
@@ -214,6 +213,8 @@ def _wanted() -> dict[str, Mapping[str, Any]]:
 
 def main(argv: list[str] | None = None) -> int:
     """`python -m qbtime_connector.schema_checks [--check]`: write (or check) the checks."""
+    import argparse  # only this command needs it; an action never does
+
     parser = argparse.ArgumentParser(prog="python -m qbtime_connector.schema_checks")
     parser.add_argument("--check", action="store_true", help="exit 1 if any check is stale")
     args = parser.parse_args(argv)
