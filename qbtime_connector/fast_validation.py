@@ -207,7 +207,7 @@ def _wanted() -> dict[str, Mapping[str, Any]]:
     from . import manifest
     from .validation import resolved_schema
 
-    specs = {**manifest.actions(), **manifest.data_sources()}.values()
+    specs = {**manifest.actions(), **manifest.data_sources(), **manifest.triggers()}.values()
     return {spec.schema: resolved_schema(spec.schema) for spec in specs}
 
 

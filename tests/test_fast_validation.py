@@ -27,7 +27,7 @@ from qbtime_connector.fast_validation import (
 )
 from qbtime_connector.validation import resolved_schema, validator_for
 
-SPECS = {**manifest.actions(), **manifest.data_sources()}
+SPECS = {**manifest.actions(), **manifest.data_sources(), **manifest.triggers()}
 
 # Values near the edges of what the schemas accept: each input type's borderline texts.
 EDGES: list[Any] = [

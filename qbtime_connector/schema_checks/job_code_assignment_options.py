@@ -2,7 +2,7 @@
 
 # ruff: noqa
 # mypy: ignore-errors
-DIGEST = "1e9e838db3f38e9dddf7dbc77ea1a83a03bee3de96308ef46a43846f027655d9"
+DIGEST = "9957f4792e612d4513d4ed370717249ea0ef8a767a500f98303d347f304e755c"
 VERSION = "2.22.3"
 import sys
 
@@ -25,6 +25,7 @@ JsonSchemaValuesException = JsonSchemaValueException
 
 
 REGEX_PATTERNS = {
+    '^[^\\u0000-\\u001f\\u007f]*(?=\\n?\\Z)': re.compile('^[^\\u0000-\\u001f\\u007f]*(?=\\n?\\Z)'),
     '^\\s*0*[1-9][0-9]{0,18}(\\s*,\\s*0*[1-9][0-9]{0,18})*\\s*(?=\\n?\\Z)': re.compile('^\\s*0*[1-9][0-9]{0,18}(\\s*,\\s*0*[1-9][0-9]{0,18})*\\s*(?=\\n?\\Z)'),
     '^\\s*0*[1-9][0-9]{0,18}\\s*(?=\\n?\\Z)': re.compile('^\\s*0*[1-9][0-9]{0,18}\\s*(?=\\n?\\Z)')
 }
@@ -37,6 +38,29 @@ def validate_job_code_assignment_options_json(data, custom_formats={}, name_pref
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data_keys = set(data.keys())
+        if "search" in data_keys:
+            data_keys.remove("search")
+            data__search = data["search"]
+            if not isinstance(data__search, (str)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".search must be string")
+            if isinstance(data__search, str):
+                data__search_len = len(data__search)
+                if data__search_len < 1:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".search must be longer than or equal to 1 characters")
+                if data__search_len > 255:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".search must be shorter than or equal to 255 characters")
+                if not REGEX_PATTERNS['^[^\\u0000-\\u001f\\u007f]*(?=\\n?\\Z)'].search(data__search):
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".search must match pattern ^[^\\u0000-\\u001f\\u007f]*(?=\\n?\\Z)")
+        if "page" in data_keys:
+            data_keys.remove("page")
+            data__page = data["page"]
+            if not isinstance(data__page, (int)) and not (isinstance(data__page, float) and data__page.is_integer()) or isinstance(data__page, bool):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".page must be integer")
+            if isinstance(data__page, (int, float, Decimal)) and not isinstance(data__page, bool):
+                if data__page < 1:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".page must be bigger than or equal to 1")
+                if data__page > 1000000:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".page must be smaller than or equal to 1000000")
         if "active" in data_keys:
             data_keys.remove("active")
             data__active = data["active"]

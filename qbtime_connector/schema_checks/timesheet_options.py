@@ -2,7 +2,7 @@
 
 # ruff: noqa
 # mypy: ignore-errors
-DIGEST = "861343b90c1acb07021c8918d3051500dc528703c5325326039e4f3f666da2ef"
+DIGEST = "60ac7a189aa29232cbfb66b382d8f015c8ad486bb835a03baab05bc2071a552d"
 VERSION = "2.22.3"
 import sys
 
@@ -25,6 +25,7 @@ JsonSchemaValuesException = JsonSchemaValueException
 
 
 REGEX_PATTERNS = {
+    '^[^\\u0000-\\u001f\\u007f]*(?=\\n?\\Z)': re.compile('^[^\\u0000-\\u001f\\u007f]*(?=\\n?\\Z)'),
     '^[0-9]{4}-[0-9]{2}-[0-9]{2}(?=\\n?\\Z)': re.compile('^[0-9]{4}-[0-9]{2}-[0-9]{2}(?=\\n?\\Z)'),
     '^\\s*0*[1-9][0-9]{0,18}(\\s*,\\s*0*[1-9][0-9]{0,18})*\\s*(?=\\n?\\Z)': re.compile('^\\s*0*[1-9][0-9]{0,18}(\\s*,\\s*0*[1-9][0-9]{0,18})*\\s*(?=\\n?\\Z)'),
     '^\\s*0*[1-9][0-9]{0,18}\\s*(?=\\n?\\Z)': re.compile('^\\s*0*[1-9][0-9]{0,18}\\s*(?=\\n?\\Z)')
@@ -41,6 +42,29 @@ def validate_timesheet_options_json(data, custom_formats={}, name_prefix=None):
         if data__missing_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
         data_keys = set(data.keys())
+        if "search" in data_keys:
+            data_keys.remove("search")
+            data__search = data["search"]
+            if not isinstance(data__search, (str)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".search must be string")
+            if isinstance(data__search, str):
+                data__search_len = len(data__search)
+                if data__search_len < 1:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".search must be longer than or equal to 1 characters")
+                if data__search_len > 255:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".search must be shorter than or equal to 255 characters")
+                if not REGEX_PATTERNS['^[^\\u0000-\\u001f\\u007f]*(?=\\n?\\Z)'].search(data__search):
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".search must match pattern ^[^\\u0000-\\u001f\\u007f]*(?=\\n?\\Z)")
+        if "page" in data_keys:
+            data_keys.remove("page")
+            data__page = data["page"]
+            if not isinstance(data__page, (int)) and not (isinstance(data__page, float) and data__page.is_integer()) or isinstance(data__page, bool):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".page must be integer")
+            if isinstance(data__page, (int, float, Decimal)) and not isinstance(data__page, bool):
+                if data__page < 1:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".page must be bigger than or equal to 1")
+                if data__page > 1000000:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".page must be smaller than or equal to 1000000")
         if "start_date" in data_keys:
             data_keys.remove("start_date")
             data__startdate = data["start_date"]

@@ -2,7 +2,7 @@
 
 # ruff: noqa
 # mypy: ignore-errors
-DIGEST = "e16af10aead088cacd6f8c5f10f0bd9ad28fa80bf613ed724abd7ccd45519efd"
+DIGEST = "7e05f029e06ea0db7a60b5e2058985f3c4e86f4cde31b92e8ba44d9edd0d07b6"
 VERSION = "2.22.3"
 import sys
 
@@ -34,27 +34,6 @@ NoneType = type(None)
 def validate_update_user_json(data, custom_formats={}, name_prefix=None):
     if not isinstance(data, (dict)):
         raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
-    data_any_of_count1 = 0
-    if not data_any_of_count1:
-        try:
-            data_is_dict = isinstance(data, dict)
-            if data_is_dict:
-                data__missing_keys = set(['id']) - data.keys()
-                if data__missing_keys:
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
-            data_any_of_count1 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count1:
-        try:
-            data_is_dict = isinstance(data, dict)
-            if data_is_dict:
-                data__missing_keys = set(['username']) - data.keys()
-                if data__missing_keys:
-                    raise JsonSchemaValueException("" + (name_prefix or "data") + " must contain ")
-            data_any_of_count1 += 1
-        except (JsonSchemaValueException, JsonSchemaValuesException): pass
-    if not data_any_of_count1:
-        raise JsonSchemaValueException("" + (name_prefix or "data") + " cannot be validated by any definition")
     data_is_dict = isinstance(data, dict)
     if data_is_dict:
         data_keys = set(data.keys())
@@ -84,8 +63,8 @@ def validate_update_user_json(data, custom_formats={}, name_prefix=None):
         if "additional_query_parameters" in data_keys:
             data_keys.remove("additional_query_parameters")
             data__additionalqueryparameters = data["additional_query_parameters"]
-            data__additionalqueryparameters_any_of_count2 = 0
-            if not data__additionalqueryparameters_any_of_count2:
+            data__additionalqueryparameters_any_of_count1 = 0
+            if not data__additionalqueryparameters_any_of_count1:
                 try:
                     if not isinstance(data__additionalqueryparameters, (dict)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".additional_query_parameters must be object")
@@ -107,9 +86,9 @@ def validate_update_user_json(data, custom_formats={}, name_prefix=None):
                                     data__additionalqueryparameters_property_names = False
                             if not data__additionalqueryparameters_property_names:
                                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".additional_query_parameters must be named by propertyName definition")
-                    data__additionalqueryparameters_any_of_count2 += 1
+                    data__additionalqueryparameters_any_of_count1 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            if not data__additionalqueryparameters_any_of_count2:
+            if not data__additionalqueryparameters_any_of_count1:
                 try:
                     if not isinstance(data__additionalqueryparameters, (list, tuple)):
                         raise JsonSchemaValueException("" + (name_prefix or "data") + ".additional_query_parameters must be array")
@@ -141,9 +120,9 @@ def validate_update_user_json(data, custom_formats={}, name_prefix=None):
                                     pass
                                 if data__additionalqueryparameters_item_keys:
                                     raise JsonSchemaValueException("" + (name_prefix or "data") + ".additional_query_parameters[{data__additionalqueryparameters_x}]".format(**locals()) + " must not contain "+str(data__additionalqueryparameters_item_keys)+" properties")
-                    data__additionalqueryparameters_any_of_count2 += 1
+                    data__additionalqueryparameters_any_of_count1 += 1
                 except (JsonSchemaValueException, JsonSchemaValuesException): pass
-            if not data__additionalqueryparameters_any_of_count2:
+            if not data__additionalqueryparameters_any_of_count1:
                 raise JsonSchemaValueException("" + (name_prefix or "data") + ".additional_query_parameters cannot be validated by any definition")
         if data_keys:
             raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
