@@ -10,10 +10,13 @@ import textwrap
 import threading
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from . import manifest
 from .errors import ApiError, ConnectorError, InputError
+
+if TYPE_CHECKING:
+    from .connection import Connection
 
 EXIT_INPUT, EXIT_API = 2, 1
 
@@ -67,6 +70,29 @@ def _inputs(args: argparse.Namespace) -> dict[str, Any]:
     return inputs
 
 
+def _connection(args: argparse.Namespace) -> Connection | None:
+    """The Connection `run` uses: a connection file (a locked FileTokenStore of its own token,
+    or naming a store), or a token store with the client from the environment; None if neither."""
+    path = args.connection or os.environ.get("QBTIME_CONNECTION_FILE")
+    if path:
+        from .connection_file import open_connection
+
+        return open_connection(Path(path), args.token_store, args.instance)
+    if not args.token_store:
+        return None
+    from .invoke import connection_from_mapping
+
+    return connection_from_mapping(
+        {
+            "client_id": os.environ.get("QBTIME_CLIENT_ID", ""),
+            "client_secret": os.environ.get("QBTIME_CLIENT_SECRET", ""),
+            "base_url": os.environ.get("QBTIME_BASE_URL", ""),
+            "token_store": args.token_store,
+            "instance": args.instance,
+        }
+    )
+
+
 def _run(args: argparse.Namespace) -> int:
     from .invoke import invoke
 
@@ -78,16 +104,15 @@ def _run(args: argparse.Namespace) -> int:
             with Sandbox() as sandbox, sandbox.connect() as connection:
                 result = invoke(args.action, inputs, connection)
         else:
-            from .connection_file import open_connection
-
-            path = args.connection or os.environ.get("QBTIME_CONNECTION_FILE")
-            if not path:
+            connection = _connection(args)
+            if connection is None:
                 print(
-                    "Give --connection FILE (from `qbtime-connector login`), or --sandbox.",
+                    "Give --connection FILE (from `qbtime-connector login`), --token-store URL "
+                    "(with $QBTIME_CLIENT_ID), or --sandbox.",
                     file=sys.stderr,
                 )
                 return EXIT_INPUT
-            with open_connection(Path(path)) as connection:
+            with connection:
                 result = invoke(args.action, inputs, connection)
     except InputError as error:
         print("Invalid input:", file=sys.stderr)
@@ -173,12 +198,24 @@ def _login(args: argparse.Namespace) -> int:
             port=args.port,
             base_url=args.base_url,
             open_url=lambda url: print(f"Open this URL and approve the app:\n{url}", flush=True),
+            token_store=args.token_store,
+            instance=args.instance,
         )
     except ConnectorError as error:
         print(f"Error: {error}", file=sys.stderr)
         return EXIT_API
     print(f"Connected. Connection stored in {args.token_file} (owner-only).")
     return 0
+
+
+def _token_store_arguments(command: argparse.ArgumentParser) -> None:
+    """--token-store and --instance, shared by `run` and `login`."""
+    command.add_argument(
+        "--token-store",
+        metavar="URL",
+        help="where the token lives: file:PATH, sqlite:PATH or postgresql://… (a libpq URL)",
+    )
+    command.add_argument("--instance", metavar="NAME", help="the customer instance in the store")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -199,6 +236,7 @@ def parser() -> argparse.ArgumentParser:
         help="connection file (default: $QBTIME_CONNECTION_FILE)",
     )
     run.add_argument("--sandbox", action="store_true", help="run against an embedded sandbox")
+    _token_store_arguments(run)
     run.set_defaults(func=_run)
     serve = sub.add_parser("sandbox", help="serve the local API emulator until stopped")
     serve.add_argument("--port", type=int, default=0)
@@ -219,6 +257,7 @@ def parser() -> argparse.ArgumentParser:
     log_in.add_argument("--token-file", default="qbtime-connection.json")
     log_in.add_argument("--port", type=int, default=8765, help="loopback port for the redirect")
     log_in.add_argument("--base-url", default="https://rest.tsheets.com/api/v1")
+    _token_store_arguments(log_in)
     log_in.set_defaults(func=_login)
     return top
 
