@@ -190,3 +190,30 @@ def test_three_cli_runs_after_expiry_share_the_connection_file(
     assert outcomes == [(0, "")] * 3
     assert sandbox.state.count(GRANTS) == 2
     assert json.loads(target.read_text())["token"]["access_token"] in sandbox.state.access
+
+
+COLD_CALL = """
+import json, sys
+import qbtime_connector
+config = json.loads(sys.argv[1])
+qbtime_connector.invoke("get_users", {}, config)
+loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("oauthlib", "requests_oauthlib"))
+print(json.dumps(loaded))
+"""
+
+
+@pytest.mark.parametrize("expired", [False, True])
+def test_oauthlib_is_imported_only_when_a_token_is_refreshed(
+    sandbox: Sandbox, expired: bool
+) -> None:
+    config = sandbox.connection_config()
+    if expired:
+        sandbox.state.expire_tokens()
+    run = subprocess.run(
+        [sys.executable, "-c", COLD_CALL, json.dumps(config)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    assert bool(json.loads(run.stdout)) == expired
