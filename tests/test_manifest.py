@@ -384,3 +384,11 @@ def test_import_and_one_action_never_import_yaml(sandbox: Any) -> None:
         [sys.executable, "-c", ONE_ACTION, config], capture_output=True, text=True, check=True
     )
     assert json.loads(done.stdout) == {"users": 5, "yaml": False}
+
+
+def test_rebuilding_the_manifest_needs_connector_yaml(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(manifest_source, "SOURCE_PATH", tmp_path / "connector.yaml")
+    assert main(["manifest", "--check"]) == 2
+    assert "connector.yaml" in capsys.readouterr().err

@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 import responses
+from jsonschema import Draft202012Validator
 
 import qbtime_connector
 from qbtime_connector import Connection, InputError, invoke, poll
@@ -126,6 +127,8 @@ class Watcher:
 
     def poll(self) -> list[dict[str, Any]]:
         page = poll(KEY, self.inputs, self.connection, state=self.state)
+        output = qbtime_connector.manifest.trigger(KEY).output
+        assert list(Draft202012Validator(output).iter_errors(page)) == []  # as declared
         self.state = page["state"]
         self.largest_state = max(self.largest_state, len(json.dumps(self.state)))
         self.seen += [(r["record_type"], r["change"], int(r["id"])) for r in page["records"]]
