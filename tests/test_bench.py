@@ -30,7 +30,8 @@ def test_the_benchmark_prints_every_row_beside_its_target_and_least() -> None:
             "-m",
             "bench",
             *("--calls", "20", "--cold", "1", "--records", "400", "--writes", "60"),
-            *("--scale", "2000"),
+            *("--scale", "2000", "--budget-calls", "20", "--budget-limit", "10"),
+            *("--budget-window", "1"),
         ],
         cwd=ROOT,
         check=True,
@@ -54,6 +55,8 @@ def test_the_benchmark_prints_every_row_beside_its_target_and_least() -> None:
     assert rows["Fetch All of 2,000 timesheets: time"][2] == "10 calls"
     assert "Fetch All of 2,000: client peak RSS" in rows
     assert any(measure.startswith("validation:") for measure in rows)
+    assert rows["4 processes sharing a budget: 429s"][1:3] == ["0", "0"]
+    assert rows["4 processes sharing a budget: time"][1:3] == ["<= 1.10x least", "1.0 s"]
 
 
 def test_the_readme_flag_replaces_only_the_marked_table(tmp_path: Path) -> None:
