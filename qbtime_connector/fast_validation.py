@@ -2,9 +2,9 @@
 
 Valid inputs, the common case, are only checked here. jsonschema is loaded only when this check
 fails, to explain what is wrong in the same words as ever; so the two must agree on every input
-(a test holds them to it). The checks are generated ahead of time by fastjsonschema into
-`qbtime_connector/schema_checks/` (`python -m qbtime_connector.schema_checks` writes them);
-a schema whose generated check is missing or stale is compiled at run time instead.
+(a test holds them to it). The checks are generated ahead of time (check_generation.py) into
+`qbtime_connector/schema_checks/`; a schema whose generated check is missing or stale is
+compiled by fastjsonschema at run time instead.
 """
 
 from __future__ import annotations
@@ -14,9 +14,7 @@ import hashlib
 import importlib
 import json
 import re
-import sys
 from collections.abc import Callable, Mapping
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -27,31 +25,6 @@ _PYTHON_END = r"(?=\n?\Z)"
 # jsonschema's "date" format: ASCII digits in the full-date shape, and a day that exists.
 _FULL_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 GENERATED = "qbtime_connector.schema_checks"
-GENERATED_DIR = Path(__file__).resolve().parent / "schema_checks"
-_FASTJSONSCHEMA_IMPORT = (
-    "from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException\n"
-)
-_OWN_EXCEPTION = """
-class JsonSchemaValueException(ValueError):
-    \"\"\"The values do not satisfy the schema.\"\"\"
-
-
-JsonSchemaValuesException = JsonSchemaValueException
-"""
-_DECIMAL_IMPORT = "from decimal import Decimal\n"
-# No Decimal can exist in a process that never imported decimal: don't import it to look for one.
-_DECIMAL_IF_LOADED = """import sys
-
-
-class _DecimalIfLoaded(type):
-    def __instancecheck__(cls, value):
-        decimal = sys.modules.get("decimal")
-        return decimal is not None and isinstance(value, decimal.Decimal)
-
-
-class Decimal(metaclass=_DecimalIfLoaded):
-    \"\"\"decimal.Decimal to isinstance(), without importing decimal.\"\"\"
-"""
 
 
 def is_date(text: str) -> bool:
@@ -91,7 +64,7 @@ def digest(schema: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-_OPTIONS: dict[str, Any] = {
+OPTIONS: dict[str, Any] = {
     "handlers": {},  # the schema is resolved already: never fetch a $ref
     "use_default": False,  # only check: never fill defaults into the caller's values
     "detailed_exceptions": False,
@@ -114,35 +87,13 @@ def compile_check(schema: Mapping[str, Any]) -> Callable[[Any], bool]:
     """A yes/no check of one resolved schema, compiled now (the fallback: slower to start)."""
     import fastjsonschema
 
-    validate = fastjsonschema.compile(prepared(schema), formats=FORMATS, **_OPTIONS)
+    validate = fastjsonschema.compile(prepared(schema), formats=FORMATS, **OPTIONS)
     return _yes_no(lambda values, _: validate(values), fastjsonschema.JsonSchemaValueException)
 
 
 def module_name(schema_name: str) -> str:
     """The generated module of a schema file: get_users.json -> get_users."""
     return re.sub(r"\W", "_", schema_name.removesuffix(".json"))
-
-
-def generated_source(schema_name: str, schema: Mapping[str, Any]) -> str:
-    """The source of a schema's generated check module (needs fastjsonschema)."""
-    import fastjsonschema
-
-    code = fastjsonschema.compile_to_code(prepared(schema), formats=FORMATS, **_OPTIONS)
-    if _FASTJSONSCHEMA_IMPORT not in code or _DECIMAL_IMPORT not in code:
-        raise RuntimeError("fastjsonschema's generated code changed shape; update the generator")
-    entry = re.search(r"^def (\w+)\(data, custom_formats", code, re.MULTILINE)
-    if entry is None:
-        raise RuntimeError("fastjsonschema's generated code has no entry function")
-    return (
-        f'"""Generated from schemas/{schema_name} by `python -m qbtime_connector.schema_checks`;'
-        ' do not edit."""\n\n'
-        "# ruff: noqa\n# mypy: ignore-errors\n"
-        f'DIGEST = "{digest(schema)}"\n'
-        + code.replace(_FASTJSONSCHEMA_IMPORT, _OWN_EXCEPTION).replace(
-            _DECIMAL_IMPORT, _DECIMAL_IF_LOADED
-        )
-        + f"\n\ncheck = {entry.group(1)}\n"
-    )
 
 
 def _generated(schema_name: str) -> ModuleType | None:
@@ -169,64 +120,3 @@ def conforms(schema_name: str, values: Any, resolve: Callable[[str], Mapping[str
     if check is None:
         check = _CHECKS.setdefault(schema_name, load_check(schema_name, resolve(schema_name)))
     return check(values)
-
-
-def stale(directory: Path = GENERATED_DIR) -> list[str]:
-    """Each action's schema whose generated check is missing or differs; writes none."""
-    wanted = _wanted()
-    return sorted(
-        name
-        for name, schema in wanted.items()
-        if _read(directory / f"{module_name(name)}.py") != generated_source(name, schema)
-    )
-
-
-def write(directory: Path = GENERATED_DIR) -> list[str]:
-    """Write the generated check of every action's schema; the names of those it changed."""
-    directory.mkdir(exist_ok=True)
-    init = directory / "__init__.py"
-    if not init.exists():
-        init.write_text(
-            '"""Input checks generated from schemas/ by fastjsonschema (see fast_validation)."""\n'
-        )
-    changed = []
-    for name, schema in _wanted().items():
-        target, source = directory / f"{module_name(name)}.py", generated_source(name, schema)
-        if _read(target) != source:
-            target.write_text(source, encoding="utf-8")
-            changed.append(name)
-    return sorted(changed)
-
-
-def _read(path: Path) -> str | None:
-    return path.read_text(encoding="utf-8") if path.exists() else None
-
-
-def _wanted() -> dict[str, Mapping[str, Any]]:
-    # Imported here, not at the top: validation imports this module.
-    from . import manifest
-    from .validation import resolved_schema
-
-    specs = {**manifest.actions(), **manifest.data_sources(), **manifest.triggers()}.values()
-    return {spec.schema: resolved_schema(spec.schema) for spec in specs}
-
-
-def main(argv: list[str] | None = None) -> int:
-    """`python -m qbtime_connector.schema_checks [--check]`: write (or check) the checks."""
-    import argparse  # only this command needs it; an action never does
-
-    parser = argparse.ArgumentParser(prog="python -m qbtime_connector.schema_checks")
-    parser.add_argument("--check", action="store_true", help="exit 1 if any check is stale")
-    args = parser.parse_args(argv)
-    if args.check:
-        found = stale()
-        for name in found:
-            print(f"stale: {name} (run python -m qbtime_connector.schema_checks)")
-        return 1 if found else 0
-    for name in write():
-        print(f"wrote the check of {name}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

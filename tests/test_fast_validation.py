@@ -16,14 +16,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from qbtime_connector import manifest
+from qbtime_connector.check_generation import stale, write
 from qbtime_connector.fast_validation import (
     compile_check,
     conforms,
     is_date,
     load_check,
     module_name,
-    stale,
-    write,
 )
 from qbtime_connector.validation import resolved_schema, validator_for
 

@@ -1,1 +1,1 @@
-"""Input checks generated from schemas/ by fastjsonschema (see fast_validation)."""
+"""Input checks generated from schemas/ by fastjsonschema (see check_generation)."""

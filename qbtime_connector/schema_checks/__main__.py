@@ -2,6 +2,6 @@
 
 import sys
 
-from ..fast_validation import main
+from ..check_generation import main
 
 sys.exit(main())
