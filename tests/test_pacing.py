@@ -6,10 +6,12 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bench.shared_budget import measure_shared_budget
 from qbtime_connector import Connection, RateLimitError, RetryPolicy, invoke
-from qbtime_connector.pacing import CallLedger, Pacer
+from qbtime_connector.pacing import CallLedger, CallWindow, Pacer
 from qbtime_connector.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
 from qbtime_connector.tokens import MemoryTokenStore, TokenStore, open_store
 
@@ -84,3 +86,22 @@ def test_four_processes_pacing_through_one_store_get_no_429() -> None:
     assert figures["calls"] == figures["succeeded"] == 40
     assert figures["responses_429"] == 0
     assert figures["elapsed_s"] >= figures["minimum_s"] == 2.0
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    calls=st.integers(1, 5),
+    window=st.floats(0.5, 10.0),
+    gaps=st.lists(st.floats(0.0, 3.0), min_size=1, max_size=40),
+)
+def test_no_window_ever_holds_more_calls_than_the_budget(
+    calls: int, window: float, gaps: list[float]
+) -> None:
+    now, sleep = fake_time()
+    pacer = Pacer(calls=calls, window=window, clock=lambda: now[0], sleep=sleep)
+    ledger, sent = CallWindow(), []
+    for gap in gaps:
+        now[0] += gap
+        pacer.wait_turn(ledger)
+        sent.append(now[0])
+    assert all(sum(1 for t in sent if s - window < t <= s) <= calls for s in sent)
