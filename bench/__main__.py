@@ -306,6 +306,7 @@ def fetch_all(sb: Sandbox, records: int) -> dict[str, float]:
     """Time and client memory of a fresh process that fetches all of `records` timesheets."""
     sb.state.reset()
     sb.state.add_timesheets(records - len(sb.state.company.timesheets))
+    before = sb.state.count("GET /api/v1/timesheets")
     out = subprocess.run(
         [sys.executable, "-c", FETCH_CHILD, json.dumps(sb.connection_config())],
         check=True,
@@ -314,12 +315,21 @@ def fetch_all(sb: Sandbox, records: int) -> dict[str, float]:
     ).stdout
     found: dict[str, float] = json.loads(out)
     assert found["records"] == records
+    found["calls"] = sb.state.count("GET /api/v1/timesheets") - before
     return found
 
 
 def at_scale(sb: Sandbox, records: int) -> list[Row]:
-    """Fetch All of `records` timesheets against a tenth of it: time and memory per record."""
-    small, large = fetch_all(sb, records // 10), fetch_all(sb, records)
+    """Fetch All of `records` timesheets against a tenth of it: time and memory per record.
+
+    The least possible is the calls of pages of 200; Fetch All's overlapping pages (which
+    keep a read exact while records change) make a few more.
+    """
+    runs = [(fetch_all(sb, records // 10), fetch_all(sb, records)) for _ in range(2)]
+    # The faster of two interleaved runs of each size: a busy moment of a shared machine
+    # would otherwise read as a per-record cost that grows with the size.
+    small = min((s for s, _ in runs), key=lambda run: run["seconds"])
+    large = min((big for _, big in runs), key=lambda run: run["seconds"])
     pages = math.ceil(records / 200)
 
     def per_record(run: dict[str, float], key: str) -> float:
@@ -337,7 +347,7 @@ def at_scale(sb: Sandbox, records: int) -> list[Row]:
             f"linear: <= {LINEAR_TARGET}x per record",
             f"{pages} calls",
             f"{verdict(time_ratio <= LINEAR_TARGET)}: {time_ratio:.2f}x the per-record time "
-            f"of {records // 10:,} ({small['seconds']:.2f} s)",
+            f"of {records // 10:,} ({small['seconds']:.2f} s); {large['calls']:.0f} calls",
         ),
         (
             f"Fetch All of {records:,}: client peak RSS",
