@@ -9,15 +9,17 @@ import reprlib
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any, cast
-
-from jsonschema import Draft202012Validator, ValidationError
+from typing import TYPE_CHECKING, Any, cast
 
 from . import rules
 from .errors import InputError
+from .fast_validation import conforms
 from .manifest import ActionSpec, InputSpec, load_schema
 from .manifest import action as action_spec
 from .screening import problem, too_many_ids
+
+if TYPE_CHECKING:  # jsonschema is imported only to explain a failed fast check
+    from jsonschema import Draft202012Validator, ValidationError
 
 ADDITIONAL = "additional_query_parameters"
 QUERY_METHODS = frozenset({"GET", "DELETE"})
@@ -147,11 +149,19 @@ def inline_refs(node: Any, document: str) -> Any:
 
 
 @cache
+def resolved_schema(schema_name: str) -> dict[str, Any]:
+    """One action's schema with its $refs inlined, built once per process."""
+    schema: dict[str, Any] = inline_refs(load_schema(schema_name), schema_name)
+    return schema
+
+
+@cache
 def validator_for(schema_name: str) -> Draft202012Validator:
-    """The compiled validator of one action's schema, built once per process."""
+    """The explaining validator of one action's schema, built once per process."""
+    from jsonschema import Draft202012Validator
+
     return Draft202012Validator(
-        inline_refs(load_schema(schema_name), schema_name),
-        format_checker=Draft202012Validator.FORMAT_CHECKER,
+        resolved_schema(schema_name), format_checker=Draft202012Validator.FORMAT_CHECKER
     )
 
 
@@ -283,6 +293,8 @@ def _message(spec: InputSpec | None, error: ValidationError) -> str:
 
 
 def _schema_errors(spec: ActionSpec, values: Mapping[str, Any], errors: _Errors) -> None:
+    if conforms(spec.schema, values, resolved_schema):
+        return  # the fast check passed: nothing to explain
     known = {i.key: i for i in spec.value_inputs}
     for error in validator_for(spec.schema).iter_errors(values):
         if error.path:

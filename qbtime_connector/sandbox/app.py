@@ -159,7 +159,7 @@ class SandboxApp:
         query = request.args.to_dict()
         with self.state.lock:
             company = self.state.company
-            found = LISTS[kind](company, query)
+            found = company.listing(kind, query, LISTS[kind])
             page, more = page_of(found, query)
             body: dict[str, Any] = {
                 "results": {kind: {str(r["id"]): r for r in page}},

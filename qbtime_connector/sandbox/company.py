@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import datetime as dt
 import fnmatch
 from collections.abc import Callable, Iterable, Mapping
@@ -16,6 +17,8 @@ MAX_LIMIT = 200
 DEFAULT_LIMIT = 200
 TRI_STATE = {"yes", "no", "both"}
 UNSET_DATE = "0000-00-00"
+PAGING = frozenset({"page", "limit", "per_page", "supplemental_data"})
+LISTINGS_KEPT = 16  # distinct list queries whose matches are kept between their pages
 
 
 def iso(moment: dt.datetime) -> str:
@@ -115,6 +118,13 @@ class Company:
             "jobcode_assignments": 3000001,
             "timesheets": 4000001,
         }
+        # Every write goes through touch(), which moves the generation on; a listing is reused
+        # only within the generation it was made in, so it always answers as a fresh one would.
+        self.generation = 0
+        self.examined = 0  # records the list filters have looked at, for tests of scale
+        self._listings: collections.OrderedDict[
+            tuple[str, tuple[tuple[str, str], ...]], tuple[int, list[Record]]
+        ] = collections.OrderedDict()
 
     # -- bookkeeping ------------------------------------------------------------------------
 
@@ -132,6 +142,7 @@ class Company:
         if created and "created" in record and not record["created"]:
             record["created"] = stamp
         self.changed[kind] = stamp
+        self.generation += 1
 
     def add(self, kind: str, table: dict[int, Record], record: Record) -> Record:
         if not record.get("id"):
@@ -142,10 +153,39 @@ class Company:
 
     # -- reading ----------------------------------------------------------------------------
 
-    @staticmethod
-    def _pick(table: dict[int, Record], keep: Iterable[Callable[[Record], bool]]) -> list[Record]:
+    def listing(
+        self, kind: str, query: Query, select: Callable[[Company, Query], list[Record]]
+    ) -> list[Record]:
+        """Every record a list query matches, in id order: one pass per query, not per page.
+
+        The pages of one query are slices of the same list until a write changes the company,
+        so reading all N records of a table costs O(N), where filtering and sorting the whole
+        table for every page cost O(N²/page size).
+        """
+        key = (kind, tuple(sorted((k, v) for k, v in query.items() if k not in PAGING)))
+        held = self._listings.get(key)
+        if held is None or held[0] != self.generation:
+            held = (self.generation, select(self, query))
+            self._listings[key] = held
+        self._listings.move_to_end(key)
+        while len(self._listings) > LISTINGS_KEPT:
+            self._listings.popitem(last=False)
+        return held[1]
+
+    def _pick(
+        self,
+        table: dict[int, Record],
+        keep: Iterable[Callable[[Record], bool]],
+        ids: set[int] | None = None,
+    ) -> list[Record]:
+        """The records that pass every test, in id order; only the `ids` given, when given."""
         tests = list(keep)
-        return [r for _, r in sorted(table.items()) if all(t(r) for t in tests)]
+        if ids is not None:  # the table is the index of its ids: look them up, don't scan
+            candidates = [table[i] for i in sorted(ids) if i in table]
+        else:
+            candidates = [r for _, r in sorted(table.items())]
+        self.examined += len(candidates)
+        return [r for r in candidates if all(t(r) for t in tests)]
 
     def list_users(self, query: Query) -> list[Record]:
         ids, not_ids = ids_of(query, "ids"), ids_of(query, "not_ids")
@@ -164,6 +204,7 @@ class Company:
                 lambda r: fnmatch.fnmatchcase(r["last_name"], query.get("last_name", "*")),
                 modified_filter(query),
             ],
+            ids=ids,
         )
 
     def _jobcode_and_descendants(self, roots: set[int]) -> set[int]:
@@ -189,6 +230,7 @@ class Company:
                 lambda r: fnmatch.fnmatchcase(r["name"], query.get("name", "*")),
                 modified_filter(query),
             ],
+            ids=ids,
         )
 
     def list_jobcode_assignments(self, query: Query) -> list[Record]:
@@ -230,6 +272,7 @@ class Company:
                 lambda r: matches_active(r, clock, "on_the_clock"),
                 modified_filter(query),
             ],
+            ids=ids,
         )
 
     def list_timesheets_deleted(self, query: Query) -> list[Record]:
@@ -250,6 +293,7 @@ class Company:
                 ),
                 modified_filter(query),
             ],
+            ids=ids,
         )
 
     def supplemental(self, endpoint: str, records: list[Record]) -> dict[str, Any]:

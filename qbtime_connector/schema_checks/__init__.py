@@ -1,0 +1,1 @@
+"""Input checks generated from schemas/ by fastjsonschema (see check_generation)."""
