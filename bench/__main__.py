@@ -222,13 +222,26 @@ def table(rows: list[Row]) -> str:
     return "\n".join(lines)
 
 
-def main() -> None:
+def count(text: str) -> int:
+    """A count of at least 1 (argparse turns the ValueError into a usage error, exit 2)."""
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number
+
+
+def arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    """The benchmark's options; a count below 1 or not a number is a usage error (exit 2)."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--calls", type=int, default=2000, help="per-call runs (>= 1000)")
-    parser.add_argument("--cold", type=int, default=15, help="cold-start runs")
-    parser.add_argument("--records", type=int, default=10000)
-    parser.add_argument("--writes", type=int, default=500)
-    args = parser.parse_args()
+    parser.add_argument("--calls", type=count, default=2000, help="per-call runs (>= 1000)")
+    parser.add_argument("--cold", type=count, default=15, help="cold-start runs")
+    parser.add_argument("--records", type=count, default=10000)
+    parser.add_argument("--writes", type=count, default=500)
+    return parser.parse_args(argv)
+
+
+def main() -> None:
+    args = arguments()
     rows: list[Row] = []
     with Sandbox(rate_limit=10**9) as sb:  # the real API's 300 per 5 minutes would stop a benchmark
         rows += per_call(sb, args.calls)

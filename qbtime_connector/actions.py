@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from . import progress
 from .connection import Connection
 from .results import checked, merge_supplemental, page_result, write_items
 from .validation import Call
@@ -39,6 +40,7 @@ def read_all(
         )
         one = page_result(endpoint, body, page)
         result[endpoint].extend(one[endpoint])
+        progress.page_read(endpoint, len(result[endpoint]), page - first + 1)
         merge_supplemental(result, body)
         result.update(more=one["more"], page=page)
         if not one["more"]:
@@ -51,9 +53,10 @@ def send_records(
 ) -> dict[str, Any]:
     """POST or PUT records in requests of at most 50; every item's result, in order."""
     result: dict[str, Any] = {endpoint: []}
-    for batch in chunks(records):
+    for sent, batch in enumerate(chunks(records), 1):
         body = connection.request(method, endpoint, json={"data": list(batch)})
         result[endpoint].extend(write_items(endpoint, body))
+        progress.records_written(endpoint, len(result[endpoint]), sent, len(records))
         merge_supplemental(result, body)
     return result
 

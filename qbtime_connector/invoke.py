@@ -10,6 +10,7 @@ from typing import Any
 from . import manifest
 from .connection import DEFAULT_BASE_URL, Connection, Token
 from .errors import ConnectorError, InputError
+from .progress import ProgressCallback, reporting
 from .validation import Call, prepare
 
 ActionFunction = Callable[[Connection, Call], dict[str, Any]]
@@ -61,14 +62,24 @@ def connection_from_mapping(config: Mapping[str, Any]) -> Connection:
 
 
 def invoke(
-    action_key: str, inputs: Mapping[str, Any] | None, connection: Connection | Mapping[str, Any]
+    action_key: str,
+    inputs: Mapping[str, Any] | None,
+    connection: Connection | Mapping[str, Any],
+    *,
+    progress: ProgressCallback | None = None,
 ) -> dict[str, Any]:
-    """Run one action: validate every input first, then call QuickBooks Time once or more."""
+    """Run one action: validate every input first, then call QuickBooks Time once or more.
+
+    `progress`, if given, is called with a `Progress` after each page of a Fetch All, each
+    request of a batch write, and before each wait.
+    """
     spec = _spec(action_key)
     call = prepare(spec, inputs)
+    run = implementation(spec.function)
     if isinstance(connection, Connection):
-        return implementation(spec.function)(connection, call)
+        with reporting(progress):
+            return run(connection, call)
     if not isinstance(connection, Mapping):
         raise ConnectorError("connection must be a Connection or a mapping of its fields.")
-    with connection_from_mapping(connection) as owned:
-        return implementation(spec.function)(owned, call)
+    with connection_from_mapping(connection) as owned, reporting(progress):
+        return run(owned, call)

@@ -10,6 +10,8 @@ from typing import Any
 
 import yaml
 
+from .version import VERSION
+
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 
@@ -79,6 +81,8 @@ def load_raw() -> dict[str, Any]:
     loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     with MANIFEST_PATH.open(encoding="utf-8") as f:
         data: dict[str, Any] = yaml.load(f, Loader=loader)
+    # The version is the package's (written once, in pyproject.toml), never a copy in the YAML.
+    data.setdefault("version", VERSION)
     return data
 
 
@@ -88,6 +92,11 @@ def load_schema(name: str) -> dict[str, Any]:
     with (SCHEMA_DIR / name).open(encoding="utf-8") as f:
         data: dict[str, Any] = json.load(f)
     return data
+
+
+def icon_path() -> Path:
+    """The connector's icon file, as the manifest names it (shipped in the wheel too)."""
+    return _data_dir() / str(load_raw()["icon"])
 
 
 def _input(raw: dict[str, Any]) -> InputSpec:
