@@ -15,6 +15,7 @@ import requests
 from oauthlib.oauth2 import OAuth2Error, WebApplicationClient
 from requests_oauthlib import OAuth2Session
 
+from . import progress
 from .errors import ApiError, AuthError, ConnectorError, RateLimitError, TransportError
 from .pacing import Pacer
 from .retry import RetryPolicy, exception_retryable, parse_retry_after, status_retryable
@@ -170,6 +171,9 @@ class Connection:
             new = self.token_request(fields, reason="Refreshing the access token failed.")
             new.setdefault("refresh_token", refresh_token)
             self._install(new)
+            log.info(
+                "Refreshed the access token; the new one lasts %s s", new.get("expires_in", "?")
+            )
             return self.token
 
     def _adopt_stored_token(self) -> None:
@@ -231,6 +235,7 @@ class Connection:
             response = self._send(method, url, params=params, json=json, headers=headers)
             if response.status_code == 401 and not retried_auth:
                 retried_auth = True
+                log.info("%s %s: the token was refused; refreshing it", method, urlsplit(url).path)
                 self.refresh(stale=token["access_token"])
                 continue
             if response.status_code == 401:
@@ -254,7 +259,8 @@ class Connection:
                 response = self.session.request(method, url, timeout=self.timeout, **kwargs)
             except requests.RequestException as exc:
                 wait = self._wait(retry, waited, None) if exception_retryable(method, exc) else None
-                log.debug("%s %s failed: %s", method, path, type(exc).__name__)
+                failure = type(exc).__name__
+                log.debug("%s %s failed: %s", method, path, failure)
                 if wait is None:
                     raise TransportError(
                         f"{method} {path} could not reach QuickBooks Time "
@@ -274,6 +280,9 @@ class Connection:
                 wait = self._wait(retry, waited, after)
                 if wait is None:
                     return response
+                failure = f"HTTP {response.status_code}"
+            log.info("%s %s: %s; retry %d in %.1f s", method, path, failure, retry + 1, wait)
+            progress.waiting(wait)
             self.retry.sleep(wait)
             retry, waited = retry + 1, waited + wait
 

@@ -3,10 +3,15 @@
 from __future__ import annotations
 
 import collections
+import logging
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+
+from . import progress
+
+log = logging.getLogger(__name__)
 
 
 @dataclass
@@ -39,4 +44,11 @@ class Pacer:
                     return
                 pause = self._sent[0] + self.window - now
             self.waited += pause
+            log.info(
+                "Pacing: waiting %.1f s to stay under %d calls per %.0f s",
+                pause,
+                self.calls,
+                self.window,
+            )
+            progress.waiting(pause)
             self.sleep(pause)

@@ -1,11 +1,14 @@
-"""Progress of long reads and writes, told to a caller's callback as the loops advance."""
+"""Progress of long reads and writes, told to a caller's callback (and pages to the log)."""
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -48,11 +51,13 @@ def _tell(progress: Progress) -> None:
 
 def page_read(endpoint: str, records: int, pages: int) -> None:
     """A page of a Fetch All arrived: `records` so far over `pages` pages."""
+    log.info("%s: page %d read, %d records so far", endpoint, pages, records)
     _tell(Progress(endpoint, "read", records=records, requests=pages))
 
 
 def records_written(endpoint: str, records: int, requests: int, total: int) -> None:
     """A write request of a batch was answered: `records` of `total` sent so far."""
+    log.info("%s: %d of %d records written in %d requests", endpoint, records, total, requests)
     _tell(Progress(endpoint, "write", records=records, requests=requests, total=total))
 
 
