@@ -6,10 +6,10 @@ from typing import Any
 
 from .actions import read_all
 from .connection import Connection
+from .paging import MAX_PAGES
 from .validation import Call
 
 Options = dict[str, list[dict[str, str]]]
-MAX_PAGES = 50
 
 
 def _options(pairs: list[tuple[Any, str]]) -> Options:
