@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import difflib
+import errno
 import json
 import logging
 import os
@@ -24,10 +25,10 @@ from .progress import Progress
 from .version import VERSION
 
 PROG = "qbtime-connector"
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 EXIT_CODES = (
-    "exit status: 0 success; 1 the API or the connection failed; "
-    "2 bad usage or input (nothing was sent)"
+    "exit status: 0 success; 1 the API or the connection failed (or a file could not be "
+    "written); 2 bad usage or input (nothing was sent); 130 interrupted (Ctrl-C)"
 )
 JSON_HELP = "print the result, and any error, as JSON on stdout"
 
@@ -315,14 +316,22 @@ def _login(args: argparse.Namespace) -> int:
 
     secret = os.environ.get("QBTIME_CLIENT_SECRET") or getpass.getpass("Client secret: ")
     path = Path(args.token_file)
-    login(
-        args.client_id,
-        secret,
-        path,
-        port=args.port,
-        base_url=args.base_url,
-        open_url=_approval_page(args.no_browser),
-    )
+    try:
+        login(
+            args.client_id,
+            secret,
+            path,
+            port=args.port,
+            base_url=args.base_url,
+            open_url=_approval_page(args.no_browser),
+        )
+    except OSError as error:
+        if error.errno != errno.EADDRINUSE:
+            raise
+        raise UsageError(
+            f"port {args.port} is in use: free it, or give another --port and register "
+            "that redirect URI"
+        ) from None
     print(
         f"Connected. The token is stored in {path.resolve()} (readable by you only); use it with "
         f"`{PROG} run ACTION --connection {path}`."
@@ -433,7 +442,7 @@ def _say_error(error: BaseException) -> None:
         print("Invalid input:", file=sys.stderr)
         for item in error.errors:
             print(f"  {item['label']} ({item['input']}): {item['message']}", file=sys.stderr)
-    elif isinstance(error, UsageError):
+    elif isinstance(error, (UsageError, OSError)):
         print(f"{PROG}: error: {error}", file=sys.stderr)
     elif isinstance(error, ApiError):
         print(f"QuickBooks Time error {error.status}: {error.message}", file=sys.stderr)
@@ -468,12 +477,15 @@ def main(argv: Sequence[str] | None = None) -> int:
     with logging_to_stderr(args.verbose):
         try:
             code: int = args.func(args)
-        except (ConnectorError, UsageError) as error:
+        except (ConnectorError, UsageError, OSError) as error:
             if getattr(args, "json", False):
                 print(_dump(error_json(error)))
             else:
                 _say_error(error)
             return exit_code(error)
+        except KeyboardInterrupt:
+            print(file=sys.stderr)  # after the ^C, so the prompt starts on its own line
+            return EXIT_INTERRUPTED
     return code
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import stat
 import subprocess
 import sys
@@ -195,7 +196,8 @@ def test_help_documents_the_exit_codes(capsys: pytest.CaptureFixture[str]) -> No
     assert main(["run", "--help"]) == 0
     run = " ".join(capsys.readouterr().out.split())
     for text in (top, run):
-        assert "0 success; 1 the API or the connection failed; 2 bad usage or input" in text
+        assert "0 success; 1 the API or the connection failed" in text
+        assert "2 bad usage or input (nothing was sent); 130 interrupted" in text
 
 
 def test_an_unknown_command_or_flag_is_a_usage_error(capsys: pytest.CaptureFixture[str]) -> None:
@@ -437,3 +439,34 @@ def test_login_no_browser_prints_the_url_to_open(tmp_path: Path, sandbox: Sandbo
         process.kill()
     assert process.returncode == 0
     assert str(target.resolve()) in out and target.is_file()
+
+
+def test_login_on_a_busy_port_exits_2_with_one_line(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QBTIME_CLIENT_SECRET", DEMO_CLIENT_SECRET)
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = str(busy.getsockname()[1])
+        assert main(["login", "--client-id", DEMO_CLIENT_ID, "--port", port]) == 2
+    assert f"port {port} is in use" in _one_line_error(capsys)
+
+
+def test_a_file_that_cannot_be_written_exits_1_with_one_line(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "docs").write_text("a file where the docs folder should be")
+    assert main(["docs", "--root", str(tmp_path)]) == 1
+    assert "Traceback" not in capsys.readouterr().err
+
+
+def test_ctrl_c_exits_130_without_a_traceback(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def interrupted(*_: Any, **__: Any) -> dict[str, Any]:
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(sys.modules["qbtime_connector.invoke"], "invoke", interrupted)
+    assert main(["run", "get_users", "--sandbox"]) == 130
+    assert "Traceback" not in capsys.readouterr().err
