@@ -95,8 +95,10 @@ def load_schema(name: str) -> dict[str, Any]:
 
 
 def icon_path() -> Path:
-    """The connector's icon file, as the manifest names it (shipped in the wheel too)."""
-    return _data_dir() / str(load_raw()["icon"])
+    """The connector's icon file, as the manifest names it: inside the wheel, else the checkout."""
+    name = str(load_raw()["icon"])
+    inside = _PACKAGE_DIR / name
+    return inside if inside.is_file() else _PACKAGE_DIR.parent / name
 
 
 def _input(raw: dict[str, Any]) -> InputSpec:

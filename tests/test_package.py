@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 import tarfile
@@ -68,9 +69,16 @@ def test_the_version_is_written_once_in_pyproject() -> None:
     assert "version" not in raw  # derived from the package metadata when the manifest loads
     copies = [
         path.name
-        for path in [ROOT / "connector.yaml", *(ROOT / "qbtime_connector").rglob("*.py")]
-        if f'"{VERSION}"' in path.read_text(encoding="utf-8")
-        or f"version: {VERSION}" in path.read_text(encoding="utf-8")
+        for path in [
+            ROOT / "connector.yaml",
+            *(ROOT / "qbtime_connector").rglob("*.py"),
+            *(ROOT / "qbtime_connector").rglob("*.json"),  # a manifest resolved at build time
+        ]
+        if re.search(
+            rf"""version\w*["']?\s*[:=]\s*["']?{re.escape(VERSION)}""",
+            path.read_text("utf-8"),
+            re.I,
+        )
     ]
     assert copies == []
     assert (ROOT / "pyproject.toml").read_text().count(f'version = "{VERSION}"') == 1
@@ -107,7 +115,7 @@ def test_the_wheel_holds_every_file_the_code_opens(dist: Path) -> None:
         names = set(wheel.namelist())
     icon = manifest.load_raw()["icon"]
     for name in (
-        "connector.yaml",
+        manifest.MANIFEST_PATH.name,  # the manifest the package reads
         icon,
         "py.typed",
         "__main__.py",
