@@ -1,54 +1,48 @@
-"""A connection stored as a JSON file (owner-only), rewritten whenever the token rotates."""
+"""A connection stored as a JSON file (owner-only): its token is a FileTokenStore's, locked."""
 
 from __future__ import annotations
 
-import json
 import os
-import tempfile
 from pathlib import Path
 from typing import Any
 
-from .connection import Connection, Token
+from .connection import Connection
 from .errors import ConnectorError
+from .tokens.file import FileTokenStore, read_json, write_private
 
-
-def write_private(path: Path, data: dict[str, Any]) -> None:
-    """Write JSON readable by the owner only, atomically (a crash leaves the old file whole)."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.")
-    try:
-        os.fchmod(handle, 0o600)
-        with os.fdopen(handle, "w", encoding="utf-8") as f:
-            json.dump(data, f, indent=2)
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-
-
-def _load(path: Path) -> dict[str, Any]:
-    try:
-        data: dict[str, Any] = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise ConnectorError(f"Cannot read the connection file {path}: {exc}") from None
-    return data
+__all__ = ["open_connection", "read", "write_private"]
 
 
 def read(path: Path) -> dict[str, Any]:
     """The stored connection fields; the client secret may come from QBTIME_CLIENT_SECRET."""
-    data = _load(path)
+    data = read_json(path)
+    if not data:
+        raise ConnectorError(f"Cannot read the connection file {path}: it is missing or empty.")
     data.setdefault("client_secret", os.environ.get("QBTIME_CLIENT_SECRET", ""))
     return data
 
 
-def open_connection(path: Path) -> Connection:
-    """A Connection from the file; each refreshed token is written back before it is used."""
+def open_connection(
+    path: Path, token_store: str | None = None, instance: str | None = None
+) -> Connection:
+    """A Connection from the file; its token lives in the file itself (a FileTokenStore,
+    refreshed under its lock file) unless the file or `token_store` names another store."""
     from .invoke import connection_from_mapping
 
-    def store(token: Token) -> None:
-        write_private(path, {**_load(path), "token": token})
-
+    data = read(path)
+    if token_store:
+        data.update(token_store=token_store, instance=instance or data.get("instance"))
     try:
-        return connection_from_mapping({**read(path), "on_token_refresh": store})
+        if data.get("token_store"):
+            return connection_from_mapping(data)
+        missing = [k for k in ("client_id", "client_secret", "token") if not data.get(k)]
+        if missing:
+            raise ConnectorError(f"The connection is missing {', '.join(missing)}.")
+        return Connection(
+            str(data["client_id"]),
+            str(data["client_secret"]),
+            base_url=str(data.get("base_url") or "https://rest.tsheets.com/api/v1"),
+            store=FileTokenStore(path),
+        )
     except ConnectorError as error:
         raise ConnectorError(f"{path}: {error}") from None

@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
-from typing import Any
+import json
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any
+from urllib.parse import quote, quote_plus
+
+if TYPE_CHECKING:
+    import requests
 
 
 class ConnectorError(Exception):
@@ -72,3 +78,92 @@ def describe_item(item: Mapping[str, Any]) -> str:
     text = f"{item.get('_status_code')} {item.get('_status_message', '')}".strip()
     extra = item.get("_status_extra")
     return f"{text} ({extra})" if extra else text
+
+
+# -- from an HTTP answer to an exception (the one place that reads error bodies) ----------------
+
+
+def _body(response: requests.Response) -> Any:
+    try:
+        return response.json()
+    except ValueError:
+        return None
+
+
+def _text_of(response: requests.Response) -> str:
+    """A short plain-text reading of a body that is not JSON (HTML tags dropped)."""
+    text = re.sub(r"<[^>]*>", " ", response.text or "")
+    text = " ".join(text.split())[:300]
+    return text or (response.reason or "no message")
+
+
+def error_message(response: requests.Response) -> str:
+    """The API's own words for an error answer, whichever shape its body has."""
+    body = _body(response)
+    if body is None and (response.text or "").strip() != "null":
+        return _text_of(response)
+    error = body.get("error") if isinstance(body, dict) else None
+    if isinstance(error, dict):
+        return str(error.get("message", error))[:300]
+    if isinstance(error, str):
+        return f"{error}: {body.get('error_description', '')}".rstrip(": ")[:300]
+    if isinstance(body, dict) and "message" in body:
+        return str(body["message"])[:300]
+    if isinstance(body, str):
+        return body[:300]
+    return json.dumps(body)[:300] if error is None else json.dumps(error)[:300]
+
+
+def error_code(response: requests.Response) -> int | str | None:
+    """The API's error code when the body carries one, else None."""
+    body = _body(response)
+    if not isinstance(body, dict):
+        return None
+    error = body.get("error")
+    code = (error if isinstance(error, dict) else body).get("code")
+    return code if isinstance(code, int | str) else None
+
+
+def error_from_response(response: requests.Response) -> ApiError:
+    """The contract's exception for an error (or redirect) answer."""
+    from .retry import parse_retry_after
+
+    status = response.status_code
+    if 300 <= status < 400:
+        return ApiError(status, f"a redirect ({status}) was not followed")
+    message = error_message(response)
+    if status == 429:
+        after = parse_retry_after(response.headers.get("Retry-After"))
+        return RateLimitError(f"rate limit reached ({message})", retry_after=after)
+    return ApiError(status, message, code=error_code(response))
+
+
+def parse_json(response: requests.Response) -> dict[str, Any]:
+    """The JSON object of a 2xx answer, or an ApiError saying the answer was not one."""
+    body = _body(response)
+    if body is None:
+        raise ApiError(response.status_code, "the answer was not JSON")
+    if not isinstance(body, dict):
+        raise ApiError(response.status_code, "the answer was not a JSON object")
+    return body
+
+
+def redacted(error: ConnectorError, secrets: Iterable[str]) -> ConnectorError:
+    """The same error with every secret (raw or form-encoded) blanked out of its texts."""
+    forms = sorted(
+        {f for s in secrets if s and len(s) >= 6 for f in (s, quote_plus(s), quote(s, safe=""))},
+        key=len,
+        reverse=True,
+    )
+
+    def clean(text: str) -> str:
+        for form in forms:
+            text = text.replace(form, "[redacted]")
+        return text
+
+    error.args = tuple(clean(a) if isinstance(a, str) else a for a in error.args)
+    for attribute in ("message", "reason"):
+        value = getattr(error, attribute, None)
+        if isinstance(value, str):
+            setattr(error, attribute, clean(value))
+    return error

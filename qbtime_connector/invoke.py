@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+import logging
 from collections.abc import Callable, Mapping, MutableMapping
 from functools import cache
 from typing import Any
@@ -11,8 +12,10 @@ from . import manifest
 from .connection import DEFAULT_BASE_URL, Connection, Token
 from .errors import ConnectorError, InputError
 from .progress import ProgressCallback, reporting
+from .tokens.shared import memory_store_for, store_for_url
 from .validation import Call, prepare
 
+log = logging.getLogger("qbtime_connector")
 ActionFunction = Callable[[Connection, Call], dict[str, Any]]
 
 
@@ -36,28 +39,46 @@ def _spec(action_key: str) -> manifest.ActionSpec:
 def connection_from_mapping(config: Mapping[str, Any]) -> Connection:
     """A Connection from the contract's plain mapping.
 
-    A refreshed token is written back into the mapping's "token" (when it is mutable) and
-    handed to an optional "on_token_refresh" callable there, so it is never lost.
+    With "token_store" (a URL) and "instance", the token lives in that store. Otherwise the
+    mapping's "token" is shared, in this process, by every connection made from a mapping that
+    holds it (or any later token of its chain), so they refresh once; each refreshed token is
+    written back into the mapping and handed to an optional "on_token_refresh" callable there.
     """
-    missing = [k for k in ("client_id", "client_secret", "token") if not config.get(k)]
+    store_url = config.get("token_store")
+    needed = (
+        ("client_id", "client_secret") if store_url else ("client_id", "client_secret", "token")
+    )
+    missing = [k for k in needed if not config.get(k)]
     if missing:
         raise ConnectorError(f"The connection is missing {', '.join(missing)}.")
     host_callback = config.get("on_token_refresh")
+    if store_url:
+        store = store_for_url(str(store_url), config.get("instance") or None)
+    else:
+        store = memory_store_for(config["token"])
 
-    def store(token: Token) -> None:
+    def write_back(token: Token) -> None:
         held = config.get("token")
         if isinstance(held, MutableMapping):
             held.clear()
             held.update(token)
+        elif isinstance(config, MutableMapping) and not store_url:
+            config["token"] = dict(token)
+        elif not store_url and not callable(host_callback):
+            log.warning(
+                "The connection mapping is read-only: the rotated token is kept in this "
+                "process only. Give the mapping an on_token_refresh or a token_store."
+            )
         if callable(host_callback):
             host_callback(dict(token))
 
     return Connection(
         client_id=str(config["client_id"]),
         client_secret=str(config["client_secret"]),
-        token=config["token"],
+        token=config.get("token") or None,
         base_url=str(config.get("base_url") or DEFAULT_BASE_URL),
-        on_token_refresh=store,
+        on_token_refresh=write_back,
+        store=store,
     )
 
 

@@ -1,17 +1,52 @@
-"""Client-side pacing: stay under the API's limit instead of running into 429s."""
+"""Client-side pacing: stay under the API's limit instead of running into 429s.
+
+The count of recent calls lives in a ledger: the pacer's own (one process), or the token store's
+(file, SQLite, PostgreSQL), so that every worker of one customer instance shares one budget.
+"""
 
 from __future__ import annotations
 
-import collections
 import logging
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
 
 from . import progress
 
 log = logging.getLogger(__name__)
+
+
+@runtime_checkable
+class CallLedger(Protocol):
+    """Where the times of recent calls are kept; `admit` counts a call or says how long to wait."""
+
+    def admit(self, calls: int, window: float, now: float) -> float:
+        """0.0 when one more call fits (and it is counted), else the seconds to wait first."""
+        ...
+
+
+def admit(sent: list[float], calls: int, window: float, now: float) -> tuple[list[float], float]:
+    """The calls still in the window (this one added when admitted), and the wait (0 = admitted)."""
+    recent = sorted(t for t in sent if t > now - window)
+    if len(recent) < calls:
+        return [*recent, now], 0.0
+    return recent, max(recent[len(recent) - calls] + window - now, 1e-3)
+
+
+class CallWindow:
+    """An in-process ledger (what a single process, or the memory token store, uses)."""
+
+    def __init__(self) -> None:
+        self._sent: list[float] = []
+        self._lock = threading.Lock()
+
+    def admit(self, calls: int, window: float, now: float) -> float:
+        """0.0 when one more call fits (and it is counted), else the seconds to wait first."""
+        with self._lock:
+            self._sent, wait = admit(self._sent, calls, window, now)
+            return wait
 
 
 @dataclass
@@ -19,30 +54,23 @@ class Pacer:
     """At most `calls` requests in any `window` seconds; callers past that wait their turn.
 
     The API allows 300 calls per 5 minutes per access token; the defaults leave it a margin.
-    `clock` and `sleep` are injectable so tests need not wait.
+    Wall-clock time, so processes sharing a store's ledger agree; `clock` and `sleep` are
+    injectable so tests need not wait.
     """
 
     calls: int = 290
     window: float = 300.0
-    clock: Callable[[], float] = field(default=time.monotonic, repr=False)
+    clock: Callable[[], float] = field(default=time.time, repr=False)
     sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
     waited: float = 0.0
 
     def __post_init__(self) -> None:
-        self._sent: collections.deque[float] = collections.deque()
-        self._lock = threading.Lock()
+        self._own = CallWindow()
 
-    def wait_turn(self) -> None:
-        """Block until one more request fits in the window, then count it."""
-        while True:
-            with self._lock:
-                now = self.clock()
-                while self._sent and self._sent[0] <= now - self.window:
-                    self._sent.popleft()
-                if len(self._sent) < self.calls:
-                    self._sent.append(now)
-                    return
-                pause = self._sent[0] + self.window - now
+    def wait_turn(self, ledger: CallLedger | None = None) -> None:
+        """Block until one more request fits in the window, then count it (in `ledger`)."""
+        keeper = ledger or self._own
+        while (pause := keeper.admit(self.calls, self.window, self.clock())) > 0:
             self.waited += pause
             log.info(
                 "Pacing: waiting %.1f s to stay under %d calls per %.0f s",

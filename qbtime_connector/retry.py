@@ -22,6 +22,16 @@ def status_retryable(method: str, status: int) -> bool:
     return status in NOT_APPLIED or (method in IDEMPOTENT and status in TRANSIENT)
 
 
+def grant_status_retryable(method: str, status: int) -> bool:
+    """Whether a token-endpoint answer may be retried: anything but a verdict on the grant."""
+    return status == 429 or status >= 500
+
+
+def grant_exception_retryable(method: str, exc: requests.RequestException) -> bool:
+    """A grant whose answer never came is retried: only the API's refusal is final."""
+    return True
+
+
 def exception_retryable(method: str, exc: requests.RequestException) -> bool:
     """Whether a failure without an answer may be retried: writes only if it never connected."""
     if isinstance(exc, requests.ConnectTimeout):
@@ -61,9 +71,6 @@ class RetryPolicy:
             return None
         wait = self.delay(retry, retry_after)
         return wait if waited + wait <= self.budget else None
-
-
-NO_RETRY = RetryPolicy(max_retries=0)
 
 
 def parse_retry_after(value: str | None) -> float | None:

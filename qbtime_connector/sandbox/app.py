@@ -14,7 +14,7 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
-from ..connection import is_loopback
+from ..urls import is_loopback
 from .company import MAX_ITEMS, Company, Record, page_of
 from .errors import ApiFailure, GrantFailure, ItemFailure
 from .state import SandboxState

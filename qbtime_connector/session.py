@@ -1,0 +1,38 @@
+"""The HTTP session every call goes through: Bearer header, one origin only, no redirects.
+
+It is a plain requests.Session, not requests-oauthlib's OAuth2Session: our request() already
+replaced everything that class adds (its transport check can only be relaxed process-wide and
+its request() logs the token at DEBUG), and subclassing it would import oauthlib at start-up.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import requests
+
+from .errors import ConnectorError
+from .urls import origin
+
+
+class ApiSession(requests.Session):
+    """A pooled session bound to one API origin; it never follows a redirect."""
+
+    def __init__(self, base_url: str) -> None:
+        super().__init__()
+        self.origin = origin(base_url)
+
+    def __repr__(self) -> str:
+        return f"ApiSession(origin={self.origin!r})"
+
+    def request(  # type: ignore[override]
+        self, method: str, url: str, *, access_token: str | None = None, **kwargs: Any
+    ) -> requests.Response:
+        """Send one request to the bound origin, with `access_token` as Bearer when given."""
+        if origin(url) != self.origin:
+            raise ConnectorError("Refused to send a request outside the connection's API.")
+        headers = dict(kwargs.pop("headers", None) or {})
+        if access_token:
+            headers["Authorization"] = f"Bearer {access_token}"
+        kwargs["allow_redirects"] = False  # a redirect could carry the token or body elsewhere
+        return super().request(method, url, headers=headers, **kwargs)

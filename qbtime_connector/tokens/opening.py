@@ -1,0 +1,36 @@
+"""open_store: a token store named by a URL (file:, sqlite:, postgresql:), for configuration."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from ..errors import ConnectorError
+from .file import FileTokenStore
+from .postgres import PostgresTokenStore
+from .sqlite import SQLiteTokenStore
+from .store import TokenStore
+
+SCHEMES = ("file:PATH", "sqlite:PATH", "postgresql://…")
+
+
+def open_store(url: str, instance: str | None = None) -> TokenStore:
+    """The store a URL names; SQLite and PostgreSQL also need the customer `instance`."""
+    scheme, _, rest = url.partition(":")
+    scheme = scheme.lower()
+    if scheme == "file" and rest:
+        return FileTokenStore(_path(rest))
+    if scheme in ("sqlite", "postgresql", "postgres") and not instance:
+        raise ConnectorError(f"A {scheme}: token store needs an instance name.")
+    if scheme == "sqlite" and rest and instance:
+        return SQLiteTokenStore(_path(rest), instance)
+    if scheme in ("postgresql", "postgres") and instance:
+        return PostgresTokenStore(url, instance)
+    raise ConnectorError(f"A token store URL is one of {', '.join(SCHEMES)}; got {scheme}:….")
+
+
+def _path(rest: str) -> str:
+    """The path of file:PATH, file://PATH and file:///abs/PATH alike."""
+    if rest.startswith("//"):
+        parts = urlsplit(f"x:{rest}")
+        return parts.netloc + parts.path if parts.netloc not in ("", "localhost") else parts.path
+    return rest
