@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import parse_qs, urlsplit
 
 from . import manifest
@@ -31,6 +31,9 @@ EXIT_CODES = (
     "written); 2 bad usage or input (nothing was sent); 130 interrupted (Ctrl-C)"
 )
 JSON_HELP = "print the result, and any error, as JSON on stdout"
+
+if TYPE_CHECKING:
+    from .connection import Connection
 
 
 class UsageError(Exception):
@@ -220,6 +223,29 @@ def _progress() -> Iterator[Callable[[Progress], None] | None]:
         line.close()
 
 
+def _connection(args: argparse.Namespace) -> Connection | None:
+    """The Connection `run` uses: a connection file (a locked FileTokenStore of its own token,
+    or naming a store), or a token store with the client from the environment; None if neither."""
+    path = args.connection or os.environ.get("QBTIME_CONNECTION_FILE")
+    if path:
+        from .connection_file import open_connection
+
+        return open_connection(Path(path), args.token_store, args.instance)
+    if not args.token_store:
+        return None
+    from .invoke import connection_from_mapping
+
+    return connection_from_mapping(
+        {
+            "client_id": os.environ.get("QBTIME_CLIENT_ID", ""),
+            "client_secret": os.environ.get("QBTIME_CLIENT_SECRET", ""),
+            "base_url": os.environ.get("QBTIME_BASE_URL", ""),
+            "token_store": args.token_store,
+            "instance": args.instance,
+        }
+    )
+
+
 def _run(args: argparse.Namespace) -> int:
     from .invoke import invoke
 
@@ -232,12 +258,13 @@ def _run(args: argparse.Namespace) -> int:
             with Sandbox() as sandbox, sandbox.connect() as connection:
                 result = invoke(key, inputs, connection, progress=progress)
         else:
-            from .connection_file import open_connection
-
-            path = args.connection or os.environ.get("QBTIME_CONNECTION_FILE")
-            if not path:
-                raise UsageError(f"give --connection FILE (from `{PROG} login`), or --sandbox")
-            with open_connection(Path(path)) as connection:
+            connection = _connection(args)
+            if connection is None:
+                raise UsageError(
+                    f"give --connection FILE (from `{PROG} login`), --token-store URL (with "
+                    "$QBTIME_CLIENT_ID), or --sandbox"
+                )
+            with connection:
                 result = invoke(key, inputs, connection, progress=progress)
     print(_dump(result))
     return EXIT_OK
@@ -324,6 +351,8 @@ def _login(args: argparse.Namespace) -> int:
             port=args.port,
             base_url=args.base_url,
             open_url=_approval_page(args.no_browser),
+            token_store=args.token_store,
+            instance=args.instance,
         )
     except OSError as error:
         if error.errno != errno.EADDRINUSE:
@@ -332,10 +361,15 @@ def _login(args: argparse.Namespace) -> int:
             f"port {args.port} is in use: free it, or give another --port and register "
             "that redirect URI"
         ) from None
-    print(
-        f"Connected. The token is stored in {path.resolve()} (readable by you only); use it with "
-        f"`{PROG} run ACTION --connection {path}`."
-    )
+    # A store's URL may hold a database password: name its kind, never the URL.
+    if args.token_store:
+        kind = args.token_store.partition(":")[0]
+        instance = f", instance {args.instance}" if args.instance else ""
+        where = f"in the {kind} token store of --token-store{instance}; {path.resolve()} names it"
+    else:
+        where = f"in {path.resolve()} (readable by you only)"
+    print(f"Connected. The token is stored {where}.")
+    print(f"Use it with: {PROG} run ACTION --connection {path}")
     return EXIT_OK
 
 
@@ -349,6 +383,16 @@ def _common(json_output: bool) -> argparse.ArgumentParser:
     if json_output:
         common.add_argument("--json", action="store_true", help=JSON_HELP)
     return common
+
+
+def _token_store_arguments(command: argparse.ArgumentParser) -> None:
+    """--token-store and --instance, shared by `run` and `login`."""
+    command.add_argument(
+        "--token-store",
+        metavar="URL",
+        help="where the token lives: file:PATH, sqlite:PATH or postgresql://… (a libpq URL)",
+    )
+    command.add_argument("--instance", metavar="NAME", help="the customer instance in the store")
 
 
 def parser() -> argparse.ArgumentParser:
@@ -387,6 +431,7 @@ def parser() -> argparse.ArgumentParser:
         help="connection file (default: $QBTIME_CONNECTION_FILE)",
     )
     run.add_argument("--sandbox", action="store_true", help="run against an embedded sandbox")
+    _token_store_arguments(run)
     run.set_defaults(func=_run)
     serve = command("sandbox", "serve the local API emulator until stopped", plain)
     serve.add_argument("--port", type=_port, default=0, help="0-65535; 0 picks a free port")
@@ -410,6 +455,7 @@ def parser() -> argparse.ArgumentParser:
     log_in.add_argument(
         "--no-browser", action="store_true", help="print the approval URL instead of opening it"
     )
+    _token_store_arguments(log_in)
     log_in.set_defaults(func=_login)
     return top
 

@@ -9,10 +9,10 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from .connection import DEFAULT_BASE_URL
-from .connection_file import write_private
 from .errors import AuthError
 from .oauth import authorize_url, exchange_code, new_state
+from .tokens.file import write_private
+from .urls import DEFAULT_BASE_URL
 
 
 class _Catcher(http.server.BaseHTTPRequestHandler):
@@ -39,8 +39,14 @@ def login(
     base_url: str = DEFAULT_BASE_URL,
     open_url: Callable[[str], Any] = print,
     timeout: float = 300.0,
+    token_store: str | None = None,
+    instance: str | None = None,
 ) -> dict[str, Any]:
-    """Send the admin to approve the app, catch the code on 127.0.0.1, store the token file."""
+    """Send the admin to approve the app, catch the code on 127.0.0.1, store the token file.
+
+    With `token_store` (a URL for open_store), the token goes into that store and the file
+    names the store instead of holding the token.
+    """
     handler: type[_Catcher] = type("Catcher", (_Catcher,), {"caught": {}})
     server = http.server.HTTPServer(("127.0.0.1", port), handler)
     redirect_uri = f"http://127.0.0.1:{server.server_port}/callback"
@@ -59,6 +65,12 @@ def login(
     if "code" not in caught:
         raise AuthError(f"The approval was refused: {caught.get('error', ['unknown'])[0]}.")
     token = exchange_code(client_id, client_secret, caught["code"][0], redirect_uri, base_url)
-    stored = {"client_id": client_id, "token": token, "base_url": base_url}
+    stored: dict[str, Any] = {"client_id": client_id, "token": token, "base_url": base_url}
+    if token_store:
+        from .tokens import open_store
+
+        open_store(token_store, instance).save(token)
+        del stored["token"]
+        stored.update(token_store=token_store, instance=instance)
     write_private(token_file, stored)
     return stored

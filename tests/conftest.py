@@ -5,6 +5,7 @@
 - `mocked_api`: a `responses` mock of the real API's URL (every call must be expected).
 - `mocked_connection`: a Connection to the real API's URL, for use with `mocked_api`.
 - `stored`: every token a connection handed to `on_token_refresh`, in order.
+- `postgres_dsn`: a real PostgreSQL 15 server this test session started (session-scoped).
 
 (`api` and `conn` are the older names of `mocked_api` and `mocked_connection`.)
 """
@@ -12,8 +13,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -142,3 +149,52 @@ class ManualClock:
 
     def tick(self, seconds: int = 1) -> None:
         self.now += dt.timedelta(seconds=seconds)
+
+
+POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
+
+
+def _as_postgres(command: list[str]) -> list[str]:
+    """PostgreSQL refuses to run as root: run its programs as the postgres user then."""
+    return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
+
+
+@pytest.fixture(scope="session")
+def postgres_dsn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """A real PostgreSQL 15 server of our own in a temporary directory, for this test session."""
+    if not (POSTGRES_BIN / "initdb").exists():
+        pytest.skip("PostgreSQL 15 server binaries are missing (.ci/run installs them)")
+    root = Path(tempfile.mkdtemp(prefix="qbtime-pg-"))
+    data = root / "data"
+    if os.geteuid() == 0:
+        shutil.chown(root, "postgres", "postgres")
+    subprocess.run(
+        _as_postgres([str(POSTGRES_BIN / "initdb"), "-D", str(data), "-U", "postgres"])
+        + ["--auth=trust", "-E", "UTF8"],
+        check=True,
+        capture_output=True,
+    )
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen(
+        _as_postgres([str(POSTGRES_BIN / "postgres"), "-D", str(data), "-p", str(port)])
+        + ["-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={root}"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    dsn = f"postgresql://postgres@127.0.0.1:{port}/postgres"
+    try:
+        import psycopg
+
+        for _ in range(200):
+            try:
+                psycopg.connect(dsn, connect_timeout=1).close()
+                break
+            except psycopg.OperationalError:
+                time.sleep(0.1)
+        yield dsn
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        shutil.rmtree(root, ignore_errors=True)

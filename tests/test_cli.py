@@ -470,3 +470,21 @@ def test_ctrl_c_exits_130_without_a_traceback(
     monkeypatch.setattr(sys.modules["qbtime_connector.invoke"], "invoke", interrupted)
     assert main(["run", "get_users", "--sandbox"]) == 130
     assert "Traceback" not in capsys.readouterr().err
+
+
+def test_login_into_a_token_store_names_its_kind_never_its_url(
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
+    monkeypatch: pytest.MonkeyPatch,
+    sandbox: Sandbox,
+) -> None:
+    monkeypatch.setattr("webbrowser.open", lambda url: bool(requests.get(url, timeout=10)))
+    monkeypatch.setenv("QBTIME_CLIENT_SECRET", DEMO_CLIENT_SECRET)
+    store = f"sqlite:{tmp_path / 'tokens.db'}"
+    argv = ["login", "--client-id", DEMO_CLIENT_ID, "--port", "0", "--base-url", sandbox.base_url]
+    target = tmp_path / "conn.json"
+    argv += ["--token-file", str(target), "--token-store", store, "--instance", "acme"]
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "in the sqlite token store of --token-store, instance acme" in out
+    assert store not in out and str(target.resolve()) in out

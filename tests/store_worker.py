@@ -1,0 +1,75 @@
+"""A host's worker process for the stress tests: threads making calls through one token store.
+
+python -m tests.store_worker STORE_URL INSTANCE BASE_URL THREADS SECONDS_OR_CALLS
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import threading
+import time
+from typing import Any
+
+from qbtime_connector import Connection, ConnectorError, RetryPolicy, invoke
+from qbtime_connector.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET
+from qbtime_connector.tokens import TokenStore, open_store
+
+
+def run_threads(
+    store: TokenStore,
+    base_url: str,
+    threads: int,
+    calls: int = 5,
+    seconds: float = 0.0,
+) -> dict[str, Any]:
+    """Each thread opens its own Connection on `store` and calls get_users `calls` times (or
+    for `seconds`); returns the successes and every error's type and text."""
+    outcome: dict[str, Any] = {"ok": 0, "errors": []}
+    guard = threading.Lock()
+
+    def work() -> None:
+        connection = Connection(
+            DEMO_CLIENT_ID,
+            DEMO_CLIENT_SECRET,
+            base_url=base_url,
+            store=store,
+            refresh_margin=0.0,
+            retry=RetryPolicy(base_delay=0.05),
+        )
+        deadline = time.monotonic() + seconds
+        done = 0
+        while (done < calls) if not seconds else (time.monotonic() < deadline):
+            try:
+                invoke("get_users", {}, connection)
+                with guard:
+                    outcome["ok"] += 1
+            except ConnectorError as error:
+                with guard:
+                    outcome["errors"].append(f"{type(error).__name__}: {error}")
+            done += 1
+            if seconds:
+                time.sleep(0.05)
+        connection.close()
+
+    workers = [threading.Thread(target=work) for _ in range(threads)]
+    for worker in workers:
+        worker.start()
+    for worker in workers:
+        worker.join()
+    return outcome
+
+
+def main(argv: list[str]) -> int:
+    url, instance, base_url, threads, amount = argv[:5]
+    store = open_store(url, instance or None)
+    if amount.endswith("s"):
+        outcome = run_threads(store, base_url, int(threads), seconds=float(amount[:-1]))
+    else:
+        outcome = run_threads(store, base_url, int(threads), calls=int(amount))
+    print(json.dumps(outcome))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
