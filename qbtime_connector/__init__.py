@@ -4,6 +4,7 @@ from .connection import Connection
 from .errors import (
     ApiError,
     AuthError,
+    BatchError,
     ConnectorError,
     InputError,
     ItemError,
@@ -19,6 +20,7 @@ from .version import VERSION as __version__
 __all__ = [
     "ApiError",
     "AuthError",
+    "BatchError",
     "Connection",
     "ConnectorError",
     "InputError",

@@ -23,9 +23,9 @@ def chunks(items: Sequence[Any], size: int = MAX_WRITE_ITEMS) -> Iterator[Sequen
 def read_page(connection: Connection, call: Call) -> dict[str, Any]:
     """GET one page of an endpoint, or every page from it on when Fetch All is set."""
     if call.options.get("fetch_all"):
-        return read_all(connection, call.endpoint, call.params, int(call.options["max_pages"]))
-    body = connection.request("GET", call.endpoint, params=call.params)
-    return page_result(call.endpoint, body, int(call.params.get("page", 1)))
+        return read_all(connection, call.endpoint, call.query, int(call.options["max_pages"]))
+    body = connection.request("GET", call.endpoint, params=call.query)
+    return page_result(call.endpoint, body, int(call.query.get("page", 1)))
 
 
 def read_all(
@@ -62,7 +62,7 @@ def send_records(
 
 def write_one(connection: Connection, call: Call) -> dict[str, Any]:
     """POST or PUT the single record the inputs describe; ItemError if it failed."""
-    result = send_records(connection, call.method, call.endpoint, [call.params])
+    result = send_records(connection, call.method, call.endpoint, [call.body])
     return checked(call.endpoint, result)
 
 
@@ -108,10 +108,10 @@ def update_timesheet(connection: Connection, call: Call) -> dict[str, Any]:
 
 def delete_timesheet(connection: Connection, call: Call) -> dict[str, Any]:
     """Delete Timesheet: permanent; sent in requests of at most 50 ids."""
-    ids = str(call.params["ids"]).split(",")
+    ids = list(dict.fromkeys(str(call.query["ids"]).split(",")))  # each id once
     result: dict[str, Any] = {call.endpoint: []}
     for batch in chunks(ids):
-        params = {**call.params, "ids": ",".join(batch)}
+        params = {**call.query, "ids": ",".join(batch)}
         body = connection.request("DELETE", call.endpoint, params=params)
         result[call.endpoint].extend(write_items(call.endpoint, body, positional=False))
     return checked(call.endpoint, result)

@@ -4,35 +4,64 @@ from __future__ import annotations
 
 from typing import Any
 
-from .actions import send_records
+from .actions import chunks
 from .connection import Connection
-from .errors import item_failed
-from .validation import Call, is_given, whole_number
+from .errors import ApiError, AuthError, BatchError, ConnectorError, RateLimitError, item_failed
+from .results import merge_supplemental, write_items
+from .validation import Call
 
-_ID_FIELDS = ("id", "user_id", "jobcode_id")
-
-
-def clean(record: dict[str, Any]) -> dict[str, Any]:
-    """A record without empty values (an empty `end` would clock a user in), ids as integers."""
-    kept = {k: v for k, v in record.items() if is_given(v)}
-    for key in _ID_FIELDS:
-        if key in kept:
-            kept[key] = whole_number(kept[key])
-    return kept
+# Statuses after which the API has applied nothing of the request (5xx others may have).
+_REFUSED_WHOLE = frozenset({503})
 
 
-def _timesheet(record: dict[str, Any]) -> dict[str, Any]:
-    """A timesheet record with its type spelled out when the fields make it plain."""
-    kept = clean(record)
-    kept.setdefault("type", "regular" if "start" in kept else "manual")
-    return kept
+def _fate(error: ConnectorError) -> str:
+    """What became of the records of the request that raised `error`."""
+    if isinstance(error, AuthError | RateLimitError):
+        return "not_applied"
+    if isinstance(error, ApiError) and (
+        error.status is None or error.status < 500 or error.status in _REFUSED_WHOLE
+    ):
+        return "not_applied"
+    return "unknown"
+
+
+def _outcomes(
+    done: list[dict[str, Any]], stopped: int, total: int, error: ConnectorError
+) -> list[dict[str, Any]]:
+    """Every record's outcome when the request after `done` (of `stopped` records) failed."""
+    records: list[dict[str, Any]] = [
+        {"index": n, "outcome": "failed" if item_failed(item) else "applied", "result": item}
+        for n, item in enumerate(done)
+    ]
+    fate = _fate(error)
+    records += [{"index": n, "outcome": fate, "result": None} for n in range(len(done), stopped)]
+    records += [{"index": n, "outcome": "not_sent", "result": None} for n in range(stopped, total)]
+    return records
+
+
+def send_batch(
+    connection: Connection, method: str, endpoint: str, records: list[dict[str, Any]]
+) -> dict[str, Any]:
+    """POST or PUT records 50 per request; BatchError, keeping every answer, if one fails."""
+    result: dict[str, Any] = {endpoint: []}
+    sent = 0
+    for chunk in chunks(records):
+        try:
+            body = connection.request(method, endpoint, json={"data": list(chunk)})
+        except ConnectorError as error:
+            outcomes = _outcomes(result[endpoint], sent + len(chunk), len(records), error)
+            raise BatchError(endpoint, outcomes, error) from error
+        sent += len(chunk)
+        result[endpoint].extend(write_items(endpoint, body))
+        merge_supplemental(result, body)
+    return result
 
 
 def write_batch(
     connection: Connection, call: Call, records: list[dict[str, Any]]
 ) -> dict[str, Any]:
     """Send every record; report each item, and which failed, without raising for them."""
-    result = send_records(connection, call.method, call.endpoint, records)
+    result = send_batch(connection, call.method, call.endpoint, records)
     items = result[call.endpoint]
     failed = [
         {"index": n, **{k: v for k, v in item.items() if k.startswith("_status")}}
@@ -45,19 +74,19 @@ def write_batch(
 
 def create_users(connection: Connection, call: Call) -> dict[str, Any]:
     """Create Users."""
-    return write_batch(connection, call, [clean(r) for r in call.options["records"]])
+    return write_batch(connection, call, call.options["records"])
 
 
 def update_users(connection: Connection, call: Call) -> dict[str, Any]:
     """Update Users."""
-    return write_batch(connection, call, [clean(r) for r in call.options["records"]])
+    return write_batch(connection, call, call.options["records"])
 
 
 def create_timesheets(connection: Connection, call: Call) -> dict[str, Any]:
     """Create Timesheets."""
-    return write_batch(connection, call, [_timesheet(r) for r in call.options["records"]])
+    return write_batch(connection, call, call.options["records"])
 
 
 def update_timesheets(connection: Connection, call: Call) -> dict[str, Any]:
     """Update Timesheets."""
-    return write_batch(connection, call, [clean(r) for r in call.options["records"]])
+    return write_batch(connection, call, call.options["records"])

@@ -69,6 +69,26 @@ class ItemError(ApiError):
         )
 
 
+class BatchError(ConnectorError):
+    """Raised when a batch write stopped part-way; `records` says what became of each record.
+
+    Each entry is {"index", "outcome", "result"}: `applied` or `failed` (the API answered for
+    that item; `result` is its answer), `not_applied` (its request was refused whole: safe to
+    send again), `unknown` (sent without a usable answer: check before sending again) or
+    `not_sent`. `cause` is the error that stopped the batch.
+    """
+
+    def __init__(self, endpoint: str, records: list[dict[str, Any]], cause: ConnectorError):
+        self.endpoint = endpoint
+        self.records = records
+        self.cause = cause
+        tally: dict[str, int] = {}
+        for record in records:
+            tally[record["outcome"]] = tally.get(record["outcome"], 0) + 1
+        counts = ", ".join(f"{n} {outcome.replace('_', ' ')}" for outcome, n in tally.items())
+        super().__init__(f"The {endpoint} batch stopped part-way ({counts}): {cause}")
+
+
 def item_failed(item: Mapping[str, Any]) -> bool:
     return int(item.get("_status_code", 200)) >= 300
 

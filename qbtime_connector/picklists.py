@@ -35,7 +35,7 @@ def _code_in(codes: dict[str, Any], jobcode_id: Any) -> str:
 
 def user_options(connection: Connection, call: Call) -> Options:
     """Users, labelled 'First Last'."""
-    users = read_all(connection, "users", call.params, MAX_PAGES)["users"]
+    users = read_all(connection, "users", call.query, MAX_PAGES)["users"]
     return _options([(u["id"], _person(u)) for u in users])
 
 
@@ -54,7 +54,7 @@ def job_code_options(connection: Connection, call: Call) -> Options:
     # Parents are needed for the labels even when they are archived or of another type.
     every = read_all(connection, "jobcodes", {"active": "both", "type": "all"}, MAX_PAGES)
     by_id = {c["id"]: c for c in every["jobcodes"]}
-    wanted = call.params["active"]
+    wanted = call.query["active"]
     shown = [c for c in by_id.values() if wanted == "both" or c["active"] == (wanted == "yes")]
     return _options([(c["id"], _path(c, by_id)) for c in shown])
 
@@ -65,7 +65,7 @@ def _clock(stamp: str) -> str:
 
 def timesheet_options(connection: Connection, call: Call) -> Options:
     """Timesheets of a date range, labelled 'date start–end · person · job code'."""
-    found = read_all(connection, "timesheets", call.params, MAX_PAGES)
+    found = read_all(connection, "timesheets", call.query, MAX_PAGES)
     extra = found["supplemental_data"]
     users, codes = extra.get("users", {}), extra.get("jobcodes", {})
     pairs = []
@@ -87,7 +87,7 @@ def timesheet_options(connection: Connection, call: Call) -> Options:
 
 def job_code_assignment_options(connection: Connection, call: Call) -> Options:
     """Job code assignments, labelled 'person → job code'."""
-    found = read_all(connection, "jobcode_assignments", call.params, MAX_PAGES)
+    found = read_all(connection, "jobcode_assignments", call.query, MAX_PAGES)
     extra = found["supplemental_data"]
     users, codes = extra.get("users", {}), extra.get("jobcodes", {})
     return _options(

@@ -8,14 +8,17 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
-from typing import Any
+from typing import Any, cast
 
 from jsonschema import Draft202012Validator, ValidationError
 
 from .errors import InputError
 from .manifest import ActionSpec, InputSpec, load_schema
+from .manifest import action as action_spec
+from .screening import problem, too_many_ids
 
 ADDITIONAL = "additional_query_parameters"
+QUERY_METHODS = frozenset({"GET", "DELETE"})
 
 # What each input type accepts, in words a builder understands; used where the schema's own
 # message would only quote a regular expression or say "not valid under any of the given schemas".
@@ -50,12 +53,24 @@ _DIGITS = re.compile(r"^\s*[0-9]{1,19}\s*$")
 
 @dataclass
 class Call:
-    """An action's inputs made ready to send: API parameters, plus options for the action itself."""
+    """An action's inputs made ready to send: the query (reads, deletes) or the record body
+    (creates, updates), plus options for the action itself."""
 
     method: str
     endpoint: str
-    params: dict[str, Any] = field(default_factory=dict)
+    query: dict[str, Any] = field(default_factory=dict)
+    body: dict[str, Any] = field(default_factory=dict)
     options: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def sends_query(self) -> bool:
+        """Whether the API parameters travel in the query string (else in the body)."""
+        return self.method in QUERY_METHODS
+
+    @property
+    def params(self) -> dict[str, Any]:
+        """The API parameters, wherever they travel (for code written before the split)."""
+        return self.query if self.sends_query else self.body
 
 
 class _Errors:
@@ -84,7 +99,10 @@ class _Errors:
         order = list(labels)
         keys = sorted(self._by_key, key=lambda k: order.index(k) if k in order else len(order))
         raise InputError(
-            [{"input": k, "label": labels.get(k, k), "message": self._by_key[k]} for k in keys]
+            [
+                {"input": k, "label": labels.get(k) or safe_key(k), "message": self._by_key[k]}
+                for k in keys
+            ]
         )
 
 
@@ -131,8 +149,41 @@ def validator_for(schema_name: str) -> Draft202012Validator:
     )
 
 
+def _moment(spec: InputSpec, value: Any) -> Any:
+    """A date or date-time given as a Python object or with a `Z`, in the API's written form."""
+    if spec.type == "date" and isinstance(value, dt.datetime):
+        return value.date().isoformat()
+    if spec.type == "date" and isinstance(value, dt.date):
+        return value.isoformat()
+    if spec.type == "datetime" and isinstance(value, dt.datetime) and value.utcoffset() is not None:
+        return value.replace(microsecond=0).isoformat()
+    if spec.type == "datetime" and isinstance(value, str) and value.strip()[-1:] in {"Z", "z"}:
+        return value.strip()[:-1] + "+00:00"
+    return value
+
+
+def _written_moments(records: list[Any]) -> list[Any]:
+    """Records with date and date-time objects written as text (naive ones without offset)."""
+
+    def written(key: Any, value: Any) -> Any:
+        if isinstance(value, dt.datetime):
+            return value.replace(microsecond=0).isoformat()
+        if isinstance(value, dt.date):
+            return value.isoformat()
+        if key in _MOMENT_FIELDS and isinstance(value, str) and value.strip()[-1:] in {"Z", "z"}:
+            return value.strip()[:-1] + "+00:00"
+        return value
+
+    return [
+        {k: written(k, v) for k, v in r.items()} if isinstance(r, Mapping) else r for r in records
+    ]
+
+
 def _coerce(spec: InputSpec, value: Any) -> Any:
     """Designers send strings: turn them into what the input means, where that is unambiguous."""
+    value = _moment(spec, value)
+    if spec.type == "record_list" and isinstance(value, list):
+        return _written_moments(value)
     if not isinstance(value, str):
         return value
     text = value.strip()
@@ -150,18 +201,65 @@ def _coerce(spec: InputSpec, value: Any) -> Any:
     return text if spec.type in {"date", "datetime", "id_list"} else value
 
 
+_TYPE_WORDS = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "boolean": "true or false",
+    "object": "an object",
+    "array": "a list",
+    "null": "empty",
+}
+_BOUNDS = {
+    "minimum": "must be at least {}",
+    "maximum": "must be at most {}",
+    "minLength": "must have at least {} characters",
+    "maxLength": "must have at most {} characters",
+    "minItems": "must have at least {} items",
+    "maxItems": "must have at most {} items",
+    "minProperties": "must have at least {} fields",
+    "maxProperties": "must have at most {} fields",
+}
+
+
+def _described(error: ValidationError) -> str:
+    """A failed check in a builder's words, from the error's structured facts (never its text)."""
+    rule, limit = str(error.validator), error.validator_value
+    if rule == "type":
+        kinds = limit if isinstance(limit, list) else [limit]
+        words = " or ".join(_TYPE_WORDS.get(str(k), str(k)) for k in kinds)
+        return f"must be {words}; got {show(error.instance)}"
+    if rule in _BOUNDS:
+        return f"{_BOUNDS[rule].format(limit)}; got {show(error.instance)}"
+    if rule == "enum":
+        allowed = ", ".join(str(a) for a in cast(list[Any], limit))
+        return f"must be one of {allowed}; got {show(error.instance)}"
+    if rule == "propertyNames":
+        return (
+            "has a field name that is not an API field name "
+            f"(lower-case letters, digits and _); got {show(error.instance)}"
+        )
+    if rule == "additionalProperties":
+        return f"has fields this action does not take; got {show(error.instance)}"
+    return f"is not valid ({rule}); got {show(error.instance)}"
+
+
 def _record_message(error: ValidationError) -> str:
     """What is wrong with one record of a record list, naming the record and its field."""
     index, *field = list(error.path)[1:]
     where = f"record {int(index) + 1}" + (f", field '{field[0]}'" if field else "")
+    if error.validator == "required" and isinstance(error.instance, dict):
+        wanted = cast(list[str], error.validator_value)
+        missing = next((k for k in wanted if k not in error.instance), "?")
+        return f"{where}, field '{missing}': is required"
     if error.validator == "anyOf":
-        alternatives: list[dict[str, Any]] = error.validator_value  # type: ignore[assignment]
+        alternatives = cast(list[dict[str, Any]], error.validator_value)
         if all("required" in s for s in alternatives):
             needs = " or ".join(" and ".join(s["required"]) for s in alternatives)
             return f"{where}: needs {needs}"
     if error.validator == "pattern" and field in (["start"], ["end"]):
         return f"{where}: {EXPECTED['datetime']}; got {show(error.instance)}"
-    return f"{where}: {error.message[:200]}"
+    return f"{where}: {_described(error)}"
 
 
 def _message(spec: InputSpec | None, error: ValidationError) -> str:
@@ -175,10 +273,7 @@ def _message(spec: InputSpec | None, error: ValidationError) -> str:
         return f"{expected}; got {show(error.instance)}"
     if error.validator == "enum" and spec is not None and spec.allowed:
         return f"must be one of {', '.join(spec.allowed)}; got {show(error.instance)}"
-    if error.validator in {"minimum", "maximum"}:
-        bound = "at least" if error.validator == "minimum" else "at most"
-        return f"must be {bound} {error.validator_value}; got {show(error.instance)}"
-    return error.message if len(error.message) <= 200 else error.message[:197] + "..."
+    return _described(error)
 
 
 def _schema_errors(spec: ActionSpec, values: Mapping[str, Any], errors: _Errors) -> None:
@@ -188,8 +283,9 @@ def _schema_errors(spec: ActionSpec, values: Mapping[str, Any], errors: _Errors)
             key = str(error.path[0])
             errors.add(key, _message(known.get(key), error))
         elif error.validator == "required":
-            key = str(error.message.split("'")[1])
-            errors.add(key, "is required")
+            for key in cast(list[str], error.validator_value):
+                if isinstance(error.instance, dict) and key not in error.instance:
+                    errors.add(key, "is required")
         elif error.validator == "anyOf":
             for group in spec.required_one_of:
                 labels = " or ".join(spec.input(k).label for k in group)
@@ -295,30 +391,141 @@ def _merge_additional(
             params[key] = query_value(value) if as_query else value
 
 
+# A batch action's records are validated as its single action validates its inputs.
+SINGLE_FOR_BATCH = {
+    "create_users": "create_user",
+    "update_users": "update_user",
+    "create_timesheets": "create_timesheet",
+    "update_timesheets": "update_timesheet",
+}
+_ID_FIELDS = ("id", "user_id", "jobcode_id")
+_MOMENT_FIELDS = ("start", "end")
+
+
+def _record_inputs(single: ActionSpec, record: Mapping[str, Any]) -> dict[str, Any]:
+    """The single action's inputs that say what one record of a batch says."""
+    by_param = {i.param: i.key for i in single.value_inputs if i.param}
+    inputs = {by_param[k]: v for k, v in record.items() if k in by_param}
+    extra = {k: v for k, v in record.items() if k not in by_param and k not in single.fixed}
+    if extra:
+        inputs[ADDITIONAL] = extra
+    return inputs
+
+
+def _manual_timesheet(single: ActionSpec, record: Mapping[str, Any]) -> bool:
+    """A timesheet by duration and date, which the single action (start and end) cannot take."""
+    return single.key == "create_timesheet" and (
+        record.get("type") == "manual" or ("start" not in record and "duration" in record)
+    )
+
+
+def _manual_record(record: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
+    kept = {k: v for k, v in record.items() if is_given(v)}
+    for key in _ID_FIELDS:
+        if key in kept:
+            kept[key] = whole_number(kept[key])
+    kept.setdefault("type", "manual")
+    try:
+        dt.date.fromisoformat(str(kept.get("date")))
+    except ValueError:
+        return kept, f"field 'date': {EXPECTED['date']}; got {show(kept.get('date'))}"
+    return kept, None
+
+
+def _check_records(spec: ActionSpec, values: dict[str, Any], errors: _Errors) -> None:
+    """Each record of a batch checked and converted exactly as its single action would be."""
+    single_key = SINGLE_FOR_BATCH.get(spec.key)
+    if single_key is None or "records" not in values:
+        return
+    single = action_spec(single_key)
+    params = {i.key: i.param or i.key for i in single.value_inputs}
+    records = []
+    for n, record in enumerate(values["records"], 1):
+        if _manual_timesheet(single, record):
+            kept, found = _manual_record(record)
+            records.append(kept)
+            if found:
+                errors.add("records", f"record {n}, {found}")
+            continue
+        try:
+            records.append(prepare(single, _record_inputs(single, record)).body)
+        except InputError as error:
+            first = error.errors[0]
+            field = params.get(first["input"], first["input"])
+            errors.add("records", f"record {n}, field '{field}': {first['message']}")
+    values["records"] = records
+
+
+def safe_key(key: str) -> str:
+    """An input key fit for a message: empty, unprintable or non-ASCII keys shown escaped."""
+    return key if key and key.isprintable() and key.isascii() else ascii(key)
+
+
+def _naive(spec: InputSpec, value: Any) -> str | None:
+    """The message for a date-time without its offset (or a bare date where one is needed)."""
+    if spec.type != "datetime":
+        return None
+    if isinstance(value, dt.datetime) or (isinstance(value, str) and _parses_naive(value)):
+        return (
+            "needs its UTC offset, like 2026-11-24T09:00:00-07:00 or 2026-11-24T16:00:00Z: "
+            f"without one the time is ambiguous; got {show(value)}"
+        )
+    if isinstance(value, dt.date):
+        return f"{EXPECTED['datetime']}; got a date without a time ({value.isoformat()})"
+    return None
+
+
+def _parses_naive(text: str) -> bool:
+    try:
+        return dt.datetime.fromisoformat(text.strip()).tzinfo is None
+    except ValueError:
+        return False
+
+
+def _screen(spec: ActionSpec, given: dict[str, Any], errors: _Errors) -> dict[str, Any]:
+    """The inputs without those no input can take, each of which is reported."""
+    known = {i.key: i for i in spec.value_inputs}
+    kept = {}
+    for key, value in given.items():
+        item = known.get(key)
+        found = too_many_ids(value) if item is not None and item.type == "id_list" else None
+        if found is None and item is not None:
+            value = _coerce(item, value)
+            found = _naive(item, value)
+        found = found or problem(value)
+        if found:
+            errors.add(key, found)
+        else:
+            kept[key] = value
+    return kept
+
+
 def prepare(spec: ActionSpec, inputs: Mapping[str, Any] | None) -> Call:
     """Validate and convert an action's inputs, or raise InputError listing every bad one."""
     errors = _Errors(spec)
     if inputs is not None and not isinstance(inputs, Mapping):
         errors.add("inputs", f"must be a mapping of input key to value; got {show(inputs)}")
         errors.raise_if_any()
-    known = {i.key: i for i in spec.value_inputs}
     given = {str(k): v for k, v in (inputs or {}).items() if is_given(v)}
-    values = {k: _coerce(known[k], v) if k in known else v for k, v in given.items()}
+    values = _screen(spec, given, errors)
     _schema_errors(spec, values, errors)
     errors.raise_if_any()
 
+    known = {i.key: i for i in spec.value_inputs}
     values = {k: _normalise(known[k], v, errors) for k, v in values.items()}
     _check_order(spec, values, errors)
+    _check_records(spec, values, errors)
     prepared = Call(spec.method, spec.endpoint)
+    sent = prepared.query if prepared.sends_query else prepared.body
     for item in spec.value_inputs:
         value = values.get(item.key, item.default)
         if value is None or item.key == ADDITIONAL:
             continue
-        target = prepared.params if item.param else prepared.options
+        target = sent if item.param else prepared.options
         target[item.param or item.key] = value
-    prepared.params.update(spec.fixed)
-    _merge_additional(spec, values.get(ADDITIONAL, {}), prepared.params, spec.sends_query, errors)
-    if spec.requires_any and not any(k in prepared.params for k in spec.requires_any):
+    sent.update(spec.fixed)
+    _merge_additional(spec, values.get(ADDITIONAL, {}), sent, spec.sends_query, errors)
+    if spec.requires_any and not any(k in sent for k in spec.requires_any):
         first, *others = spec.requires_any
         errors.add(
             next(i.key for i in spec.inputs if i.param == first),

@@ -116,34 +116,6 @@ def test_batch_updates_of_users_and_timesheets(conn: Connection) -> None:
     assert users["succeeded"] == 1 and users["failed"][0]["_status_code"] == 404
 
 
-def test_batch_records_are_validated_one_by_one(conn: Connection) -> None:
-    with pytest.raises(InputError) as caught:
-        invoke(
-            "create_timesheets",
-            {
-                "records": [
-                    {"user_id": 1, "jobcode_id": 2},
-                    {
-                        "user_id": 1,
-                        "jobcode_id": 2,
-                        "start": "2027-01-01T09:00:00",
-                        "end": "2027-01-01T10:00:00-07:00",
-                    },
-                ]
-            },
-            conn,
-        )
-    message = caught.value.errors[0]["message"]
-    assert "record 1: needs start and end or duration and date" in message
-    assert "record 2, field 'start'" in message
-    with pytest.raises(InputError, match="Records"):
-        invoke("create_users", {"records": []}, conn)
-    with pytest.raises(InputError, match="record 2: None is not of type 'object'"):
-        invoke("create_timesheets", {"records": [slots(1, 1)[0], None]}, conn)
-    with pytest.raises(InputError, match="record 1: 'username' is a required property"):
-        invoke("create_users", {"records": [{}]}, conn)
-
-
 # -- raw request and current user -------------------------------------------------------------
 
 

@@ -1,0 +1,205 @@
+"""Batch writes: records validated as the single action does; a part-way failure loses nothing."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+
+from qbtime_connector import ApiError, BatchError, Connection, InputError, invoke
+from qbtime_connector.sandbox import Sandbox
+
+from .conftest import new_worker, no_sleep_policy
+
+POSTS = "POST /api/v1/timesheets"
+
+
+@pytest.fixture
+def connection(sandbox: Sandbox) -> Iterator[Connection]:
+    with sandbox.connect(retry=no_sleep_policy()) as connected:
+        yield connected
+
+
+def slots(user: int, count: int) -> list[dict[str, Any]]:
+    start = dt.datetime(2027, 1, 1, tzinfo=dt.timezone(dt.timedelta(hours=-7)))
+    return [
+        {
+            "user_id": user,
+            "jobcode_id": 2000004,
+            "start": (start + dt.timedelta(hours=n)).isoformat(),
+            "end": (start + dt.timedelta(hours=n, minutes=30)).isoformat(),
+        }
+        for n in range(count)
+    ]
+
+
+def outcomes(error: BatchError) -> list[str]:
+    return [r["outcome"] for r in error.records]
+
+
+def fail_post(sandbox: Sandbox, number: int, **fault: Any) -> None:
+    """Make the sandbox's `number`-th POST /timesheets (from now) misbehave once."""
+    state = sandbox.state
+    target = state.count(POSTS) + number
+    original = state.record
+
+    def record(method: str, path: str) -> Any:
+        found = original(method, path)
+        if f"{method} {path}" == POSTS and state.count(POSTS) == target:
+            state.inject(**fault)
+            return state.faults.pop()
+        return found
+
+    state.record = record  # type: ignore[method-assign]
+
+
+def test_a_5xx_on_the_second_request_keeps_the_first_results_and_is_not_retried(
+    sandbox: Sandbox, connection: Connection
+) -> None:
+    user = new_worker(connection, "batch")
+    first = sandbox.state.count(POSTS)
+    fail_post(sandbox, 2, status=500)
+    with pytest.raises(BatchError) as caught:
+        invoke("create_timesheets", {"records": slots(user, 120)}, connection)
+    assert sandbox.state.count(POSTS) - first == 2  # the 500 chunk was not retried
+    error = caught.value
+    assert outcomes(error) == ["applied"] * 50 + ["unknown"] * 50 + ["not_sent"] * 20
+    assert [r["index"] for r in error.records] == list(range(120))
+    applied = [r["result"]["id"] for r in error.records[:50]]
+    assert set(applied) <= set(sandbox.state.company.timesheets)
+    assert len(sandbox.state.company.timesheets) == 40 + 50
+    assert all(r["result"] is None for r in error.records[50:])
+    assert isinstance(error.cause, ApiError) and error.cause.status == 500
+    assert "50 applied" in str(error) and "50 unknown" in str(error)
+
+
+def test_a_dropped_connection_mid_batch_makes_that_chunk_unknown(
+    sandbox: Sandbox, connection: Connection
+) -> None:
+    user = new_worker(connection, "batch")
+    first = sandbox.state.count(POSTS)
+    fail_post(sandbox, 2, drop=True)
+    with pytest.raises(BatchError) as caught:
+        invoke("create_timesheets", {"records": slots(user, 60)}, connection)
+    assert outcomes(caught.value) == ["applied"] * 50 + ["unknown"] * 10
+    assert sandbox.state.count(POSTS) - first == 2
+
+
+def test_a_refused_chunk_is_not_applied_and_later_ones_not_sent(
+    sandbox: Sandbox, connection: Connection
+) -> None:
+    user = new_worker(connection, "batch")
+    fail_post(sandbox, 2, status=413)
+    with pytest.raises(BatchError) as caught:
+        invoke("create_timesheets", {"records": slots(user, 130)}, connection)
+    assert outcomes(caught.value) == ["applied"] * 50 + ["not_applied"] * 50 + ["not_sent"] * 30
+
+
+def test_items_the_api_refused_before_the_failure_are_failed_with_their_result(
+    sandbox: Sandbox, connection: Connection
+) -> None:
+    user = new_worker(connection, "batch")
+    records = slots(user, 60)
+    records[5] = {**records[5], "jobcode_id": 999}
+    fail_post(sandbox, 2, status=502)
+    with pytest.raises(BatchError) as caught:
+        invoke("create_timesheets", {"records": records}, connection)
+    assert (
+        outcomes(caught.value) == ["applied"] * 5 + ["failed"] + ["applied"] * 44 + ["unknown"] * 10
+    )
+    assert caught.value.records[5]["result"]["_status_code"] == 417
+
+
+def test_without_a_failure_a_batch_returns_every_item(connection: Connection) -> None:
+    user = new_worker(connection, "batch")
+    records = slots(user, 60)
+    records[55] = {**records[55], "jobcode_id": 999}
+    result = invoke("create_timesheets", {"records": records}, connection)
+    assert (result["succeeded"], [f["index"] for f in result["failed"]]) == (59, [55])
+
+
+# -- validation: exactly as the single action ------------------------------------------------
+
+BAD_TIMES = [
+    ("2026-02-30T09:00:00-07:00", "2026-02-30T10:00:00-07:00", "start"),
+    ("2026-11-24T10:00:00-07:00", "2026-11-24T09:00:00-07:00", "end"),
+    ("2026-11-24T10:00:00-07:00", "2026-11-24T10:00:00-07:00", "end"),
+    ("2026-11-24T10:00:00", "2026-11-24T11:00:00-07:00", "start"),
+]
+
+
+@pytest.mark.parametrize(("start", "end", "field"), BAD_TIMES)
+def test_a_batch_timesheet_is_refused_where_the_single_action_refuses(
+    connection: Connection, start: str, end: str, field: str
+) -> None:
+    single = {"user_id": 1000002, "jobcode_id": 2000004, "start_date": start, "end_date": end}
+    with pytest.raises(InputError):
+        invoke("create_timesheet", single, connection)
+    good = slots(1000002, 2)
+    bad = {"user_id": 1000002, "jobcode_id": 2000004, "start": start, "end": end}
+    with pytest.raises(InputError) as caught:
+        invoke("create_timesheets", {"records": [*good, bad]}, connection)
+    (error,) = caught.value.errors
+    assert error["input"] == "records"
+    assert error["message"].startswith(f"record 3, field '{field}'")
+
+
+def test_batch_records_are_converted_as_the_single_action_converts(
+    sandbox: Sandbox, connection: Connection
+) -> None:
+    user = new_worker(connection, "batch")
+    record = {
+        "user_id": str(user),
+        "jobcode_id": "2000004",
+        "start": "2027-02-01T16:00:00Z",
+        "end": dt.datetime(2027, 2, 1, 17, tzinfo=dt.timezone.utc),
+        "notes": "",
+    }
+    result = invoke("create_timesheets", {"records": [record]}, connection)
+    made = result["timesheets"][0]
+    assert (made["_status_code"], made["start"], made["end"]) == (
+        200,
+        "2027-02-01T16:00:00+00:00",
+        "2027-02-01T17:00:00+00:00",
+    )
+
+
+def test_a_batch_user_is_refused_where_create_user_refuses(connection: Connection) -> None:
+    records = [
+        {"username": "ok", "first_name": "A", "last_name": "B"},
+        {"username": "x" * 300, "first_name": "A", "last_name": "B"},
+    ]
+    with pytest.raises(InputError, match="record 2, field 'username'"):
+        invoke("create_users", {"records": records}, connection)
+    with pytest.raises(InputError, match="record 1, field 'last_name': is required"):
+        invoke("create_users", {"records": [{"username": "a", "first_name": "b"}]}, connection)
+
+
+def test_batch_records_are_validated_one_by_one(connection: Connection) -> None:
+    with pytest.raises(InputError) as caught:
+        invoke(
+            "create_timesheets",
+            {
+                "records": [
+                    {"user_id": 1, "jobcode_id": 2},
+                    {
+                        "user_id": 1,
+                        "jobcode_id": 2,
+                        "start": "2027-01-01T09:00:00",
+                        "end": "2027-01-01T10:00:00-07:00",
+                    },
+                ]
+            },
+            connection,
+        )
+    message = caught.value.errors[0]["message"]
+    assert "record 1: needs start and end or duration and date" in message
+    assert "record 2, field 'start'" in message
+    with pytest.raises(InputError, match="Records"):
+        invoke("create_users", {"records": []}, connection)
+    with pytest.raises(InputError, match="record 2: must be an object; got None"):
+        invoke("create_timesheets", {"records": [slots(1, 1)[0], None]}, connection)
+    with pytest.raises(InputError, match="record 1, field 'username': is required"):
+        invoke("create_users", {"records": [{}]}, connection)
