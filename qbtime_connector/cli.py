@@ -20,7 +20,14 @@ from urllib.parse import parse_qs, urlsplit
 
 from . import manifest
 from .connection import DEFAULT_BASE_URL
-from .errors import ApiError, ConnectorError, InputError, ItemError, RateLimitError
+from .errors import (
+    ApiError,
+    BatchError,
+    ConnectorError,
+    InputError,
+    ItemError,
+    RateLimitError,
+)
 from .progress import Progress
 from .version import VERSION
 
@@ -480,6 +487,9 @@ def error_json(error: BaseException) -> dict[str, Any]:
         found["retry_after"] = error.retry_after
     if isinstance(error, ItemError):
         found["items"] = error.items
+    if isinstance(error, BatchError):
+        found["records"] = error.records
+        found["cause"] = error_json(error.cause)
     return found
 
 

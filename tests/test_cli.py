@@ -488,3 +488,16 @@ def test_login_into_a_token_store_names_its_kind_never_its_url(
     out = capsys.readouterr().out
     assert "in the sqlite token store of --token-store, instance acme" in out
     assert store not in out and str(target.resolve()) in out
+
+
+def test_json_of_a_batch_stopped_part_way_keeps_every_record_and_the_cause() -> None:
+    from qbtime_connector.cli import error_json
+    from qbtime_connector.errors import ApiError, BatchError
+
+    records = [
+        {"index": 0, "outcome": "applied", "result": {"id": 7, "_status_code": 200}},
+        {"index": 1, "outcome": "unknown", "result": None},
+    ]
+    shown = json.loads(json.dumps(error_json(BatchError("users", records, ApiError(500, "x")))))
+    assert shown["error"] == "BatchError" and shown["records"] == records
+    assert shown["cause"]["error"] == "ApiError" and shown["cause"]["status"] == 500
