@@ -7,12 +7,15 @@
 - `stored`: every token a connection handed to `on_token_refresh`, in order.
 - `postgres_dsn`: a real PostgreSQL 15 server this test session started (session-scoped).
 
+Every test's DEBUG log records are scanned for secrets (`no_secret_in_log_records`).
+
 (`api` and `conn` are the older names of `mocked_api` and `mocked_connection`.)
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import shutil
 import socket
@@ -51,6 +54,37 @@ def make_token(expires_in: float = 864000, **extra: Any) -> dict[str, Any]:
         "expires_at": time.time() + expires_in,
         **extra,
     }
+
+
+class _Recorder(logging.Handler):
+    """Keeps the text of every log record."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.DEBUG)
+        self.texts: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.texts.append(f"{record.name}: {record.getMessage()}")
+
+
+@pytest.fixture(autouse=True)
+def no_secret_in_log_records(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a test whose DEBUG log records hold a client secret or a token: the fixed ones of
+    these tests, and every token the test's `sandbox` issued."""
+    recorder, root = _Recorder(), logging.getLogger()
+    level = root.level
+    used = request.getfixturevalue("sandbox") if "sandbox" in request.fixturenames else None
+    root.addHandler(recorder)
+    root.setLevel(logging.DEBUG)
+    try:
+        yield
+    finally:
+        root.removeHandler(recorder)
+        root.setLevel(level)
+    secrets = {SECRET, ACCESS, REFRESH, "demo-secret"}
+    if used is not None:
+        secrets |= set(used.state.access) | set(used.state.refresh)
+    assert [t for t in recorder.texts if any(s in t for s in secrets)] == []
 
 
 @pytest.fixture

@@ -184,9 +184,52 @@ def test_three_cli_runs_after_expiry_share_the_connection_file(
     first = sandbox.token()
     data = {"client_id": DEMO_CLIENT_ID, "token": first, "base_url": sandbox.base_url}
     target.write_text(json.dumps(data))
-    sandbox.state.expire_tokens()
-    runs = [cli_run(target) for _ in range(3)]
-    outcomes = [(run.wait(timeout=60), run.communicate()[1]) for run in runs]
-    assert outcomes == [(0, "")] * 3
-    assert sandbox.state.count(GRANTS) == 2
+    for expiry in (1, 2):
+        sandbox.state.expire_tokens()
+        runs = [cli_run(target) for _ in range(3)]
+        outcomes = [(run.communicate(timeout=60)[1], run.returncode) for run in runs]
+        assert outcomes == [("", 0)] * 3
+        assert sandbox.state.count(GRANTS) == 1 + expiry  # one refresh per expiry
     assert json.loads(target.read_text())["token"]["access_token"] in sandbox.state.access
+
+
+COLD_CALL = """
+import json, sys
+import qbtime_connector
+config = json.loads(sys.argv[1])
+qbtime_connector.invoke("get_users", {}, config)
+loaded = sorted(m for m in sys.modules if m.split(".")[0] in ("oauthlib", "requests_oauthlib"))
+print(json.dumps(loaded))
+"""
+
+
+@pytest.mark.parametrize("expired", [False, True])
+def test_oauthlib_is_imported_only_when_a_token_is_refreshed(
+    sandbox: Sandbox, expired: bool
+) -> None:
+    config = sandbox.connection_config()
+    if expired:
+        sandbox.state.expire_tokens()
+    run = subprocess.run(
+        [sys.executable, "-c", COLD_CALL, json.dumps(config)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert run.returncode == 0, run.stderr
+    assert bool(json.loads(run.stdout)) == expired
+
+
+def test_the_sandbox_rotates_refresh_tokens_and_refuses_a_used_one(sandbox: Sandbox) -> None:
+    first = sandbox.token()
+    form = {
+        "grant_type": "refresh_token",
+        "client_id": DEMO_CLIENT_ID,
+        "client_secret": DEMO_CLIENT_SECRET,
+        "refresh_token": first["refresh_token"],
+    }
+    rotated = requests.post(f"{sandbox.base_url}/grant", data=form, timeout=10)
+    assert rotated.status_code == 200
+    assert rotated.json()["refresh_token"] != first["refresh_token"]
+    again = requests.post(f"{sandbox.base_url}/grant", data=form, timeout=10)
+    assert (again.status_code, again.json()["error"]) == (400, "invalid_grant")

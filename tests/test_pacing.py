@@ -1,0 +1,107 @@
+"""One rate budget per customer instance: every worker's pacer counts in the token store."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from bench.shared_budget import measure_shared_budget
+from qbtime_connector import Connection, RateLimitError, RetryPolicy, invoke
+from qbtime_connector.pacing import CallLedger, CallWindow, Pacer
+from qbtime_connector.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
+from qbtime_connector.tokens import MemoryTokenStore, TokenStore, open_store
+
+
+def fake_time() -> tuple[list[float], Callable[[float], None]]:
+    now = [1_000.0]
+
+    def sleep(seconds: float) -> None:
+        now[0] += seconds
+
+    return now, sleep
+
+
+@pytest.fixture(params=["memory", "file", "sqlite", "postgres"])
+def ledger_store(request: pytest.FixtureRequest, tmp_path: Path) -> TokenStore:
+    kind = request.param
+    if kind == "memory":
+        return MemoryTokenStore()
+    if kind == "file":
+        return open_store(f"file:{tmp_path / 'conn.json'}")
+    if kind == "sqlite":
+        return open_store(f"sqlite:{tmp_path / 'tokens.db'}", "acme")
+    return open_store(request.getfixturevalue("postgres_dsn"), f"{request.node.name}-acme")
+
+
+def test_two_pacers_sharing_a_store_share_one_budget(ledger_store: TokenStore) -> None:
+    assert isinstance(ledger_store, CallLedger)
+    now, sleep = fake_time()
+    first = Pacer(calls=3, window=10.0, clock=lambda: now[0], sleep=sleep)
+    second = Pacer(calls=3, window=10.0, clock=lambda: now[0], sleep=sleep)
+    for pacer in (first, second, first):
+        pacer.wait_turn(ledger_store)
+        now[0] += 1.0
+    second.wait_turn(ledger_store)  # the fourth call in 10 s waits for the first to age out
+    assert (first.waited, second.waited) == (0.0, 7.0)
+
+
+def test_connections_on_one_store_stay_under_the_limit_together(tmp_path: Path) -> None:
+    with Sandbox(rate_limit=4, rate_window=60.0) as sandbox:
+        store = open_store(f"sqlite:{tmp_path / 'tokens.db'}", "acme")
+        store.save(sandbox.token())
+        now, sleep = fake_time()
+        waits: list[float] = []
+
+        def record(seconds: float) -> None:
+            waits.append(seconds)
+            sleep(seconds)
+
+        def worker() -> Connection:
+            pacer = Pacer(calls=4, window=60.0, clock=lambda: now[0], sleep=record)
+            return Connection(
+                DEMO_CLIENT_ID,
+                DEMO_CLIENT_SECRET,
+                base_url=sandbox.base_url,
+                store=store,
+                pacer=pacer,
+                retry=RetryPolicy(max_retries=0),
+            )
+
+        workers = [worker(), worker()]
+        for n in range(4):
+            invoke("get_current_user", {}, workers[n % 2])
+        waits.clear()
+        with pytest.raises(RateLimitError):  # the fake clock moved on; the sandbox's did not
+            invoke("get_current_user", {}, workers[0])
+        assert waits == [60.0]  # the fifth call was held back by the budget the two share
+        assert sandbox.state.count("GET /api/v1/current_user") == 5
+
+
+def test_four_processes_pacing_through_one_store_get_no_429() -> None:
+    figures = measure_shared_budget(processes=4, calls_each=10, limit=15, window=1.0)
+    assert figures["calls"] == figures["succeeded"] == 40
+    assert figures["responses_429"] == 0
+    assert figures["elapsed_s"] >= figures["minimum_s"] == 2.0
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    calls=st.integers(1, 5),
+    window=st.floats(0.5, 10.0),
+    gaps=st.lists(st.floats(0.0, 3.0), min_size=1, max_size=40),
+)
+def test_no_window_ever_holds_more_calls_than_the_budget(
+    calls: int, window: float, gaps: list[float]
+) -> None:
+    now, sleep = fake_time()
+    pacer = Pacer(calls=calls, window=window, clock=lambda: now[0], sleep=sleep)
+    ledger, sent = CallWindow(), []
+    for gap in gaps:
+        now[0] += gap
+        pacer.wait_turn(ledger)
+        sent.append(now[0])
+    assert all(sum(1 for t in sent if s - window < t <= s) <= calls for s in sent)
