@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterator, Sequence
 from typing import Any
 
-from . import progress
 from .connection import Connection
+from .errors import BatchError, ConnectorError
 from .paging import MAX_LIMIT, MAX_PAGES, read_every
 from .results import checked, merge_supplemental, page_result, write_items
 from .validation import Call
@@ -47,22 +47,11 @@ def read_all(
     }
 
 
-def send_records(
-    connection: Connection, method: str, endpoint: str, records: Sequence[dict[str, Any]]
-) -> dict[str, Any]:
-    """POST or PUT records in requests of at most 50; every item's result, in order."""
-    result: dict[str, Any] = {endpoint: []}
-    for sent, batch in enumerate(chunks(records), 1):
-        body = connection.request(method, endpoint, json={"data": list(batch)})
-        result[endpoint].extend(write_items(endpoint, body))
-        progress.records_written(endpoint, len(result[endpoint]), sent, len(records))
-        merge_supplemental(result, body)
-    return result
-
-
 def write_one(connection: Connection, call: Call) -> dict[str, Any]:
     """POST or PUT the single record the inputs describe; ItemError if it failed."""
-    result = send_records(connection, call.method, call.endpoint, [call.body])
+    body = connection.request(call.method, call.endpoint, json={"data": [call.body]})
+    result: dict[str, Any] = {call.endpoint: write_items(call.endpoint, body)}
+    merge_supplemental(result, body)
     return checked(call.endpoint, result)
 
 
@@ -107,11 +96,16 @@ def update_timesheet(connection: Connection, call: Call) -> dict[str, Any]:
 
 
 def delete_timesheet(connection: Connection, call: Call) -> dict[str, Any]:
-    """Delete Timesheet: permanent; sent in requests of at most 50 ids."""
-    ids = list(dict.fromkeys(str(call.query["ids"]).split(",")))  # each id once
+    """Delete Timesheet: permanent; each id once, in requests of at most 50 ids."""
+    ids = list(dict.fromkeys(str(call.query["ids"]).split(",")))
     result: dict[str, Any] = {call.endpoint: []}
     for batch in chunks(ids):
         params = {**call.query, "ids": ",".join(batch)}
-        body = connection.request("DELETE", call.endpoint, params=params)
+        try:
+            body = connection.request("DELETE", call.endpoint, params=params)
+        except ConnectorError as error:
+            done = result[call.endpoint]
+            sent = len(done) + len(batch)
+            raise BatchError.stopped(call.endpoint, done, sent, len(ids), error) from error
         result[call.endpoint].extend(write_items(call.endpoint, body, positional=False))
     return checked(call.endpoint, result)

@@ -7,37 +7,9 @@ from typing import Any
 from . import progress
 from .actions import chunks
 from .connection import Connection
-from .errors import ApiError, AuthError, BatchError, ConnectorError, RateLimitError, item_failed
+from .errors import BatchError, ConnectorError, item_failed
 from .results import merge_supplemental, write_items
 from .validation import Call
-
-# Statuses after which the API has applied nothing of the request (5xx others may have).
-_REFUSED_WHOLE = frozenset({503})
-
-
-def _fate(error: ConnectorError) -> str:
-    """What became of the records of the request that raised `error`."""
-    if isinstance(error, AuthError | RateLimitError):
-        return "not_applied"
-    if isinstance(error, ApiError) and (
-        error.status is None or error.status < 500 or error.status in _REFUSED_WHOLE
-    ):
-        return "not_applied"
-    return "unknown"
-
-
-def _outcomes(
-    done: list[dict[str, Any]], stopped: int, total: int, error: ConnectorError
-) -> list[dict[str, Any]]:
-    """Every record's outcome when the request after `done` (of `stopped` records) failed."""
-    records: list[dict[str, Any]] = [
-        {"index": n, "outcome": "failed" if item_failed(item) else "applied", "result": item}
-        for n, item in enumerate(done)
-    ]
-    fate = _fate(error)
-    records += [{"index": n, "outcome": fate, "result": None} for n in range(len(done), stopped)]
-    records += [{"index": n, "outcome": "not_sent", "result": None} for n in range(stopped, total)]
-    return records
 
 
 def send_batch(
@@ -50,8 +22,10 @@ def send_batch(
         try:
             body = connection.request(method, endpoint, json={"data": list(chunk)})
         except ConnectorError as error:
-            outcomes = _outcomes(result[endpoint], sent + len(chunk), len(records), error)
-            raise BatchError(endpoint, outcomes, error) from error
+            stopped = sent + len(chunk)
+            raise BatchError.stopped(
+                endpoint, result[endpoint], stopped, len(records), error
+            ) from error
         sent += len(chunk)
         result[endpoint].extend(write_items(endpoint, body))
         merge_supplemental(result, body)

@@ -268,8 +268,29 @@ def poll(
     """{"records": [...], "state": {...}}; each record is {"record_type": "timesheets"|"users"|
     "jobcodes", "change": "created"|"updated"|"deleted", "id": int, "record": {...}}.
     state is JSON-serialisable, < 4 KB always; an altered state raises InputError."""
+    wanted = [record_types] if isinstance(record_types, str) else list(record_types)
+    unknown = [t for t in wanted if t not in RECORD_TYPES]
+    if unknown or not wanted:
+        raise InputError(
+            [
+                {
+                    "input": "record_types",
+                    "label": "Record Types",
+                    "message": f"must be one or more of {', '.join(RECORD_TYPES)}; "
+                    f"got {', '.join(map(repr, unknown)) or 'none'}",
+                }
+            ]
+        )
     marks = unseal(state) if state is not None else {}
-    return _poll(connection, endpoints_for(record_types, include_deleted), marks, None)
+    return _poll(connection, endpoints_for(wanted, bool(include_deleted)), marks, None)
+
+
+def _baseline(connection: Connection, endpoint: str, stamp: str | None, now: str) -> Mark:
+    """A first poll's mark: from now, with what changed earlier in this second as seen."""
+    mark: Mark = {"since": now, "seen": []}
+    if _quiet(mark, stamp):
+        return mark  # nothing changed yet in this second: no read needed
+    return _poll_endpoint(connection, endpoint, mark, now)[1]
 
 
 def _poll(
@@ -280,11 +301,11 @@ def _poll(
     records: list[dict[str, Any]] = []
     for endpoint in endpoints:
         mark = marks.get(endpoint)
+        if mark is None and not start:
+            marks[endpoint] = _baseline(connection, endpoint, stamps.get(endpoint), now)
+            continue
         if mark is None:
-            mark = {"since": start, "seen": []} if start else {"since": now, "seen": []}
-            if not start:
-                marks[endpoint] = mark  # a first poll starts from now and reports nothing
-                continue
+            mark = {"since": start, "seen": []}
         if _quiet(mark, stamps.get(endpoint)):
             marks[endpoint] = mark
             continue

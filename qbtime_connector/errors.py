@@ -88,6 +88,42 @@ class BatchError(ConnectorError):
         counts = ", ".join(f"{n} {outcome.replace('_', ' ')}" for outcome, n in tally.items())
         super().__init__(f"The {endpoint} batch stopped part-way ({counts}): {cause}")
 
+    @classmethod
+    def stopped(
+        cls,
+        endpoint: str,
+        answered: Sequence[Mapping[str, Any]],
+        sent: int,
+        total: int,
+        cause: ConnectorError,
+    ) -> BatchError:
+        """The error when the request after `answered` items, ending at record `sent`, failed."""
+        records: list[dict[str, Any]] = [
+            {"index": n, "outcome": "failed" if item_failed(i) else "applied", "result": dict(i)}
+            for n, i in enumerate(answered)
+        ]
+        fate = _fate(cause)
+        records += [
+            {"index": n, "outcome": fate, "result": None} for n in range(len(answered), sent)
+        ]
+        records += [{"index": n, "outcome": "not_sent", "result": None} for n in range(sent, total)]
+        return cls(endpoint, records, cause)
+
+
+# Statuses after which the API has applied nothing of a write (other 5xx may have applied part).
+_REFUSED_WHOLE = frozenset({429, 503})
+
+
+def _fate(error: ConnectorError) -> str:
+    """What became of the records of a write request that raised `error`."""
+    if isinstance(error, AuthError):
+        return "not_applied"  # 401: refused before anything was done
+    if isinstance(error, ApiError) and (
+        error.status is None or error.status < 500 or error.status in _REFUSED_WHOLE
+    ):
+        return "not_applied"
+    return "unknown"  # no answer, or a 5xx that may have applied part of the request
+
 
 def item_failed(item: Mapping[str, Any]) -> bool:
     return int(item.get("_status_code", 200)) >= 300

@@ -80,7 +80,7 @@ def read_every(
         fresh = [r for r in found if read.last_id is None or _id(r) > read.last_id]
         read.records.extend(fresh)
         progress.page_read(endpoint, len(read.records), read.calls)
-        merge_supplemental(read.__dict__, body)
+        merge_supplemental({"supplemental_data": read.supplemental_data}, body)
         if fresh:
             read.last_id = _id(fresh[-1])
         read.offset = start + len(found)

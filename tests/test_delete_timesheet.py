@@ -2,8 +2,14 @@
 
 from __future__ import annotations
 
-from qbtime_connector import Connection, invoke
+from typing import Any
+
+import pytest
+
+from qbtime_connector import BatchError, Connection, invoke
 from qbtime_connector.sandbox import Sandbox
+
+from .conftest import no_sleep_policy
 
 DELETES = "DELETE /api/v1/timesheets"
 
@@ -31,3 +37,28 @@ def test_the_same_id_written_differently_counts_once(
         "delete_timesheet", {"timesheet_ids": ["4000002", 4000002, " 04000002"]}, connection
     )
     assert [r["id"] for r in result["timesheets"]] == ["4000002"]
+
+
+def test_a_failure_part_way_says_which_ids_were_deleted(sandbox: Sandbox) -> None:
+    sandbox.state.add_timesheets(200)
+    ids = sorted(sandbox.state.company.timesheets)[:120]
+    state = sandbox.state
+    original = state.record
+
+    def fail_second_delete(method: str, path: str) -> Any:
+        found = original(method, path)
+        if f"{method} {path}" == DELETES and state.count(DELETES) == 2:
+            state.inject(status=500)
+            return state.faults.pop()
+        return found
+
+    state.record = fail_second_delete  # type: ignore[method-assign]
+    with (
+        sandbox.connect(retry=no_sleep_policy()) as connection,
+        pytest.raises(BatchError) as caught,
+    ):
+        invoke("delete_timesheet", {"timesheet_ids": ids}, connection)
+    outcomes = [r["outcome"] for r in caught.value.records]
+    assert outcomes == ["applied"] * 50 + ["unknown"] * 50 + ["not_sent"] * 20
+    assert [r["result"]["id"] for r in caught.value.records[:50]] == [str(i) for i in ids[:50]]
+    assert state.count(DELETES) == 2  # the failed request is not retried

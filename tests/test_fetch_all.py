@@ -4,12 +4,15 @@ from __future__ import annotations
 
 import random
 from collections.abc import Iterator
+from typing import Any
 
 import pytest
 import responses
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qbtime_connector import Connection, invoke
-from qbtime_connector.paging import OVERLAP, placement
+from qbtime_connector.paging import OVERLAP, placement, read_every
 from qbtime_connector.sandbox import Sandbox, SandboxState
 
 from .conftest import API, listing
@@ -130,3 +133,62 @@ def test_records_that_exist_throughout_are_returned_once_while_others_change(
     }
     assert expected <= set(ids), f"missed {sorted(expected - set(ids))[:5]}"
     assert result["more"] is False
+
+
+class ShiftingTable:
+    """A fake connection over ids in ascending order that changes between page requests."""
+
+    def __init__(self, ids: list[int], changes: list[tuple[str, int]]) -> None:
+        self.ids = sorted(set(ids))
+        self.changes = list(changes)
+        self.next_id = max(self.ids, default=0) + 1
+        self.touched: set[int] = set()
+        self.calls = 0
+
+    def request(self, method: str, path: str, params: dict[str, Any]) -> dict[str, Any]:
+        self.calls += 1
+        limit, page = int(params["limit"]), int(params["page"])
+        start = (page - 1) * limit
+        found = self.ids[start : start + limit]
+        body = {
+            "results": {path: {str(i): {"id": i} for i in found}},
+            "more": len(self.ids) > start + limit,
+        }
+        if self.changes:
+            self.apply(*self.changes.pop(0))
+        return body
+
+    def apply(self, kind: str, where: int) -> None:
+        if kind == "delete" and self.ids:
+            self.touched.add(self.ids.pop(where % len(self.ids)))
+        elif kind == "reenter":  # an old id matches again (shifts the rest up)
+            gaps = sorted(set(range(1, self.next_id)) - set(self.ids))
+            if gaps:
+                back = gaps[where % len(gaps)]
+                self.ids = sorted([*self.ids, back])
+                self.touched.add(back)
+        elif kind == "create":
+            self.ids.append(self.next_id)
+            self.touched.add(self.next_id)
+            self.next_id += 1
+
+
+@settings(max_examples=100, deadline=None)
+@given(
+    count=st.integers(0, 1200),
+    gaps=st.sets(st.integers(1, 1500), max_size=200),
+    changes=st.lists(
+        st.tuples(st.sampled_from(["delete", "reenter", "create"]), st.integers(0, 10**6)),
+        max_size=60,
+    ),
+)
+def test_overlapping_pages_return_each_record_present_throughout_exactly_once(
+    count: int, gaps: set[int], changes: list[tuple[str, int]]
+) -> None:
+    table = ShiftingTable([i for i in range(1, count + 1) if i not in gaps], changes)
+    before = set(table.ids)
+    read = read_every(table, "users", {}, max_calls=1000)  # type: ignore[arg-type]
+    ids = [r["id"] for r in read.records]
+    assert len(ids) == len(set(ids))
+    assert before - table.touched <= set(ids)
+    assert read.more is False

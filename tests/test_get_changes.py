@@ -308,3 +308,53 @@ def test_a_cursor_of_another_connector_is_an_input_error(connection: Connection)
     foreign = base64.urlsafe_b64encode(json.dumps({"v": 1, "marks": {}}).encode()).decode()
     with pytest.raises(InputError, match="Cursor"):
         invoke("get_changes", {"cursor": foreign.rstrip("=")}, connection)
+
+
+@pytest.mark.parametrize("cursor", ["x" * 8001, "not a cursor!", "abc\ud800"])
+def test_a_cursor_that_cannot_be_one_is_refused_before_any_call(
+    sandbox: Sandbox, connection: Connection, cursor: str
+) -> None:
+    before = sandbox.state.count()
+    with pytest.raises(InputError, match="Cursor"):
+        invoke("get_changes", {"cursor": cursor}, connection)
+    assert sandbox.state.count() == before
+
+
+def test_the_largest_state_stays_under_4_kb_and_its_cursor_under_the_limit() -> None:
+    stamp = "2026-11-24T12:00:00+00:00"
+    marks = {
+        endpoint: {
+            "since": stamp,
+            "seen": ["f" * 10] * changes.MAX_REMEMBERED,
+            "resume": {"since": stamp, "offset": 10**12, "after": 9_223_372_036_854_775_807},
+        }
+        for endpoint in changes.FILTERS
+    }
+    state = changes.seal(marks)
+    assert len(json.dumps(state)) < 4096
+    assert len(changes.encode_cursor(state)) < 8000
+    assert changes.unseal(json.loads(json.dumps(state))) == marks
+
+
+def test_changes_before_the_first_poll_in_its_second_are_not_reported(
+    sandbox: Sandbox, connection: Connection, clock: ManualClock
+) -> None:
+    clock.tick()
+    invoke("delete_timesheet", {"timesheet_ids": 4000003}, connection)
+    before = sandbox.state.count()
+    watcher = Watcher(connection)
+    watcher.poll()  # same second as the deletion: it reads that second once to know it
+    assert sandbox.state.count() - before == 3  # stamps, timesheets, timesheets_deleted
+    invoke("delete_timesheet", {"timesheet_ids": 4000004}, connection)
+    clock.tick()
+    assert [(c["change"], c["id"]) for c in watcher.poll()] == [("deleted", 4000004)]
+
+
+@pytest.mark.parametrize("record_types", [[], ["timesheet"], ["users", 7]])
+def test_unknown_record_types_are_an_input_error_before_any_call(
+    sandbox: Sandbox, connection: Connection, record_types: list[Any]
+) -> None:
+    before = sandbox.state.count()
+    with pytest.raises(InputError, match="Record Types"):
+        poll(connection, record_types, False, None)
+    assert sandbox.state.count() == before
