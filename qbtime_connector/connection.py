@@ -250,7 +250,7 @@ class Connection:
                 log.debug(
                     "%s %s -> %s in %.0f ms",
                     method,
-                    path,
+                    response.request.path_url,  # with the query: what was asked (no secret)
                     response.status_code,
                     (time.monotonic() - started) * 1000,
                 )
