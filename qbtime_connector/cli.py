@@ -19,7 +19,6 @@ from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import parse_qs, urlsplit
 
 from . import manifest
-from .connection import DEFAULT_BASE_URL
 from .errors import (
     ApiError,
     BatchError,
@@ -29,6 +28,7 @@ from .errors import (
     RateLimitError,
 )
 from .progress import Progress
+from .urls import DEFAULT_BASE_URL
 from .version import VERSION
 
 PROG = "qbtime-connector"
