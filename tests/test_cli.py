@@ -501,3 +501,12 @@ def test_json_of_a_batch_stopped_part_way_keeps_every_record_and_the_cause() -> 
     shown = json.loads(json.dumps(error_json(BatchError("users", records, ApiError(500, "x")))))
     assert shown["error"] == "BatchError" and shown["records"] == records
     assert shown["cause"]["error"] == "ApiError" and shown["cause"]["status"] == 500
+
+
+def test_v_counts_before_and_after_the_command() -> None:
+    from qbtime_connector.cli import parser
+
+    assert parser().parse_args(["run", "get_users"]).verbose == 0
+    assert parser().parse_args(["-v", "run", "get_users"]).verbose == 1
+    assert parser().parse_args(["run", "get_users", "-vv"]).verbose == 2
+    assert parser().parse_args(["-v", "run", "get_users", "-v"]).verbose == 2
