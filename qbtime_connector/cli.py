@@ -383,9 +383,14 @@ def _login(args: argparse.Namespace) -> int:
 def _common(json_output: bool) -> argparse.ArgumentParser:
     """Options every subcommand takes (given after it): -v, and --json where it means something."""
     common = argparse.ArgumentParser(add_help=False)
-    # SUPPRESS: a subcommand's -v adds to the top level's instead of resetting it.
+    # Its own dest: argparse would let a subcommand's count replace the top level's, not add.
     common.add_argument(
-        "-v", "--verbose", action="count", default=argparse.SUPPRESS, help="-v INFO, -vv DEBUG"
+        "-v",
+        "--verbose",
+        action="count",
+        dest="verbose_after",
+        default=0,
+        help="-v INFO, -vv DEBUG",
     )
     if json_output:
         common.add_argument("--json", action="store_true", help=JSON_HELP)
@@ -524,13 +529,18 @@ def logging_to_stderr(verbosity: int) -> Iterator[None]:
         logger.setLevel(before)
 
 
+def verbosity(args: argparse.Namespace) -> int:
+    """How many -v were given, before the command and after it."""
+    return int(args.verbose) + int(getattr(args, "verbose_after", 0))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script and `python -m qbtime_connector`; the exit status."""
     try:
         args = parser().parse_args(argv)
     except SystemExit as stop:  # --help, --version, and argparse's usage errors (status 2)
         return EXIT_OK if stop.code is None else int(stop.code)
-    with logging_to_stderr(args.verbose):
+    with logging_to_stderr(verbosity(args)):
         try:
             code: int = args.func(args)
         except (ConnectorError, UsageError, OSError) as error:

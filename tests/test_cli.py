@@ -504,9 +504,13 @@ def test_json_of_a_batch_stopped_part_way_keeps_every_record_and_the_cause() -> 
 
 
 def test_v_counts_before_and_after_the_command() -> None:
-    from qbtime_connector.cli import parser
+    from qbtime_connector.cli import parser, verbosity
 
-    assert parser().parse_args(["run", "get_users"]).verbose == 0
-    assert parser().parse_args(["-v", "run", "get_users"]).verbose == 1
-    assert parser().parse_args(["run", "get_users", "-vv"]).verbose == 2
-    assert parser().parse_args(["-v", "run", "get_users", "-v"]).verbose == 2
+    def given(*argv: str) -> int:
+        return verbosity(parser().parse_args(argv))
+
+    assert given("run", "get_users") == 0
+    assert given("-v", "run", "get_users") == 1
+    assert given("run", "get_users", "-vv") == 2
+    assert given("-v", "run", "get_users", "-v") == 2
+    assert given("-vv", "demo") == 2
