@@ -9,6 +9,7 @@ from typing import Any
 from .connection import Connection
 from .errors import ConnectorError
 from .tokens.file import FileTokenStore, read_json, write_private
+from .urls import DEFAULT_BASE_URL
 
 __all__ = ["open_connection", "read", "write_private"]
 
@@ -41,7 +42,7 @@ def open_connection(
         return Connection(
             str(data["client_id"]),
             str(data["client_secret"]),
-            base_url=str(data.get("base_url") or "https://rest.tsheets.com/api/v1"),
+            base_url=str(data.get("base_url") or DEFAULT_BASE_URL),
             store=FileTokenStore(path),
         )
     except ConnectorError as error:

@@ -202,18 +202,15 @@ def postgres_dsn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     data = root / "data"
     if os.geteuid() == 0:
         shutil.chown(root, "postgres", "postgres")
-    subprocess.run(
-        _as_postgres([str(POSTGRES_BIN / "initdb"), "-D", str(data), "-U", "postgres"])
-        + ["--auth=trust", "-E", "UTF8"],
-        check=True,
-        capture_output=True,
-    )
+    initdb = [str(POSTGRES_BIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust"]
+    subprocess.run(_as_postgres([*initdb, "-E", "UTF8"]), check=True, capture_output=True)
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
+    serve = [str(POSTGRES_BIN / "postgres"), "-D", str(data), "-p", str(port)]
+    settings = ["-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={root}"]
     server = subprocess.Popen(
-        _as_postgres([str(POSTGRES_BIN / "postgres"), "-D", str(data), "-p", str(port)])
-        + ["-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={root}"],
+        _as_postgres([*serve, *settings]),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )

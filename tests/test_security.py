@@ -250,9 +250,9 @@ def test_no_secret_in_any_error_repr_log_record_or_cli_output(
             [],
             ["--token-store", f"sqlite:{tmp_path / 'tokens.db'}", "--instance", "acme"],
         ):
+            command = [sys.executable, "-m", "qbtime_connector.cli", "run", "get_users"]
             run = subprocess.run(
-                [sys.executable, "-m", "qbtime_connector.cli", "run", "get_users"]
-                + ["--connection", str(target), *extra],
+                [*command, "--connection", str(target), *extra],
                 capture_output=True,
                 text=True,
                 env=env,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import stat
@@ -273,7 +274,7 @@ def test_many_workers_through_several_expiries_make_one_grant_per_expiry(
     assert [o["errors"] for o in outcomes] == [[]] * len(outcomes)
     issued = sorted(grant.expires_at for grant in short_lived.state.access.values())
     assert len(issued) >= 3  # the seeded token and at least two refreshes
-    gaps = [later - earlier for earlier, later in zip(issued, issued[1:], strict=False)]
+    gaps = [later - earlier for earlier, later in itertools.pairwise(issued)]
     assert min(gaps) >= 2.0 - 1e-6  # no token was replaced before it expired
     assert short_lived.state.count(GRANTS) == len(issued)  # one grant per token, no refusals
     assert store.load()["access_token"] == newest_issued(short_lived)  # type: ignore[index]
@@ -326,3 +327,21 @@ def test_login_and_run_keep_the_token_in_the_named_store(
     assert main(["run", "get_users", "--token-store", url, "--instance", "acme"]) == 0
     assert sandbox.state.count(GRANTS) == 3  # the code exchange, then one refresh per expiry
     assert open_store(url, "acme").load()["access_token"] == newest_issued(sandbox)  # type: ignore[index]
+
+
+def test_on_token_refresh_still_gets_every_token_a_store_connection_obtains(
+    sandbox: Sandbox, tmp_path: Path, stored: list[dict[str, Any]]
+) -> None:
+    store = SQLiteTokenStore(tmp_path / "tokens.db", "acme")
+    store.save(sandbox.token())
+    connection = Connection(
+        DEMO_CLIENT_ID,
+        DEMO_CLIENT_SECRET,
+        base_url=sandbox.base_url,
+        store=store,
+        on_token_refresh=stored.append,
+    )
+    for _ in range(2):
+        sandbox.state.expire_tokens()
+        invoke("get_users", {}, connection)
+    assert len(stored) == 2 and stored[-1] == store.load() == connection.token
