@@ -358,3 +358,58 @@ def test_unknown_record_types_are_an_input_error_before_any_call(
     with pytest.raises(InputError, match="Record Types"):
         poll(connection, record_types, False, None)
     assert sandbox.state.count() == before
+
+
+def leaves(node: Any, path: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    if isinstance(node, dict):
+        return [p for k, v in node.items() for p in leaves(v, (*path, k))]
+    if isinstance(node, list):
+        return [p for i, v in enumerate(node) for p in leaves(v, (*path, i))] or [path]
+    return [path]
+
+
+SAMPLE_STATE = changes.seal(
+    {
+        "timesheets": {
+            "since": "2026-11-24T12:00:00+00:00",
+            "seen": ["0123456789", "abcdefabcd"],
+            "resume": {"since": "2026-11-24T11:00:00+00:00", "offset": 400, "after": 4000100},
+        },
+        "users": {"since": "2026-11-24T12:00:00+00:00", "seen": []},
+    }
+)
+
+
+@settings(max_examples=100, deadline=None)
+@given(data=st.data())
+def test_any_edit_of_a_state_is_an_input_error(data: Any) -> None:
+    state = json.loads(json.dumps(SAMPLE_STATE))
+    path = data.draw(st.sampled_from(leaves(state)))
+    node = state
+    for step in path[:-1]:
+        node = node[step]
+    old = node[path[-1]]
+    new = data.draw(
+        st.one_of(
+            st.text(max_size=12), st.integers(), st.none(), st.lists(st.integers(), max_size=2)
+        )
+    )
+    if new == old:
+        return
+    node[path[-1]] = new
+    with pytest.raises(InputError, match="State"):
+        changes.unseal(state)
+
+
+def test_the_sandbox_runs_between_hooks_once_per_api_request_and_dates_by_its_clock(
+    sandbox: Sandbox, connection: Connection, clock: ManualClock
+) -> None:
+    seen: list[int] = []
+    sandbox.state.between(lambda state: seen.append(state.count()))
+    headers: dict[str, str] = {}
+    connection.request("GET", "current_user", response_headers=headers)
+    invoke("get_users", {}, connection)
+    assert len(seen) == 2 and seen[1] == seen[0] + 1
+    assert headers["Date"] == "Tue, 24 Nov 2026 12:00:00 GMT"
+    sandbox.state.reset()
+    assert sandbox.state.hooks == []

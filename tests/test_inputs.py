@@ -305,3 +305,11 @@ def test_date_objects_are_accepted_for_dates(given: Any, sent: str) -> None:
 def test_since_with_z_is_accepted() -> None:
     call = prepare(manifest.action("get_changes"), {"since": "2026-11-01T00:00:00Z"})
     assert call.options["since"] == "2026-11-01T00:00:00+00:00"
+
+
+def test_inputs_that_are_not_a_mapping_are_refused_however_deep() -> None:
+    deep: Any = []
+    for _ in range(100_000):
+        deep = [deep]
+    with pytest.raises(InputError, match="must be a mapping"):
+        prepare(manifest.action("get_users"), deep)
