@@ -146,6 +146,9 @@ def _describe(args: argparse.Namespace) -> int:
         ]
         for i in inputs
     ]
+    if not rows:
+        print("It takes no inputs.")
+        return EXIT_OK
     width = shutil.get_terminal_size((100, 24)).columns
     for line in table(["Input", "Type", "Required", "Default", "Comments"], rows, width):
         print(line)

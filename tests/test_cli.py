@@ -514,3 +514,9 @@ def test_v_counts_before_and_after_the_command() -> None:
     assert given("run", "get_users", "-vv") == 2
     assert given("-v", "run", "get_users", "-v") == 2
     assert given("-vv", "demo") == 2
+
+
+def test_describe_says_when_an_action_takes_no_inputs(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["describe", "get_current_user"]) == 0
+    out = capsys.readouterr().out
+    assert out.rstrip().endswith("It takes no inputs.") and "Comments" not in out
