@@ -390,21 +390,42 @@ def write_readme(text: str, path: Path = README) -> None:
     path.write_text(pattern.sub(lambda _: block, readme), encoding="utf-8")
 
 
-def main() -> None:
+def count(text: str) -> int:
+    """A count of at least 1 (argparse turns the ValueError into a usage error, exit 2)."""
+    number = int(text)
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {number}")
+    return number
+
+
+def seconds(text: str) -> float:
+    """A positive number of seconds (else a usage error, exit 2)."""
+    number = float(text)
+    if not number > 0:
+        raise argparse.ArgumentTypeError(f"must be more than 0, not {text}")
+    return number
+
+
+def arguments(argv: list[str] | None = None) -> argparse.Namespace:
+    """The benchmark's options; a count below 1 or not a number is a usage error (exit 2)."""
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--calls", type=int, default=2000, help="per-call runs (>= 1000)")
-    parser.add_argument("--cold", type=int, default=21, help="cold-start runs")
-    parser.add_argument("--records", type=int, default=10000)
-    parser.add_argument("--writes", type=int, default=500)
+    parser.add_argument("--calls", type=count, default=2000, help="per-call runs (>= 1000)")
+    parser.add_argument("--cold", type=count, default=21, help="cold-start runs")
+    parser.add_argument("--records", type=count, default=10000)
+    parser.add_argument("--writes", type=count, default=500)
     parser.add_argument(
-        "--scale", type=int, default=100000, help="timesheets for Fetch All at scale"
+        "--scale", type=count, default=100000, help="timesheets for Fetch All at scale"
     )
-    parser.add_argument("--workers", type=int, default=4, help="processes sharing a budget")
-    parser.add_argument("--budget-calls", type=int, default=1000, help="their calls in all")
-    parser.add_argument("--budget-limit", type=int, default=250, help="calls allowed per window")
-    parser.add_argument("--budget-window", type=float, default=10.0, help="window (seconds)")
+    parser.add_argument("--workers", type=count, default=4, help="processes sharing a budget")
+    parser.add_argument("--budget-calls", type=count, default=1000, help="their calls in all")
+    parser.add_argument("--budget-limit", type=count, default=250, help="calls allowed per window")
+    parser.add_argument("--budget-window", type=seconds, default=10.0, help="window (seconds)")
     parser.add_argument("--readme", action="store_true", help="write the table into README.md")
-    args = parser.parse_args()
+    return parser.parse_args(argv)
+
+
+def main() -> None:
+    args = arguments()
     rows: list[Row] = []
     with Sandbox(rate_limit=10**9) as sb:  # the real API's 300 per 5 minutes would stop a benchmark
         rows += per_call(sb, args.calls)

@@ -13,9 +13,9 @@ from .errors import (
 )
 from .invoke import invoke, poll
 from .oauth import authorize_url, exchange_code, new_state
+from .progress import Progress
 from .retry import RetryPolicy
-
-__version__ = "0.1.0"
+from .version import VERSION as __version__
 
 __all__ = [
     "ApiError",
@@ -25,6 +25,7 @@ __all__ = [
     "ConnectorError",
     "InputError",
     "ItemError",
+    "Progress",
     "RateLimitError",
     "RetryPolicy",
     "TransportError",

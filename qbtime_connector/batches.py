@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from . import progress
 from .actions import chunks
 from .connection import Connection
 from .errors import BatchError, ConnectorError, item_failed
@@ -17,7 +18,7 @@ def send_batch(
     """POST or PUT records 50 per request; BatchError, keeping every answer, if one fails."""
     result: dict[str, Any] = {endpoint: []}
     sent = 0
-    for chunk in chunks(records):
+    for requests, chunk in enumerate(chunks(records), 1):
         try:
             body = connection.request(method, endpoint, json={"data": list(chunk)})
         except ConnectorError as error:
@@ -28,6 +29,7 @@ def send_batch(
         sent += len(chunk)
         result[endpoint].extend(write_items(endpoint, body))
         merge_supplemental(result, body)
+        progress.records_written(endpoint, sent, requests, len(records))
     return result
 
 

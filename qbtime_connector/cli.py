@@ -3,48 +3,156 @@
 from __future__ import annotations
 
 import argparse
+import difflib
+import errno
 import json
+import logging
 import os
+import shutil
 import sys
 import textwrap
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TextIO
+from urllib.parse import parse_qs, urlsplit
 
 from . import manifest
-from .errors import ApiError, ConnectorError, InputError
+from .errors import (
+    ApiError,
+    BatchError,
+    ConnectorError,
+    InputError,
+    ItemError,
+    RateLimitError,
+)
+from .progress import Progress
+from .urls import DEFAULT_BASE_URL
+from .version import VERSION
+
+PROG = "qbtime-connector"
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_CODES = (
+    "exit status: 0 success; 1 the API or the connection failed (or a file could not be "
+    "written); 2 bad usage or input (nothing was sent); 130 interrupted (Ctrl-C)"
+)
+JSON_HELP = "print the result, and any error, as JSON on stdout"
 
 if TYPE_CHECKING:
     from .connection import Connection
 
-EXIT_INPUT, EXIT_API = 2, 1
+
+class UsageError(Exception):
+    """The command line itself is wrong (exit 2): a bad flag value, file or action name."""
 
 
-def _actions(_: argparse.Namespace) -> int:
-    for action in [*manifest.actions().values(), *manifest.data_sources().values()]:
-        print(f"{action.key:<28} {action.label:<26} {action.description}")
-    return 0
+def _dump(data: Any) -> str:
+    # ensure_ascii=False: names such as "José" stay readable rather than "Jos\u00e9".
+    return json.dumps(data, indent=2, ensure_ascii=False)
+
+
+def _spec(key: str) -> manifest.ActionSpec:
+    """The action or pick list named on the command line, or a one-line UsageError."""
+    try:
+        return manifest.action(key)
+    except KeyError:
+        known = [*manifest.actions(), *manifest.data_sources()]
+        close = difflib.get_close_matches(key, known, n=1)
+        hint = f"did you mean {close[0]!r}? " if close else ""
+        raise UsageError(f"unknown action {key!r}; {hint}`{PROG} actions` lists them") from None
+
+
+def _actions(args: argparse.Namespace) -> int:
+    entries = [
+        *((a, "action") for a in manifest.actions().values()),
+        *((s, "pick_list") for s in manifest.data_sources().values()),
+    ]
+    if args.json:
+        rows = [
+            {"key": a.key, "label": a.label, "kind": kind, "description": a.description}
+            for a, kind in entries
+        ]
+        print(_dump(rows))
+        return EXIT_OK
+    key_width = max(len(a.key) for a, _ in entries)
+    label_width = max(len(a.label) for a, _ in entries)
+    for a, _ in entries:
+        print(f"{a.key:<{key_width}}  {a.label:<{label_width}}  {a.description}")
+    return EXIT_OK
+
+
+def _input_row(item: manifest.InputSpec) -> dict[str, Any]:
+    return {
+        "key": item.key,
+        "label": item.label,
+        "type": item.type,
+        "required": item.required,
+        "default": item.default,
+        "allowed": list(item.allowed),
+        "secret": item.secret,
+        "comments": " ".join(item.comments.split()),
+    }
+
+
+def table(header: Sequence[str], rows: Sequence[Sequence[str]], width: int) -> list[str]:
+    """Rows in columns that line up; the last column wraps to fit `width` characters."""
+    widths = [max(len(r[i]) for r in [header, *rows]) for i in range(len(header) - 1)]
+    indent = sum(widths) + 2 * len(widths)
+    last = max(width - indent, 40)
+    lines = []
+    for row in [header, *rows]:
+        cells = "".join(f"{c:<{w}}  " for c, w in zip(row, widths, strict=False))
+        wrapped = textwrap.wrap(row[-1], last) or [""]
+        lines.append((cells + wrapped[0]).rstrip())
+        lines += [" " * indent + more for more in wrapped[1:]]
+    return lines
+
+
+def _default(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    return str(value)
 
 
 def _describe(args: argparse.Namespace) -> int:
-    try:
-        action = manifest.action(args.action)
-    except KeyError as exc:
-        print(exc.args[0], file=sys.stderr)
-        return EXIT_INPUT
+    action = _spec(args.action)
+    inputs = action.value_inputs
+    if args.json:
+        print(
+            _dump(
+                {
+                    "key": action.key,
+                    "label": action.label,
+                    "description": action.description,
+                    "method": action.method,
+                    "endpoint": action.endpoint,
+                    "inputs": [_input_row(i) for i in inputs],
+                }
+            )
+        )
+        return EXIT_OK
     print(f"{action.label} ({action.key}): {action.description}")
     print(f"Sends {action.method} /{action.endpoint}\n")
-    print(f"{'Input':<30} {'Required':<9} {'Default':<8} Comments")
-    for item in action.inputs:
-        comments = textwrap.wrap(item.comments, 60) or [""]
-        name = f"{item.label} ({item.key})"
-        default = "" if item.default is None else str(item.default)
-        required = "yes" if item.required else ""
-        print(f"{name:<30} {required:<9} {default:<8} {comments[0]}")
-        for line in comments[1:]:
-            print(f"{'':<49} {line}")
-    return 0
+    rows = [
+        [
+            f"{i.label} ({i.key})",
+            i.type,
+            "yes" if i.required else "",
+            _default(i.default),
+            _input_row(i)["comments"],
+        ]
+        for i in inputs
+    ]
+    if not rows:
+        print("It takes no inputs.")
+        return EXIT_OK
+    width = shutil.get_terminal_size((100, 24)).columns
+    for line in table(["Input", "Type", "Required", "Default", "Comments"], rows, width):
+        print(line)
+    return EXIT_OK
 
 
 def _value(text: str) -> Any:
@@ -58,16 +166,71 @@ def _value(text: str) -> Any:
     return text
 
 
+def _inputs_file(name: str) -> dict[str, Any]:
+    """The JSON object in an --inputs file, or a one-line UsageError saying what is wrong."""
+    try:
+        text = Path(name).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise UsageError(f"cannot read --inputs file {name}: {reason}") from None
+    try:
+        data = json.loads(text)
+    except ValueError as exc:
+        raise UsageError(f"--inputs file {name} is not valid JSON: {exc}") from None
+    if not isinstance(data, dict):
+        raise UsageError(f"--inputs file {name} must hold a JSON object of input keys to values")
+    return data
+
+
 def _inputs(args: argparse.Namespace) -> dict[str, Any]:
-    inputs: dict[str, Any] = {}
-    if args.inputs:
-        inputs.update(json.loads(Path(args.inputs).read_text(encoding="utf-8")))
+    inputs: dict[str, Any] = _inputs_file(args.inputs) if args.inputs else {}
     for pair in args.input or []:
         key, sep, value = pair.partition("=")
-        if not sep:
-            raise SystemExit(f"--input takes key=value; got {pair!r}")
-        inputs[key] = _value(value)
+        if not sep or not key.strip():
+            raise UsageError(f"-i/--input takes KEY=VALUE; got {pair!r}")
+        inputs[key.strip()] = _value(value)
     return inputs
+
+
+class ProgressLine:
+    """Progress as one line rewritten in place on a terminal; nothing once it is done."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.shown = False
+
+    def __call__(self, progress: Progress) -> None:
+        if progress.kind == "read":
+            text = f"{progress.endpoint}: {progress.records:,} records, {progress.requests} pages"
+        elif progress.kind == "write":
+            text = (
+                f"{progress.endpoint}: {progress.records:,} of {progress.total or 0:,} records"
+                f" sent, {progress.requests} requests"
+            )
+        else:
+            text = f"{progress.endpoint or 'request'}: waiting {progress.wait:.1f} s"
+        self.stream.write(f"\r\x1b[K{text}")
+        self.stream.flush()
+        self.shown = True
+
+    def close(self) -> None:
+        """End the line, so what follows starts on its own."""
+        if self.shown:
+            self.stream.write("\n")
+            self.stream.flush()
+
+
+@contextmanager
+def _progress() -> Iterator[Callable[[Progress], None] | None]:
+    """A progress callback drawing on stderr when stderr is a terminal; else None (silent)."""
+    if not sys.stderr.isatty():
+        yield None
+        return
+    line = ProgressLine(sys.stderr)
+    try:
+        yield line
+    finally:
+        line.close()
 
 
 def _connection(args: argparse.Namespace) -> Connection | None:
@@ -96,37 +259,36 @@ def _connection(args: argparse.Namespace) -> Connection | None:
 def _run(args: argparse.Namespace) -> int:
     from .invoke import invoke
 
-    try:
-        inputs = _inputs(args)
+    key = _spec(args.action).key
+    inputs = _inputs(args)
+    with _progress() as progress:
         if args.sandbox:
             from .sandbox import Sandbox
 
             with Sandbox() as sandbox, sandbox.connect() as connection:
-                result = invoke(args.action, inputs, connection)
+                result = invoke(key, inputs, connection, progress=progress)
         else:
             connection = _connection(args)
             if connection is None:
-                print(
-                    "Give --connection FILE (from `qbtime-connector login`), --token-store URL "
-                    "(with $QBTIME_CLIENT_ID), or --sandbox.",
-                    file=sys.stderr,
+                raise UsageError(
+                    f"give --connection FILE (from `{PROG} login`), --token-store URL (with "
+                    "$QBTIME_CLIENT_ID), or --sandbox"
                 )
-                return EXIT_INPUT
             with connection:
-                result = invoke(args.action, inputs, connection)
-    except InputError as error:
-        print("Invalid input:", file=sys.stderr)
-        for item in error.errors:
-            print(f"  {item['label']} ({item['input']}): {item['message']}", file=sys.stderr)
-        return EXIT_INPUT
-    except ApiError as error:
-        print(f"QuickBooks Time error {error.status}: {error.message}", file=sys.stderr)
-        return EXIT_API
-    except ConnectorError as error:
-        print(f"Error: {error}", file=sys.stderr)
-        return EXIT_API
-    print(json.dumps(result, indent=2))
-    return 0
+                result = invoke(key, inputs, connection, progress=progress)
+    print(_dump(result))
+    return EXIT_OK
+
+
+def _port(text: str) -> int:
+    """A TCP port number, 0 (any free port) to 65535."""
+    try:
+        port = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a port number: {text!r}") from None
+    if not 0 <= port <= 65535:
+        raise argparse.ArgumentTypeError(f"port {port} is outside 0-65535")
+    return port
 
 
 def _sandbox(args: argparse.Namespace) -> int:
@@ -145,7 +307,7 @@ def _sandbox(args: argparse.Namespace) -> int:
         pass
     finally:
         sandbox.stop()
-    return 0
+    return EXIT_OK
 
 
 def _designer(args: argparse.Namespace) -> int:
@@ -164,14 +326,14 @@ def _designer(args: argparse.Namespace) -> int:
         pass
     finally:
         designer.stop()
-    return 0
+    return EXIT_OK
 
 
 def _demo(_: argparse.Namespace) -> int:
     from .demo import run_demo
 
     run_demo()
-    return 0
+    return EXIT_OK
 
 
 def _docs(args: argparse.Namespace) -> int:
@@ -180,30 +342,47 @@ def _docs(args: argparse.Namespace) -> int:
     root = Path(args.root)
     if args.check:
         if docs.is_current(root):
-            return 0
-        print(
-            f"{root / docs.DOCS_PATH} is out of date: run `qbtime-connector docs`.", file=sys.stderr
-        )
-        return 1
+            return EXIT_OK
+        print(f"{root / docs.DOCS_PATH} is out of date: run `{PROG} docs`.", file=sys.stderr)
+        return EXIT_FAILED
     print(f"wrote {docs.write(root)}")
-    return 0
+    return EXIT_OK
+
+
+def _approval_page(no_browser: bool) -> Callable[[str], None]:
+    """Shows the admin the approval page: in their browser, or as a URL to open."""
+
+    def show(url: str) -> None:
+        import webbrowser
+
+        redirect = parse_qs(urlsplit(url).query).get("redirect_uri", ["?"])[0]
+        print(f"Redirect URI (register it in your app's settings first): {redirect}", flush=True)
+        if not no_browser and webbrowser.open(url):
+            print(f"Opened your browser to approve the app. If it did not, open:\n{url}")
+        else:
+            print(f"Open this URL in a browser and approve the app:\n{url}", flush=True)
+
+    return show
 
 
 def _manifest(args: argparse.Namespace) -> int:
     if not (args.write or args.check):
         print(json.dumps(manifest.load_raw(), indent=2, ensure_ascii=False))
-        return 0
+        return EXIT_OK
     from . import manifest_source
 
     if not manifest_source.SOURCE_PATH.is_file():
         print("--write and --check need a checkout, where connector.yaml is.", file=sys.stderr)
-        return EXIT_INPUT
+        return EXIT_USAGE
     if args.check and not manifest_source.is_current():
-        print(f"{manifest.MANIFEST_PATH} is stale: run `qbtime-connector manifest --write`.")
-        return 1
+        print(
+            f"{manifest.MANIFEST_PATH} is stale: run `qbtime-connector manifest --write`.",
+            file=sys.stderr,
+        )
+        return EXIT_FAILED
     if args.write:
         print(f"wrote {manifest_source.write()}")
-    return 0
+    return EXIT_OK
 
 
 def _login(args: argparse.Namespace) -> int:
@@ -212,22 +391,52 @@ def _login(args: argparse.Namespace) -> int:
     from .login import login
 
     secret = os.environ.get("QBTIME_CLIENT_SECRET") or getpass.getpass("Client secret: ")
+    path = Path(args.token_file)
     try:
         login(
             args.client_id,
             secret,
-            Path(args.token_file),
+            path,
             port=args.port,
             base_url=args.base_url,
-            open_url=lambda url: print(f"Open this URL and approve the app:\n{url}", flush=True),
+            open_url=_approval_page(args.no_browser),
             token_store=args.token_store,
             instance=args.instance,
         )
-    except ConnectorError as error:
-        print(f"Error: {error}", file=sys.stderr)
-        return EXIT_API
-    print(f"Connected. Connection stored in {args.token_file} (owner-only).")
-    return 0
+    except OSError as error:
+        if error.errno != errno.EADDRINUSE:
+            raise
+        raise UsageError(
+            f"port {args.port} is in use: free it, or give another --port and register "
+            "that redirect URI"
+        ) from None
+    # A store's URL may hold a database password: name its kind, never the URL.
+    if args.token_store:
+        kind = args.token_store.partition(":")[0]
+        instance = f", instance {args.instance}" if args.instance else ""
+        where = f"in the {kind} token store of --token-store{instance}; {path.resolve()} names it"
+    else:
+        where = f"in {path.resolve()} (readable by you only)"
+    print(f"Connected. The token is stored {where}.")
+    print(f"Use it with: {PROG} run ACTION --connection {path}")
+    return EXIT_OK
+
+
+def _common(json_output: bool) -> argparse.ArgumentParser:
+    """Options every subcommand takes (given after it): -v, and --json where it means something."""
+    common = argparse.ArgumentParser(add_help=False)
+    # Its own dest: argparse would let a subcommand's count replace the top level's, not add.
+    common.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        dest="verbose_after",
+        default=0,
+        help="-v INFO, -vv DEBUG",
+    )
+    if json_output:
+        common.add_argument("--json", action="store_true", help=JSON_HELP)
+    return common
 
 
 def _token_store_arguments(command: argparse.ArgumentParser) -> None:
@@ -242,13 +451,31 @@ def _token_store_arguments(command: argparse.ArgumentParser) -> None:
 
 def parser() -> argparse.ArgumentParser:
     """The command line's arguments."""
-    top = argparse.ArgumentParser(prog="qbtime-connector", description=__doc__)
-    sub = top.add_subparsers(dest="command", required=True)
-    sub.add_parser("actions", help="list the actions").set_defaults(func=_actions)
-    describe = sub.add_parser("describe", help="show an action's input table")
+    top = argparse.ArgumentParser(
+        prog=PROG,
+        description=__doc__,
+        epilog=EXIT_CODES,
+    )
+    top.add_argument("--version", action="version", version=f"%(prog)s {VERSION}")
+    top.add_argument(
+        "-v",
+        "--verbose",
+        action="count",
+        default=0,
+        help="log to stderr: -v retries, waits, token refreshes and pages; -vv every request",
+    )
+    plain, with_json = [_common(False)], [_common(True)]
+    sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    def command(name: str, helptext: str, parents: list[argparse.ArgumentParser]) -> Any:
+        found = sub.add_parser(name, help=helptext, parents=parents, epilog=EXIT_CODES)
+        return found
+
+    command("actions", "list the actions and pick lists", with_json).set_defaults(func=_actions)
+    describe = command("describe", "show an action's input table", with_json)
     describe.add_argument("action")
     describe.set_defaults(func=_describe)
-    run = sub.add_parser("run", help="run an action and print its result as JSON")
+    run = command("run", "run an action and print its result as JSON", with_json)
     run.add_argument("action")
     run.add_argument("--input", "-i", action="append", metavar="KEY=VALUE")
     run.add_argument("--inputs", metavar="FILE.json", help="inputs as a JSON object")
@@ -260,38 +487,121 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--sandbox", action="store_true", help="run against an embedded sandbox")
     _token_store_arguments(run)
     run.set_defaults(func=_run)
-    serve = sub.add_parser("sandbox", help="serve the local API emulator until stopped")
-    serve.add_argument("--port", type=int, default=0)
+    serve = command("sandbox", "serve the local API emulator until stopped", plain)
+    serve.add_argument("--port", type=_port, default=0, help="0-65535; 0 picks a free port")
     serve.set_defaults(func=_sandbox)
-    design = sub.add_parser("designer", help="serve the reference designer on 127.0.0.1")
-    design.add_argument("--port", type=int, default=0)
+    design = command("designer", "serve the reference designer on 127.0.0.1", plain)
+    design.add_argument("--port", type=_port, default=0, help="0-65535; 0 picks a free port")
     design.add_argument("--data", help="folder of its SQLite files (default ~/.qbtime-connector)")
     design.set_defaults(func=_designer)
-    sub.add_parser("demo", help="run every action end to end against a sandbox").set_defaults(
-        func=_demo
-    )
-    docs = sub.add_parser("docs", help="render docs/quickbooks-time.md from connector.yaml")
+    command("demo", "run every action end to end against a sandbox", plain).set_defaults(func=_demo)
+    docs = command("docs", "render docs/quickbooks-time.md from connector.yaml", plain)
     docs.add_argument("--check", action="store_true", help="exit 1 if the page is stale")
     docs.add_argument("--root", default=".", help="the project folder (default: here)")
     docs.set_defaults(func=_docs)
-    resolved = sub.add_parser("manifest", help="print the resolved manifest as JSON")
+    resolved = command("manifest", "print the resolved manifest as JSON", plain)
     resolved.add_argument("--write", action="store_true", help="rebuild it from connector.yaml")
     resolved.add_argument("--check", action="store_true", help="exit 1 if it is stale")
     resolved.set_defaults(func=_manifest)
-    log_in = sub.add_parser("login", help="connect a real app (authorization code flow)")
+    log_in = command("login", "connect a real app (authorization code flow)", plain)
     log_in.add_argument("--client-id", required=True)
     log_in.add_argument("--token-file", default="qbtime-connection.json")
-    log_in.add_argument("--port", type=int, default=8765, help="loopback port for the redirect")
-    log_in.add_argument("--base-url", default="https://rest.tsheets.com/api/v1")
+    log_in.add_argument(
+        "--port",
+        type=_port,
+        default=8765,
+        help="loopback port of the redirect URI http://127.0.0.1:PORT/callback, which the app "
+        "must have registered (default 8765)",
+    )
+    log_in.add_argument("--base-url", default=DEFAULT_BASE_URL)
+    log_in.add_argument(
+        "--no-browser", action="store_true", help="print the approval URL instead of opening it"
+    )
     _token_store_arguments(log_in)
     log_in.set_defaults(func=_login)
     return top
 
 
+def exit_code(error: BaseException) -> int:
+    """2 when the caller's input or usage was wrong (nothing was sent), else 1."""
+    return EXIT_USAGE if isinstance(error, (InputError, UsageError)) else EXIT_FAILED
+
+
+def error_json(error: BaseException) -> dict[str, Any]:
+    """An error as one JSON object: its class, message, status and what else it carries."""
+    found: dict[str, Any] = {
+        "error": type(error).__name__,
+        "message": str(error),
+        "status": getattr(error, "status", None),
+    }
+    if isinstance(error, InputError):
+        found["inputs"] = error.errors
+    if isinstance(error, ApiError):
+        found["code"] = error.code
+    if isinstance(error, RateLimitError):
+        found["retry_after"] = error.retry_after
+    if isinstance(error, ItemError):
+        found["items"] = error.items
+    if isinstance(error, BatchError):
+        found["records"] = error.records
+        found["cause"] = error_json(error.cause)
+    return found
+
+
+def _say_error(error: BaseException) -> None:
+    if isinstance(error, InputError):
+        print("Invalid input:", file=sys.stderr)
+        for item in error.errors:
+            print(f"  {item['label']} ({item['input']}): {item['message']}", file=sys.stderr)
+    elif isinstance(error, (UsageError, OSError)):
+        print(f"{PROG}: error: {error}", file=sys.stderr)
+    elif isinstance(error, ApiError):
+        print(f"QuickBooks Time error {error.status}: {error.message}", file=sys.stderr)
+    else:
+        print(f"Error: {error}", file=sys.stderr)
+
+
+@contextmanager
+def logging_to_stderr(verbosity: int) -> Iterator[None]:
+    """The connector's log on stderr while the command runs: -v INFO, -vv DEBUG, else WARNING."""
+    logger = logging.getLogger("qbtime_connector")
+    level = {0: logging.WARNING, 1: logging.INFO}.get(verbosity, logging.DEBUG)
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(message)s", "%H:%M:%S"))
+    handler.setLevel(level)
+    before = logger.level
+    logger.addHandler(handler)
+    logger.setLevel(level)
+    try:
+        yield
+    finally:
+        logger.removeHandler(handler)
+        logger.setLevel(before)
+
+
+def verbosity(args: argparse.Namespace) -> int:
+    """How many -v were given, before the command and after it."""
+    return int(args.verbose) + int(getattr(args, "verbose_after", 0))
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    """Entry point of the console script."""
-    args = parser().parse_args(argv)
-    code: int = args.func(args)
+    """Entry point of the console script and `python -m qbtime_connector`; the exit status."""
+    try:
+        args = parser().parse_args(argv)
+    except SystemExit as stop:  # --help, --version, and argparse's usage errors (status 2)
+        return EXIT_OK if stop.code is None else int(stop.code)
+    with logging_to_stderr(verbosity(args)):
+        try:
+            code: int = args.func(args)
+        except (ConnectorError, UsageError, OSError) as error:
+            if getattr(args, "json", False):
+                print(_dump(error_json(error)))
+            else:
+                _say_error(error)
+            return exit_code(error)
+        except KeyboardInterrupt:
+            print(file=sys.stderr)  # after the ^C, so the prompt starts on its own line
+            return EXIT_INTERRUPTED
     return code
 
 

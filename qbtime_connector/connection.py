@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import requests
 
+from . import progress
 from .errors import (
     AuthError,
     ConnectorError,
@@ -202,6 +203,7 @@ class Connection:
             )
             if response.status_code == 401 and not retried_auth:
                 retried_auth = True
+                log.info("%s %s: the token was refused; refreshing it", method, urlsplit(url).path)
                 self.tokens.refresh(stale=token["access_token"])
                 continue
             if response.status_code == 401:
@@ -237,7 +239,8 @@ class Connection:
             except requests.RequestException as exc:
                 retryable = failure_rule(method, exc)
                 wait = self.retry.next_wait(retry, waited, None) if retryable else None
-                log.debug("%s %s failed: %s", method, path, type(exc).__name__)
+                failure = type(exc).__name__
+                log.debug("%s %s failed: %s", method, path, failure)
                 if wait is None:
                     raise TransportError(
                         f"{method} {path} could not reach QuickBooks Time "
@@ -247,7 +250,7 @@ class Connection:
                 log.debug(
                     "%s %s -> %s in %.0f ms",
                     method,
-                    path,
+                    response.request.path_url,  # with the query: what was asked (no secret)
                     response.status_code,
                     (time.monotonic() - started) * 1000,
                 )
@@ -257,5 +260,8 @@ class Connection:
                 wait = self.retry.next_wait(retry, waited, after)
                 if wait is None:
                     return response
+                failure = f"HTTP {response.status_code}"
+            log.info("%s %s: %s; retry %d in %.1f s", method, path, failure, retry + 1, wait)
+            progress.waiting(wait)
             self.retry.sleep(wait)
             retry, waited = retry + 1, waited + wait

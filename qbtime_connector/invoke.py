@@ -12,6 +12,7 @@ from typing import Any
 from . import manifest
 from .connection import DEFAULT_BASE_URL, Connection, Token
 from .errors import ConnectorError, InputError
+from .progress import ProgressCallback, reporting
 from .tokens.shared import memory_store_for, store_for_url
 from .validation import Call, prepare
 
@@ -95,13 +96,21 @@ def _connected(connection: Connection | Mapping[str, Any]) -> Iterator[Connectio
 
 
 def invoke(
-    action_key: str, inputs: Mapping[str, Any] | None, connection: Connection | Mapping[str, Any]
+    action_key: str,
+    inputs: Mapping[str, Any] | None,
+    connection: Connection | Mapping[str, Any],
+    *,
+    progress: ProgressCallback | None = None,
 ) -> dict[str, Any]:
-    """Run one action: validate every input first, then call QuickBooks Time once or more."""
+    """Run one action: validate every input first, then call QuickBooks Time once or more.
+
+    `progress`, if given, is called with a `Progress` after each page of a Fetch All, each
+    request of a batch write, and before each wait.
+    """
     spec = _spec(action_key, manifest.action, "Action")
     call = prepare(spec, inputs)
     function: ActionFunction = implementation(spec.function)
-    with _connected(connection) as live:
+    with _connected(connection) as live, reporting(progress):
         return function(live, call)
 
 

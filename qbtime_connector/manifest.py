@@ -9,6 +9,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+from .version import VERSION
+
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
 # The resolved manifest travels inside the package; the run time never reads YAML.
@@ -100,6 +102,8 @@ def load_raw() -> dict[str, Any]:
     """The resolved manifest, as plain JSON data."""
     with MANIFEST_PATH.open(encoding="utf-8") as f:
         data: dict[str, Any] = json.load(f)
+    # The version is the package's (written once, in pyproject.toml), never a copy in the manifest.
+    data.setdefault("version", VERSION)
     return data
 
 
@@ -145,6 +149,13 @@ def load_schema(name: str) -> dict[str, Any]:
     if key not in every:
         raise FileNotFoundError(f"no schema named {name!r}")
     return input_schema(every[key])
+
+
+def icon_path() -> Path:
+    """The connector's icon file, as the manifest names it: inside the wheel, else the checkout."""
+    name = str(load_raw()["icon"])
+    inside = _PACKAGE_DIR / name
+    return inside if inside.is_file() else _PACKAGE_DIR.parent / name
 
 
 def _input(raw: dict[str, Any]) -> InputSpec:

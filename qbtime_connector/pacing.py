@@ -6,11 +6,16 @@ The count of recent calls lives in a ledger: the pacer's own (one process), or t
 
 from __future__ import annotations
 
+import logging
 import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
+
+from . import progress
+
+log = logging.getLogger(__name__)
 
 
 @runtime_checkable
@@ -67,4 +72,11 @@ class Pacer:
         keeper = ledger or self._own
         while (pause := keeper.admit(self.calls, self.window, self.clock())) > 0:
             self.waited += pause
+            log.info(
+                "Pacing: waiting %.1f s to stay under %d calls per %.0f s",
+                pause,
+                self.calls,
+                self.window,
+            )
+            progress.waiting(pause)
             self.sleep(pause)

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from . import progress
 from .connection import Connection
 from .results import merge_supplemental, records_of
 
@@ -78,6 +79,7 @@ def read_every(
         back = 0
         fresh = [r for r in found if read.last_id is None or _id(r) > read.last_id]
         read.records.extend(fresh)
+        progress.page_read(endpoint, len(read.records), read.calls)
         merge_supplemental({"supplemental_data": read.supplemental_data}, body)
         if fresh:
             read.last_id = _id(fresh[-1])

@@ -99,6 +99,9 @@ class TokenKeeper:
             new = self._grant(str(refresh_token))
             new.setdefault("refresh_token", refresh_token)
             self.refresh_count += 1
+            log.info(
+                "Refreshed the access token; the new one lasts %s s", new.get("expires_in", "?")
+            )
             try:
                 self._persist(new)  # stored before any request uses it
             finally:

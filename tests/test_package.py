@@ -1,0 +1,149 @@
+"""The package as built: its metadata, the version written once, what the sdist and wheel hold."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import tarfile
+import zipfile
+from email.message import Message
+from email.parser import Parser
+from importlib.metadata import version
+from pathlib import Path
+
+import pytest
+import yaml
+
+import qbtime_connector
+from qbtime_connector import manifest
+
+ROOT = Path(__file__).resolve().parent.parent
+VERSION = version("qbtime-connector")
+
+
+@pytest.fixture(scope="module")
+def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The sdist, and the wheel built from it (as `python -m build` does), in one folder."""
+    out = tmp_path_factory.mktemp("dist")
+    subprocess.run(
+        [sys.executable, "-m", "build", "--no-isolation", "-o", str(out), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=300,
+    )
+    return out
+
+
+def _wheel(dist: Path) -> Path:
+    return next(dist.glob("*.whl"))
+
+
+def _sdist_files(dist: Path) -> set[str]:
+    with tarfile.open(next(dist.glob("*.tar.gz"))) as archive:
+        return {name.split("/", 1)[1] for name in archive.getnames() if "/" in name}
+
+
+def _metadata(dist: Path) -> Message:
+    with zipfile.ZipFile(_wheel(dist)) as wheel:
+        name = next(n for n in wheel.namelist() if n.endswith(".dist-info/METADATA"))
+        return Parser().parsestr(wheel.read(name).decode("utf-8"))
+
+
+def _project_files(*folders: str) -> set[str]:
+    return {
+        path.relative_to(ROOT).as_posix()
+        for folder in folders
+        for path in (ROOT / folder).rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    }
+
+
+def test_the_version_comes_from_the_package_metadata() -> None:
+    assert qbtime_connector.__version__ == VERSION
+    assert manifest.load_raw()["version"] == VERSION
+
+
+def test_the_version_is_written_once_in_pyproject() -> None:
+    raw = yaml.safe_load((ROOT / "connector.yaml").read_text(encoding="utf-8"))
+    assert "version" not in raw  # derived from the package metadata when the manifest loads
+    copies = [
+        path.name
+        for path in [
+            ROOT / "connector.yaml",
+            *(ROOT / "qbtime_connector").rglob("*.py"),
+            *(ROOT / "qbtime_connector").rglob("*.json"),  # a manifest resolved at build time
+        ]
+        if re.search(
+            rf"""version\w*["']?\s*[:=]\s*["']?{re.escape(VERSION)}""",
+            path.read_text("utf-8"),
+            re.I,
+        )
+    ]
+    assert copies == []
+    assert (ROOT / "pyproject.toml").read_text().count(f'version = "{VERSION}"') == 1
+
+
+def test_the_metadata_says_what_a_package_index_shows(dist: Path) -> None:
+    meta = _metadata(dist)
+    classifiers = meta.get_all("Classifier") or []
+    assert "License :: OSI Approved :: MIT License" in classifiers
+    assert "Typing :: Typed" in classifiers
+    assert any(c.startswith("Programming Language :: Python :: 3.") for c in classifiers)
+    assert "quickbooks-time" in (meta["Keywords"] or "")
+    assert meta.get_all("Project-URL")
+    assert meta["Description-Content-Type"] == "text/markdown"
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert readme.splitlines()[0] in meta.get_payload()
+
+
+def test_the_license_is_mit_and_ships_in_both(dist: Path) -> None:
+    assert (ROOT / "LICENSE").read_text().startswith("MIT License")
+    assert "LICENSE" in _sdist_files(dist)
+    with zipfile.ZipFile(_wheel(dist)) as wheel:
+        assert any(n.endswith(".dist-info/licenses/LICENSE") for n in wheel.namelist())
+
+
+def test_the_sdist_holds_what_its_tests_need(dist: Path) -> None:
+    needed = _project_files("qbtime_connector", "tests", "bench", "docs", "schemas", "assets")
+    needed |= {"connector.yaml", "README.md", "LICENSE", "pyproject.toml", ".ci/run"}
+    assert needed - _sdist_files(dist) == set()
+
+
+def test_the_wheel_holds_every_file_the_code_opens(dist: Path) -> None:
+    with zipfile.ZipFile(_wheel(dist)) as wheel:
+        names = set(wheel.namelist())
+    icon = manifest.load_raw()["icon"]
+    for name in (
+        manifest.MANIFEST_PATH.name,  # the manifest the package reads
+        icon,
+        "py.typed",
+        "__main__.py",
+        *(f"schemas/{p.name}" for p in (ROOT / "schemas").glob("*.json")),
+    ):
+        assert f"qbtime_connector/{name}" in names, name
+
+
+def test_the_unpacked_wheel_finds_its_files_away_from_the_checkout(
+    dist: Path, tmp_path: Path
+) -> None:
+    with zipfile.ZipFile(_wheel(dist)) as wheel:
+        wheel.extractall(tmp_path / "site")
+    site = str(tmp_path / "site")
+    probe = (
+        "import qbtime_connector as q; from qbtime_connector import manifest as m; "
+        f"assert q.__file__.startswith({site!r}), q.__file__; "
+        "assert m.icon_path().is_file(); "
+        "[m.load_schema(a.schema) for a in (*m.actions().values(), *m.data_sources().values())]; "
+        "print(q.__version__)"
+    )
+    shown = subprocess.run(
+        [sys.executable, "-c", probe],
+        cwd=tmp_path,
+        env={"PYTHONPATH": site, "PATH": ""},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert shown.returncode == 0, shown.stderr
+    assert shown.stdout.strip() == VERSION
