@@ -291,23 +291,25 @@ def _port(text: str) -> int:
     return port
 
 
-def _sandbox(args: argparse.Namespace) -> int:
-    from .sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
-
-    sandbox = Sandbox(port=args.port, verbose=True).start()
-    print(sandbox.base_url, flush=True)
-    print(
-        f"demo app: client id {DEMO_CLIENT_ID}, client secret {DEMO_CLIENT_SECRET}; Ctrl-C stops",
-        file=sys.stderr,
-        flush=True,
-    )
+def _serve_until_interrupted(server: Any, first_line: str, note: str) -> int:
+    """Print where a started server is (first line), then serve until Ctrl-C stops it."""
+    print(first_line, flush=True)
+    print(f"{note}; Ctrl-C stops", file=sys.stderr, flush=True)
     try:
         threading.Event().wait()  # until Ctrl-C
     except KeyboardInterrupt:
         pass
     finally:
-        sandbox.stop()
+        server.stop()
     return EXIT_OK
+
+
+def _sandbox(args: argparse.Namespace) -> int:
+    from .sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
+
+    sandbox = Sandbox(port=args.port, verbose=True).start()
+    note = f"demo app: client id {DEMO_CLIENT_ID}, client secret {DEMO_CLIENT_SECRET}"
+    return _serve_until_interrupted(sandbox, sandbox.base_url, note)
 
 
 def _designer(args: argparse.Namespace) -> int:
@@ -318,15 +320,7 @@ def _designer(args: argparse.Namespace) -> int:
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
     designer = Designer(args.port, Path(args.data) if args.data else DEFAULT_DATA_DIR).start()
-    print(designer.url, flush=True)
-    print("against an embedded sandbox; Ctrl-C stops", file=sys.stderr, flush=True)
-    try:
-        threading.Event().wait()  # until Ctrl-C
-    except KeyboardInterrupt:
-        pass
-    finally:
-        designer.stop()
-    return EXIT_OK
+    return _serve_until_interrupted(designer, designer.url, "against an embedded sandbox")
 
 
 def _demo(_: argparse.Namespace) -> int:
