@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import logging
-import threading
 from pathlib import Path
-from typing import Any
 
 from ..sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
+from ..sandbox.serving import LoopbackServer
 from .server import DesignerApp, Settings
 
 log = logging.getLogger(__name__)
@@ -25,16 +24,17 @@ class Designer:
         self._settings = settings
         self.sandbox: Sandbox | None = None
         self.app: DesignerApp | None = None
-        self._server: Any = None
+        self._server: LoopbackServer | None = None
 
     @property
     def url(self) -> str:
         """The page's address, like http://127.0.0.1:PORT/."""
-        return f"http://127.0.0.1:{self._server.server_port}/"
+        assert self._server is not None, "start() the designer first"
+        return f"http://127.0.0.1:{self._server.port}/"
 
     def start(self) -> Designer:
         """Start the sandbox (unless settings name another API) and the designer."""
-        from werkzeug.serving import WSGIRequestHandler, make_server
+        from werkzeug.serving import WSGIRequestHandler
 
         settings = self._settings
         if settings is None:
@@ -50,19 +50,13 @@ class Designer:
                 path = self.path.split("?", 1)[0]
                 log.info("%s %s %s", self.command, path, code)
 
-        self._server = make_server(
-            "127.0.0.1", self._port, self.app, threaded=True, request_handler=Handler
-        )
-        threading.Thread(
-            target=self._server.serve_forever, daemon=True, name="qbtime-designer"
-        ).start()
+        self._server = LoopbackServer(self.app, self._port, Handler, "qbtime-designer")
         return self
 
     def stop(self) -> None:
         """Stop the designer and its sandbox."""
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+            self._server.stop()
             self._server = None
         if self.sandbox is not None:
             self.sandbox.stop()

@@ -8,10 +8,12 @@ with Sandbox() as sb:
 from __future__ import annotations
 
 import datetime as dt
-import threading
 from email.utils import format_datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
+
+if TYPE_CHECKING:
+    from .serving import LoopbackServer
 
 from .state import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, SandboxState
 
@@ -25,8 +27,7 @@ class Sandbox:
         self.state = SandboxState(**settings)
         self._port = port
         self._verbose = verbose
-        self._server: Any = None
-        self._thread: threading.Thread | None = None
+        self._server: LoopbackServer | None = None
 
     @property
     def base_url(self) -> str:
@@ -35,13 +36,14 @@ class Sandbox:
 
     @property
     def port(self) -> int:
-        return int(self._server.server_port) if self._server else self._port
+        return self._server.port if self._server else self._port
 
     def start(self) -> Sandbox:
         """Start serving (on a free port when port is 0)."""
-        from werkzeug.serving import WSGIRequestHandler, make_server
+        from werkzeug.serving import WSGIRequestHandler
 
         from .app import SandboxApp
+        from .serving import LoopbackServer
 
         verbose = self._verbose
         clock = self.state.clock
@@ -55,20 +57,13 @@ class Sandbox:
                 # The Date header follows the sandbox's clock, as last_modified does.
                 return format_datetime(clock().astimezone(dt.timezone.utc), usegmt=True)
 
-        self._server = make_server(
-            "127.0.0.1", self._port, SandboxApp(self.state), threaded=True, request_handler=Handler
-        )
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, daemon=True, name="qbtime-sandbox"
-        )
-        self._thread.start()
+        self._server = LoopbackServer(SandboxApp(self.state), self._port, Handler, "qbtime-sandbox")
         return self
 
     def stop(self) -> None:
         """Stop serving and free the port."""
         if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+            self._server.stop()
             self._server = None
 
     def __enter__(self) -> Sandbox:
