@@ -137,3 +137,28 @@ def test_every_pick_list_takes_search_and_page() -> None:
     for source in SOURCES:
         keys = [i.key for i in source.value_inputs]
         assert {"search", "page"} <= set(keys), source.key
+
+
+def test_pick_lists_label_their_options(sandbox: Sandbox, connection: Connection) -> None:
+    users = invoke("user_options", {}, connection)["options"]
+    assert {"key": "1000002", "label": "Mary Samsonite"} in users and len(users) == 5
+    codes = {
+        o["label"] for o in invoke("job_code_options", {"active": "both"}, connection)["options"]
+    }
+    assert {"Field Work › Repairs", "Old Project", "Vacation"} <= codes
+    sheets = invoke(
+        "timesheet_options",
+        {"start_date": "2026-11-16", "end_date": "2026-11-16", "user_ids": "1000002"},
+        connection,
+    )["options"]
+    assert [o["label"] for o in sheets] == [
+        "2026-11-16 09:00–12:00 · Mary Samsonite · Installation",
+        "2026-11-16 13:00–17:00 · Mary Samsonite · Office",
+    ]
+    assigned = invoke("job_code_assignment_options", {"user_ids": 1000003}, connection)["options"]
+    assert [o["label"] for o in assigned] == ["John Doe → Repairs", "John Doe → Office"]
+
+
+def test_a_pick_list_needs_its_date_range(connection: Connection) -> None:
+    with pytest.raises(InputError, match="End Date"):
+        invoke("timesheet_options", {"start_date": "2026-11-16"}, connection)
