@@ -1,4 +1,4 @@
-"""One rate budget per customer instance: every worker's pacer counts in the token store."""
+"""Pacing: calls kept under the window, one budget per customer instance across all workers."""
 
 from __future__ import annotations
 
@@ -6,6 +6,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import responses
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -14,6 +15,8 @@ from qbtime_connector import Connection, RateLimitError, RetryPolicy, invoke
 from qbtime_connector.pacing import CallLedger, CallWindow, Pacer
 from qbtime_connector.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
 from qbtime_connector.tokens import MemoryTokenStore, TokenStore, open_store
+
+from .conftest import API, SECRET, listing, make_token
 
 
 def fake_time() -> tuple[list[float], Callable[[float], None]]:
@@ -105,3 +108,31 @@ def test_no_window_ever_holds_more_calls_than_the_budget(
         pacer.wait_turn(ledger)
         sent.append(now[0])
     assert all(sum(1 for t in sent if s - window < t <= s) <= calls for s in sent)
+
+
+def test_the_pacer_keeps_calls_under_the_window() -> None:
+    now = [0.0]
+    slept: list[float] = []
+
+    def sleep(seconds: float) -> None:
+        slept.append(seconds)
+        now[0] += seconds
+
+    pacer = Pacer(calls=3, window=10.0, clock=lambda: now[0], sleep=sleep)
+    for _ in range(7):
+        pacer.wait_turn()
+        now[0] += 1.0
+    assert slept == [7.0, 7.0]  # calls at 0,1,2 | 10,11,12 | 20
+
+
+def test_a_paced_connection_waits_before_sending(mocked_api: responses.RequestsMock) -> None:
+    now = [0.0]
+    pacer = Pacer(
+        calls=1, window=5.0, clock=lambda: now[0], sleep=lambda s: now.__setitem__(0, now[0] + s)
+    )
+    conn = Connection("c", SECRET, make_token(), base_url=API, pacer=pacer)
+    mocked_api.get(f"{API}/users", json=listing("users", []))
+    mocked_api.get(f"{API}/users", json=listing("users", []))
+    invoke("get_users", {}, conn)
+    invoke("get_users", {}, conn)
+    assert pacer.waited == 5.0

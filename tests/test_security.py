@@ -266,3 +266,34 @@ def test_no_secret_in_any_error_repr_log_record_or_cli_output(
     records = [f"{r.name} {r.getMessage()} {r.args}" for r in caplog.records]
     assert len(records) > 20 and len(secrets) >= 9
     assert leaks(records + texts, secrets) == []
+
+
+def test_no_secret_in_any_error_text_or_repr(
+    mocked_api: responses.RequestsMock, stored: list[dict[str, Any]]
+) -> None:
+    mocked_api.post(
+        f"{API}/grant", status=400, json={"error": "invalid_grant", "error_description": "bad"}
+    )
+    conn = expiring(on_token_refresh=stored.append)
+    with pytest.raises(AuthError) as caught:
+        invoke("get_users", {}, conn)
+    texts = [str(caught.value), repr(caught.value), repr(conn), str(conn.__dict__.keys())]
+    for text in texts:
+        for secret in (SECRET, ACCESS, REFRESH):
+            assert secret not in text
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://rest.tsheets.com/api/v1", "ftp://x/api", "http://10.0.0.5/api/v1", "https:///nohost"],
+)
+def test_plain_http_is_refused_except_on_loopback(url: str) -> None:
+    with pytest.raises(ConnectorError, match="https"):
+        Connection("c", SECRET, make_token(), base_url=url)
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8080/api/v1", "http://localhost:1/api/v1", "http://[::1]:9/api/v1"]
+)
+def test_plain_http_is_allowed_on_loopback(url: str) -> None:
+    assert Connection("c", SECRET, make_token(), base_url=url).base_url == url
