@@ -9,7 +9,8 @@
 
 Every test's DEBUG log records are scanned for secrets (`no_secret_in_log_records`).
 
-(`api` and `conn` are the older names of `mocked_api` and `mocked_connection`.)
+A file that needs speed may share one module-scoped sandbox under the name `shared_sandbox`
+(reset before each test) and override `connection` to connect to it; its docstring says so.
 """
 
 from __future__ import annotations
@@ -94,7 +95,7 @@ def stored() -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def conn(stored: list[dict[str, Any]]) -> Iterator[Connection]:
+def mocked_connection(stored: list[dict[str, Any]]) -> Iterator[Connection]:
     connection = Connection(
         "client-id",
         SECRET,
@@ -108,19 +109,9 @@ def conn(stored: list[dict[str, Any]]) -> Iterator[Connection]:
 
 
 @pytest.fixture
-def api() -> Iterator[responses.RequestsMock]:
+def mocked_api() -> Iterator[responses.RequestsMock]:
     with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
         yield mock
-
-
-@pytest.fixture
-def mocked_api(api: responses.RequestsMock) -> responses.RequestsMock:
-    return api
-
-
-@pytest.fixture
-def mocked_connection(conn: Connection) -> Connection:
-    return conn
 
 
 @pytest.fixture
