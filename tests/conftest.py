@@ -5,6 +5,7 @@
 - `mocked_api`: a `responses` mock of the real API's URL (every call must be expected).
 - `mocked_connection`: a Connection to the real API's URL, for use with `mocked_api`.
 - `stored`: every token a connection handed to `on_token_refresh`, in order.
+- `clock`: a ManualClock (moves only when told) for a sandbox made with `Sandbox(clock=clock)`.
 - `postgres_dsn`: a real PostgreSQL 15 server this test session started (session-scoped).
 
 Every test's DEBUG log records are scanned for secrets (`no_secret_in_log_records`).
@@ -174,6 +175,12 @@ class ManualClock:
 
     def tick(self, seconds: int = 1) -> None:
         self.now += dt.timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """A fresh ManualClock, for a sandbox built with it."""
+    return ManualClock()
 
 
 POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")

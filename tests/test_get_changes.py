@@ -23,11 +23,6 @@ STAMPS = "GET /api/v1/last_modified_timestamps"
 
 
 @pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
-
-
-@pytest.fixture
 def sandbox(clock: ManualClock) -> Iterator[Sandbox]:
     with Sandbox(clock=clock, rate_limit=1_000_000) as running:
         yield running
