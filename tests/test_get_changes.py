@@ -410,6 +410,15 @@ def test_the_sandbox_runs_between_hooks_once_per_api_request_and_dates_by_its_cl
     assert sandbox.state.hooks == []
 
 
+def set_notes(connection: Connection, sheet_id: int, notes: str) -> None:
+    """Change a timesheet's notes through Update Timesheet."""
+    invoke(
+        "update_timesheet",
+        {"timesheet_id": sheet_id, "additional_query_parameters": {"notes": notes}},
+        connection,
+    )
+
+
 class Poller:
     """Polls until quiet, keeping every reported version, to check nothing is missed or doubled."""
 
@@ -436,11 +445,7 @@ def test_the_first_poll_reports_nothing_and_the_next_reports_each_change(
 ) -> None:
     poller = Poller(connection)
     clock.tick()
-    invoke(
-        "update_timesheet",
-        {"timesheet_id": 4000002, "additional_query_parameters": {"notes": "n"}},
-        connection,
-    )
+    set_notes(connection, 4000002, "n")
     invoke("delete_timesheet", {"timesheet_ids": 4000003}, connection)
     invoke(
         "update_user", {"id": 1000002, "additional_query_parameters": {"active": False}}, connection
@@ -459,23 +464,11 @@ def test_changes_in_the_same_second_as_a_poll_are_reported_once(
 ) -> None:
     poller = Poller(connection)
     clock.tick()
-    invoke(
-        "update_timesheet",
-        {"timesheet_id": 4000002, "additional_query_parameters": {"notes": "one"}},
-        connection,
-    )
+    set_notes(connection, 4000002, "one")
     poller.poll()
     # same second again: same last_modified as the version already reported
-    invoke(
-        "update_timesheet",
-        {"timesheet_id": 4000002, "additional_query_parameters": {"notes": "two"}},
-        connection,
-    )
-    invoke(
-        "update_timesheet",
-        {"timesheet_id": 4000004, "additional_query_parameters": {"notes": "x"}},
-        connection,
-    )
+    set_notes(connection, 4000002, "two")
+    set_notes(connection, 4000004, "x")
     poller.poll()
     assert poller.poll()["count"] == 0
     assert sorted(poller.ids("timesheets")) == [4000002, 4000002, 4000004]

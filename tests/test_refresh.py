@@ -36,6 +36,14 @@ NEW = {
 }
 
 
+@contextlib.contextmanager
+def host_lock(held: list[str]) -> Iterator[None]:
+    """A host's lock, made with contextlib, that records each entry and exit in `held`."""
+    held.append("enter")
+    yield
+    held.append("exit")
+
+
 def test_sixteen_threads_sharing_one_plain_mapping_get_one_refresh(sandbox: Sandbox) -> None:
     config = sandbox.connection_config()
     sandbox.state.expire_tokens()
@@ -55,15 +63,8 @@ def test_a_contextmanager_refresh_lock_works_for_every_refresh(
     mocked_api: responses.RequestsMock,
 ) -> None:
     held: list[str] = []
-
-    @contextlib.contextmanager
-    def host_lock() -> Iterator[None]:
-        held.append("enter")
-        yield
-        held.append("exit")
-
     connection = Connection(
-        "c", SECRET, make_token(expires_in=1), base_url=API, refresh_lock=host_lock()
+        "c", SECRET, make_token(expires_in=1), base_url=API, refresh_lock=host_lock(held)
     )
     mocked_api.post(f"{API}/grant", json={**NEW, "expires_in": 1})
     mocked_api.post(f"{API}/grant", json=NEW)
@@ -389,15 +390,9 @@ def test_a_failing_store_still_keeps_the_new_token_in_use(
 def test_a_host_lock_is_held_around_every_refresh(mocked_api: responses.RequestsMock) -> None:
     held: list[str] = []
 
-    @contextlib.contextmanager
-    def host_lock() -> Iterator[None]:
-        held.append("enter")
-        yield
-        held.append("exit")
-
     class Reusable:
         def __enter__(self) -> None:
-            self._cm = host_lock()
+            self._cm = host_lock(held)
             self._cm.__enter__()
 
         def __exit__(self, *exc: object) -> None:
