@@ -183,6 +183,21 @@ def clock() -> ManualClock:
     return ManualClock()
 
 
+class FakeTime:
+    """A clock for a Pacer and a sleep that only moves it on, keeping each wait in `slept`."""
+
+    def __init__(self, start: float = 1_000.0) -> None:
+        self.now = start
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
+
+
 POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
 
 
