@@ -31,8 +31,10 @@ from typing import Any
 import pytest
 import responses
 
-from qbtime_connector import Connection, RetryPolicy
+from qbtime_connector import Connection, InputError, RetryPolicy
+from qbtime_connector.manifest import ActionSpec
 from qbtime_connector.sandbox import Sandbox
+from qbtime_connector.validation import prepare
 
 API = "https://rest.tsheets.com/api/v1"
 SECRET = "client-secret-s3cr3t-value"
@@ -146,6 +148,15 @@ SPEC_PAGE_LABELS = [
     "Update Timesheet",
     "Update User",
 ]
+
+
+def input_errors(spec: ActionSpec, key: str, value: Any) -> list[dict[str, Any]]:
+    """The validation errors of one input given alone (other inputs' errors left out)."""
+    try:
+        prepare(spec, {key: value})
+    except InputError as error:
+        return [e for e in error.errors if e["input"] == key]
+    return []
 
 
 def listing(

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from qbtime_connector import Connection, InputError, invoke, manifest
 from qbtime_connector.sandbox import Sandbox
 from qbtime_connector.sandbox.company import new_assignment
-from qbtime_connector.validation import prepare
+
+from .conftest import input_errors
 
 SOURCES = list(manifest.data_sources().values())
 
@@ -36,15 +35,6 @@ BOUND = [
 DEPENDS = {"user_id": "1000003"}
 
 
-def errors_for(spec: manifest.ActionSpec, key: str, value: Any) -> list[dict[str, Any]]:
-    """The validation errors of one input given alone (other inputs' errors left out)."""
-    try:
-        prepare(spec, {key: value})
-    except InputError as error:
-        return [e for e in error.errors if e["input"] == key]
-    return []
-
-
 def test_the_bindings_cover_the_id_inputs_a_builder_picks() -> None:
     bound = {(entry.key, item.key) for entry, item in BOUND}
     assert {
@@ -68,7 +58,7 @@ def test_every_binding_names_a_pick_list_whose_values_the_input_accepts(
     found = invoke(source.key, {k: DEPENDS[k] for k in depends}, connection)["options"]
     assert found, "the pick list offers something to check"
     for option in found:
-        assert errors_for(entry, item.key, option["key"]) == [], (entry.key, option)
+        assert input_errors(entry, item.key, option["key"]) == [], (entry.key, option)
 
 
 def test_job_codes_depend_on_the_chosen_user(sandbox: Sandbox, connection: Connection) -> None:
