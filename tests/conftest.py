@@ -36,6 +36,7 @@ from qbtime_connector.manifest import ActionSpec
 from qbtime_connector.sandbox import Sandbox
 from qbtime_connector.validation import prepare
 
+ROOT = Path(__file__).resolve().parent.parent  # the project's root folder
 API = "https://rest.tsheets.com/api/v1"
 SECRET = "client-secret-s3cr3t-value"
 ACCESS = "access-token-a1b2c3d4e5"

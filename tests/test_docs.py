@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from qbtime_connector import docs, manifest
 
-ROOT = Path(__file__).resolve().parent.parent
+from .conftest import ROOT
+
 PAGE = docs.render()
 
 
