@@ -1,4 +1,7 @@
-"""Batch writes: records validated as the single action does; a part-way failure loses nothing."""
+"""Batch writes: records validated as the single action does; a part-way failure loses nothing.
+
+Here `connection` never sleeps between retries (conftest's `connection` with a no-sleep policy).
+"""
 
 from __future__ import annotations
 

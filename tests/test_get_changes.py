@@ -1,4 +1,7 @@
-"""Change polling (Get Changes and changes.poll): every change once, at the fewest calls."""
+"""Change polling (Get Changes and changes.poll): every change once, at the fewest calls.
+
+Here `sandbox` runs on `clock` (a ManualClock) and has no rate limit to speak of.
+"""
 
 from __future__ import annotations
 
