@@ -1,6 +1,6 @@
 """Batch writes: records validated as the single action does; a part-way failure loses nothing.
 
-Here `connection` never sleeps between retries (conftest's `connection` with a no-sleep policy).
+Here `connection` is a Connection to `sandbox` that never sleeps between retries.
 """
 
 from __future__ import annotations
