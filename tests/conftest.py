@@ -5,11 +5,13 @@
 - `mocked_api`: a `responses` mock of the real API's URL (every call must be expected).
 - `mocked_connection`: a Connection to the real API's URL, for use with `mocked_api`.
 - `stored`: every token a connection handed to `on_token_refresh`, in order.
+- `clock`: a ManualClock (moves only when told) for a sandbox made with `Sandbox(clock=clock)`.
 - `postgres_dsn`: a real PostgreSQL 15 server this test session started (session-scoped).
 
 Every test's DEBUG log records are scanned for secrets (`no_secret_in_log_records`).
 
-(`api` and `conn` are the older names of `mocked_api` and `mocked_connection`.)
+A file that needs speed may share one module-scoped sandbox under the name `shared_sandbox`
+(reset before each test) and override `connection` to connect to it; its docstring says so.
 """
 
 from __future__ import annotations
@@ -29,9 +31,12 @@ from typing import Any
 import pytest
 import responses
 
-from qbtime_connector import Connection, RetryPolicy
+from qbtime_connector import Connection, InputError, RetryPolicy
+from qbtime_connector.manifest import ActionSpec
 from qbtime_connector.sandbox import Sandbox
+from qbtime_connector.validation import prepare
 
+ROOT = Path(__file__).resolve().parent.parent  # the project's root folder
 API = "https://rest.tsheets.com/api/v1"
 SECRET = "client-secret-s3cr3t-value"
 ACCESS = "access-token-a1b2c3d4e5"
@@ -94,7 +99,7 @@ def stored() -> list[dict[str, Any]]:
 
 
 @pytest.fixture
-def conn(stored: list[dict[str, Any]]) -> Iterator[Connection]:
+def mocked_connection(stored: list[dict[str, Any]]) -> Iterator[Connection]:
     connection = Connection(
         "client-id",
         SECRET,
@@ -108,19 +113,9 @@ def conn(stored: list[dict[str, Any]]) -> Iterator[Connection]:
 
 
 @pytest.fixture
-def api() -> Iterator[responses.RequestsMock]:
+def mocked_api() -> Iterator[responses.RequestsMock]:
     with responses.RequestsMock(assert_all_requests_are_fired=True) as mock:
         yield mock
-
-
-@pytest.fixture
-def mocked_api(api: responses.RequestsMock) -> responses.RequestsMock:
-    return api
-
-
-@pytest.fixture
-def mocked_connection(conn: Connection) -> Connection:
-    return conn
 
 
 @pytest.fixture
@@ -156,6 +151,15 @@ SPEC_PAGE_LABELS = [
 ]
 
 
+def input_errors(spec: ActionSpec, key: str, value: Any) -> list[dict[str, Any]]:
+    """The validation errors of one input given alone (other inputs' errors left out)."""
+    try:
+        prepare(spec, {key: value})
+    except InputError as error:
+        return [e for e in error.errors if e["input"] == key]
+    return []
+
+
 def listing(
     endpoint: str, records: list[dict[str, Any]], more: bool = False, supplemental: Any = None
 ) -> dict[str, Any]:
@@ -183,6 +187,27 @@ class ManualClock:
 
     def tick(self, seconds: int = 1) -> None:
         self.now += dt.timedelta(seconds=seconds)
+
+
+@pytest.fixture
+def clock() -> ManualClock:
+    """A fresh ManualClock, for a sandbox built with it."""
+    return ManualClock()
+
+
+class FakeTime:
+    """A clock for a Pacer and a sleep that only moves it on, keeping each wait in `slept`."""
+
+    def __init__(self, start: float = 1_000.0) -> None:
+        self.now = start
+        self.slept: list[float] = []
+
+    def __call__(self) -> float:
+        return self.now
+
+    def sleep(self, seconds: float) -> None:
+        self.slept.append(seconds)
+        self.now += seconds
 
 
 POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")

@@ -23,9 +23,9 @@ SHEET = {
 }
 
 
-def sent(api: responses.RequestsMock, n: int = 0) -> tuple[str, str, dict[str, str], Any]:
+def sent(mock: responses.RequestsMock, n: int = 0) -> tuple[str, str, dict[str, str], Any]:
     """Method, path, query and JSON body of the n-th request made."""
-    request = api.calls[n].request
+    request = mock.calls[n].request
     parts = urlsplit(request.url)
     body = json.loads(request.body) if request.body else None
     assert request.headers["Authorization"] == f"Bearer {ACCESS}"
@@ -89,21 +89,21 @@ def sent(api: responses.RequestsMock, n: int = 0) -> tuple[str, str, dict[str, s
     ],
 )
 def test_get_actions_send_the_documented_query(
-    api: responses.RequestsMock,
-    conn: Connection,
+    mocked_api: responses.RequestsMock,
+    mocked_connection: Connection,
     action: str,
     endpoint: str,
     inputs: dict[str, Any],
     query: dict[str, str],
 ) -> None:
-    api.get(
+    mocked_api.get(
         f"{API}/{endpoint}",
         json=listing(
             endpoint, [{"id": 2}, {"id": 1}], more=True, supplemental={"users": {"1": USER}}
         ),
     )
-    result = invoke(action, inputs, conn)
-    method, path, params, body = sent(api)
+    result = invoke(action, inputs, mocked_connection)
+    method, path, params, body = sent(mocked_api)
     assert (method, path, params, body) == ("GET", f"/api/v1/{endpoint}", query, None)
     assert result == {
         endpoint: [{"id": 2}, {"id": 1}],
@@ -114,20 +114,22 @@ def test_get_actions_send_the_documented_query(
 
 
 def test_get_timesheets_never_sends_active_or_per_page(
-    api: responses.RequestsMock, conn: Connection
+    mocked_api: responses.RequestsMock, mocked_connection: Connection
 ) -> None:
-    api.get(f"{API}/timesheets", json=listing("timesheets", []))
-    invoke("get_timesheets", {"start_date": "2026-11-01"}, conn)
-    _, _, params, _ = sent(api)
+    mocked_api.get(f"{API}/timesheets", json=listing("timesheets", []))
+    invoke("get_timesheets", {"start_date": "2026-11-01"}, mocked_connection)
+    _, _, params, _ = sent(mocked_api)
     assert "active" not in params and "per_page" not in params
     assert params["limit"] == "50"
 
 
 def test_empty_results_in_php_array_shape_become_empty_lists(
-    api: responses.RequestsMock, conn: Connection
+    mocked_api: responses.RequestsMock, mocked_connection: Connection
 ) -> None:
-    api.get(f"{API}/users", json={"results": {"users": []}, "more": False, "supplemental_data": []})
-    assert invoke("get_users", {}, conn) == {
+    mocked_api.get(
+        f"{API}/users", json={"results": {"users": []}, "more": False, "supplemental_data": []}
+    )
+    assert invoke("get_users", {}, mocked_connection) == {
         "users": [],
         "more": False,
         "page": 1,
@@ -136,10 +138,10 @@ def test_empty_results_in_php_array_shape_become_empty_lists(
 
 
 def test_create_timesheet_posts_one_regular_record(
-    api: responses.RequestsMock, conn: Connection
+    mocked_api: responses.RequestsMock, mocked_connection: Connection
 ) -> None:
     item = {**SHEET, "_status_code": 200, "_status_message": "Created"}
-    api.post(
+    mocked_api.post(
         f"{API}/timesheets",
         json={**written("timesheets", [item]), "supplemental_data": {"users": {"1242515": USER}}},
     )
@@ -156,9 +158,9 @@ def test_create_timesheet_posts_one_regular_record(
                 "location": "",
             },
         },
-        conn,
+        mocked_connection,
     )
-    assert sent(api) == (
+    assert sent(mocked_api) == (
         "POST",
         "/api/v1/timesheets",
         {},
@@ -180,24 +182,24 @@ def test_create_timesheet_posts_one_regular_record(
 
 
 def test_update_timesheet_puts_only_given_fields(
-    api: responses.RequestsMock, conn: Connection
+    mocked_api: responses.RequestsMock, mocked_connection: Connection
 ) -> None:
     item = {**SHEET, "_status_code": 200, "_status_message": "Updated"}
-    api.put(f"{API}/timesheets", json=written("timesheets", [item]))
+    mocked_api.put(f"{API}/timesheets", json=written("timesheets", [item]))
     result = invoke(
         "update_timesheet",
         {"timesheet_id": "135288482", "jobcode_id": "", "end_date": "2018-07-16T16:00:00-06:00"},
-        conn,
+        mocked_connection,
     )
-    assert sent(api)[3] == {"data": [{"id": 135288482, "end": "2018-07-16T16:00:00-06:00"}]}
+    assert sent(mocked_api)[3] == {"data": [{"id": 135288482, "end": "2018-07-16T16:00:00-06:00"}]}
     assert result == {"timesheets": [item]}
 
 
 def test_create_user_posts_names_and_extra_fields(
-    api: responses.RequestsMock, conn: Connection
+    mocked_api: responses.RequestsMock, mocked_connection: Connection
 ) -> None:
     item = {**USER, "_status_code": 200, "_status_message": "Created"}
-    api.post(f"{API}/users", json=written("users", [item]))
+    mocked_api.post(f"{API}/users", json=written("users", [item]))
     result = invoke(
         "create_user",
         {
@@ -208,9 +210,9 @@ def test_create_user_posts_names_and_extra_fields(
                 {"key": "permissions", "value": {"time_tracking": True}}
             ],
         },
-        conn,
+        mocked_connection,
     )
-    assert sent(api)[3] == {
+    assert sent(mocked_api)[3] == {
         "data": [
             {
                 "username": "msamsonite",
@@ -234,18 +236,18 @@ def test_create_user_posts_names_and_extra_fields(
     ],
 )
 def test_update_user_takes_a_string_id_or_a_username(
-    api: responses.RequestsMock,
-    conn: Connection,
+    mocked_api: responses.RequestsMock,
+    mocked_connection: Connection,
     inputs: dict[str, Any],
     record: dict[str, Any],
 ) -> None:
-    api.put(f"{API}/users", json=written("users", [{**USER, "_status_code": 200}]))
-    invoke("update_user", inputs, conn)
-    assert sent(api)[3] == {"data": [record]}
+    mocked_api.put(f"{API}/users", json=written("users", [{**USER, "_status_code": 200}]))
+    invoke("update_user", inputs, mocked_connection)
+    assert sent(mocked_api)[3] == {"data": [record]}
 
 
 def test_delete_timesheet_sends_timesheet_ids_in_requests_of_fifty(
-    api: responses.RequestsMock, conn: Connection
+    mocked_api: responses.RequestsMock, mocked_connection: Connection
 ) -> None:
     ids = list(range(1, 121))
 
@@ -256,15 +258,17 @@ def test_delete_timesheet_sends_timesheet_ids_in_requests_of_fifty(
         }
         return 200, {}, json.dumps({"results": {"timesheets": results}})
 
-    api.add_callback(responses.DELETE, f"{API}/timesheets", callback=answer)
-    result = invoke("delete_timesheet", {"timesheet_ids": ",".join(map(str, ids))}, conn)
-    batches = [dict(parse_qsl(urlsplit(c.request.url).query))["ids"] for c in api.calls]
+    mocked_api.add_callback(responses.DELETE, f"{API}/timesheets", callback=answer)
+    result = invoke(
+        "delete_timesheet", {"timesheet_ids": ",".join(map(str, ids))}, mocked_connection
+    )
+    batches = [dict(parse_qsl(urlsplit(c.request.url).query))["ids"] for c in mocked_api.calls]
     assert [len(b.split(",")) for b in batches] == [50, 50, 20]
     assert [int(i["id"]) for i in result["timesheets"]] == ids
 
 
 def test_a_failed_item_raises_item_error_keeping_every_item(
-    api: responses.RequestsMock, conn: Connection
+    mocked_api: responses.RequestsMock, mocked_connection: Connection
 ) -> None:
     items = [
         {
@@ -273,7 +277,7 @@ def test_a_failed_item_raises_item_error_keeping_every_item(
             "_status_extra": "TS-1006: User is not allowed to track time",
         }
     ]
-    api.post(f"{API}/timesheets", json=written("timesheets", items))
+    mocked_api.post(f"{API}/timesheets", json=written("timesheets", items))
     with pytest.raises(ItemError) as caught:
         invoke(
             "create_timesheet",
@@ -283,7 +287,7 @@ def test_a_failed_item_raises_item_error_keeping_every_item(
                 "start_date": "2026-11-24T09:00:00-07:00",
                 "end_date": "2026-11-24T10:00:00-07:00",
             },
-            conn,
+            mocked_connection,
         )
     assert caught.value.status == 403
     assert caught.value.items == items
@@ -291,11 +295,11 @@ def test_a_failed_item_raises_item_error_keeping_every_item(
 
 
 def test_a_plain_mapping_connection_works_and_keeps_a_refreshed_token(
-    api: responses.RequestsMock,
+    mocked_api: responses.RequestsMock,
 ) -> None:
     token = {"access_token": "old", "refresh_token": "r1", "expires_in": 0}
     config = {"client_id": "c", "client_secret": "s", "token": token}
-    api.post(
+    mocked_api.post(
         f"{API}/grant",
         json={
             "access_token": ACCESS,
@@ -305,26 +309,29 @@ def test_a_plain_mapping_connection_works_and_keeps_a_refreshed_token(
             "scope": "",
         },
     )
-    api.get(f"{API}/users", json=listing("users", []))
+    mocked_api.get(f"{API}/users", json=listing("users", []))
     invoke("get_users", {}, config)
     assert config["token"]["refresh_token"] == "r2"
-    assert api.calls[1].request.headers["Authorization"] == f"Bearer {ACCESS}"
+    assert mocked_api.calls[1].request.headers["Authorization"] == f"Bearer {ACCESS}"
 
 
 @pytest.mark.parametrize(
     ("inputs", "sent_ids"), [({"timesheet_ids": 7.0}, "7"), ({"timesheet_ids": [7.0, "8"]}, "7,8")]
 )
 def test_integral_floats_from_json_are_sent_as_integers(
-    api: responses.RequestsMock, conn: Connection, inputs: dict[str, Any], sent_ids: str
+    mocked_api: responses.RequestsMock,
+    mocked_connection: Connection,
+    inputs: dict[str, Any],
+    sent_ids: str,
 ) -> None:
-    api.delete(f"{API}/timesheets", json={"results": {"timesheets": {}}})
-    invoke("delete_timesheet", inputs, conn)
-    assert sent(api)[2] == {"ids": sent_ids}
+    mocked_api.delete(f"{API}/timesheets", json={"results": {"timesheets": {}}})
+    invoke("delete_timesheet", inputs, mocked_connection)
+    assert sent(mocked_api)[2] == {"ids": sent_ids}
 
 
 def test_an_integral_float_per_page_is_sent_as_an_integer(
-    api: responses.RequestsMock, conn: Connection
+    mocked_api: responses.RequestsMock, mocked_connection: Connection
 ) -> None:
-    api.get(f"{API}/users", json=listing("users", []))
-    invoke("get_users", {"per_page": 25.0}, conn)
-    assert sent(api)[2]["limit"] == "25"
+    mocked_api.get(f"{API}/users", json=listing("users", []))
+    invoke("get_users", {"per_page": 25.0}, mocked_connection)
+    assert sent(mocked_api)[2]["limit"] == "25"

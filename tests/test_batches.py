@@ -1,4 +1,7 @@
-"""Batch writes: records validated as the single action does; a part-way failure loses nothing."""
+"""Batch writes: records validated as the single action does; a part-way failure loses nothing.
+
+Here `connection` is a Connection to `sandbox` that never sleeps between retries.
+"""
 
 from __future__ import annotations
 
@@ -203,3 +206,48 @@ def test_batch_records_are_validated_one_by_one(connection: Connection) -> None:
         invoke("create_timesheets", {"records": [slots(1, 1)[0], None]}, connection)
     with pytest.raises(InputError, match="record 1, field 'username': is required"):
         invoke("create_users", {"records": [{}]}, connection)
+
+
+def test_creating_500_timesheets_takes_10_calls(sandbox: Sandbox, connection: Connection) -> None:
+    user = new_worker(connection, "batch")
+    before = sandbox.state.count("POST /api/v1/timesheets")
+    result = invoke("create_timesheets", {"records": slots(user, 500)}, connection)
+    assert sandbox.state.count("POST /api/v1/timesheets") - before == 10
+    assert (result["succeeded"], result["failed"]) == (500, [])
+    assert len({s["id"] for s in result["timesheets"]}) == 500
+
+
+def test_a_batch_reports_failures_per_item_and_keeps_the_successes(connection: Connection) -> None:
+    good, barred = new_worker(connection, "good"), new_worker(connection, "barred", tracking=False)
+    records = slots(good, 3) + slots(barred, 1) + slots(good, 1)  # last overlaps the first
+    records.append(
+        {
+            "user_id": good,
+            "jobcode_id": 2000004,
+            "duration": 3600,
+            "date": "2027-02-01",
+            "notes": "",
+        }
+    )
+    result = invoke("create_timesheets", {"records": records}, connection)
+    assert result["succeeded"] == 4
+    assert [(f["index"], f["_status_code"]) for f in result["failed"]] == [(3, 403), (4, 406)]
+    assert result["timesheets"][5]["type"] == "manual"
+    assert [i["_status_code"] for i in result["timesheets"]] == [200, 200, 200, 403, 406, 200]
+
+
+def test_batch_updates_of_users_and_timesheets(connection: Connection) -> None:
+    user = new_worker(connection, "upd")
+    made = invoke("create_timesheets", {"records": slots(user, 2)}, connection)["timesheets"]
+    changed = invoke(
+        "update_timesheets",
+        {"records": [{"id": str(s["id"]), "notes": "batch note"} for s in made]},
+        connection,
+    )
+    assert [t["notes"] for t in changed["timesheets"]] == ["batch note", "batch note"]
+    users = invoke(
+        "update_users",
+        {"records": f'[{{"id": {user}, "email": "b@example.com"}}, {{"username": "nobody"}}]'},
+        connection,
+    )
+    assert users["succeeded"] == 1 and users["failed"][0]["_status_code"] == 404

@@ -10,7 +10,7 @@ import pytest
 
 from bench.__main__ import TABLE_END, TABLE_START, write_readme
 
-ROOT = Path(__file__).resolve().parent.parent
+from .conftest import ROOT
 
 
 def rows_of(out: str) -> dict[str, list[str]]:

@@ -108,13 +108,13 @@ def test_login_catches_the_code_on_loopback_and_stores_an_owner_only_file(
     tmp_path: Path,
 ) -> None:
     target = tmp_path / "conn.json"
-    with Sandbox() as sb:
+    with Sandbox() as running:
         stored = login(
             DEMO_CLIENT_ID,
             DEMO_CLIENT_SECRET,
             target,
             port=0,
-            base_url=sb.base_url,
+            base_url=running.base_url,
             open_url=lambda url: requests.get(url, timeout=10),
         )  # the admin approves
         assert stat.S_IMODE(target.stat().st_mode) == 0o600
@@ -128,14 +128,14 @@ def test_a_connection_file_is_rewritten_when_the_token_rotates(
 ) -> None:
     target = tmp_path / "conn.json"
     monkeypatch.setenv("QBTIME_CLIENT_SECRET", DEMO_CLIENT_SECRET)
-    with Sandbox() as sb:
+    with Sandbox() as running:
         data: dict[str, Any] = {
             "client_id": DEMO_CLIENT_ID,
-            "token": sb.token(),
-            "base_url": sb.base_url,
+            "token": running.token(),
+            "base_url": running.base_url,
         }
         write_private(target, data)
-        sb.state.expire_tokens()
+        running.state.expire_tokens()
         assert main(["run", "get_users", "--connection", str(target)]) == 0
         rotated = json.loads(target.read_text())
         assert rotated["token"]["refresh_token"] != data["token"]["refresh_token"]
@@ -294,8 +294,8 @@ def test_a_connection_that_cannot_be_reached_exits_1(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setenv("QBTIME_CLIENT_SECRET", DEMO_CLIENT_SECRET)
-    with Sandbox() as sb:
-        data = {"client_id": DEMO_CLIENT_ID, "token": sb.token(), "base_url": sb.base_url}
+    with Sandbox() as running:
+        data = {"client_id": DEMO_CLIENT_ID, "token": running.token(), "base_url": running.base_url}
     write_private(tmp_path / "conn.json", data)  # the sandbox has stopped: nothing listens
     assert main(["run", "get_current_user", "--connection", str(tmp_path / "conn.json")]) == 1
     assert "Traceback" not in capsys.readouterr().err

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from qbtime_connector import docs, manifest
 
-ROOT = Path(__file__).resolve().parent.parent
+from .conftest import ROOT
+
 PAGE = docs.render()
 
 
@@ -53,3 +52,16 @@ def test_rules_triggers_and_destructive_actions_are_shown() -> None:
     assert "End Date must come after Start Date." in section("Create Timesheet")
     assert "**Destructive**" in section("Delete Timesheet")
     assert "## Triggers" in PAGE and "Record Types" in section("New or Changed Records")
+
+
+def test_the_committed_docs_page_is_up_to_date() -> None:
+    assert docs.is_current(ROOT), "run `qbtime-connector docs` and commit docs/"
+
+
+def test_the_docs_page_has_every_action_and_input() -> None:
+
+    page = docs.render()
+    for spec in [*manifest.actions().values(), *manifest.data_sources().values()]:
+        assert f"### {spec.label}\n" in page
+        for item in spec.inputs:
+            assert f"| {item.label} " in page

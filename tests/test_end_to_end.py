@@ -1,4 +1,8 @@
-"""Every action through invoke() against the sandbox, over real HTTP."""
+"""Every action through invoke() against the sandbox, over real HTTP.
+
+For speed the file shares one sandbox (`shared_sandbox`, module-scoped, reset before each
+test); `connection` here is a Connection to it.
+"""
 
 from __future__ import annotations
 
@@ -16,21 +20,16 @@ DAY = "2026-11-24"
 
 
 @pytest.fixture(scope="module")
-def sb() -> Iterator[Sandbox]:
-    with Sandbox() as sandbox:
-        yield sandbox
+def shared_sandbox() -> Iterator[Sandbox]:
+    with Sandbox() as running:
+        yield running
 
 
 @pytest.fixture
-def stored() -> list[dict[str, Any]]:
-    return []
-
-
-@pytest.fixture
-def conn(sb: Sandbox, stored: list[dict[str, Any]]) -> Iterator[Connection]:
-    sb.state.reset()
-    with sb.connect(on_token_refresh=stored.append) as connection:
-        yield connection
+def connection(shared_sandbox: Sandbox, stored: list[dict[str, Any]]) -> Iterator[Connection]:
+    shared_sandbox.state.reset()
+    with shared_sandbox.connect(on_token_refresh=stored.append) as connected:
+        yield connected
 
 
 def sheet_inputs(user_id: int, start: str = "09:00", end: str = "10:00") -> dict[str, Any]:
@@ -42,42 +41,45 @@ def sheet_inputs(user_id: int, start: str = "09:00", end: str = "10:00") -> dict
     }
 
 
-def test_the_timesheet_lifecycle(conn: Connection) -> None:
-    user = new_worker(conn)
-    made = invoke("create_timesheet", sheet_inputs(user), conn)["timesheets"][0]
+def test_the_timesheet_lifecycle(connection: Connection) -> None:
+    user = new_worker(connection)
+    made = invoke("create_timesheet", sheet_inputs(user), connection)["timesheets"][0]
     assert (made["_status_code"], made["duration"], made["type"]) == (200, 3600, "regular")
     changed = invoke(
         "update_timesheet",
         {"timesheet_id": str(made["id"]), "end_date": f"{DAY}T11:30:00-07:00"},
-        conn,
+        connection,
     )
     assert changed["timesheets"][0]["duration"] == 9000
-    listed = invoke("get_timesheets", {"start_date": DAY, "user_ids": str(user)}, conn)
+    listed = invoke("get_timesheets", {"start_date": DAY, "user_ids": str(user)}, connection)
     assert [s["id"] for s in listed["timesheets"]] == [made["id"]]
     assert str(user) in listed["supplemental_data"]["users"]
-    gone = invoke("delete_timesheet", {"timesheet_ids": made["id"]}, conn)
+    gone = invoke("delete_timesheet", {"timesheet_ids": made["id"]}, connection)
     assert gone == {
         "timesheets": [
             {"_status_code": 200, "_status_message": "OK, deleted", "id": str(made["id"])}
         ]
     }
-    assert invoke("get_timesheets", {"start_date": DAY, "user_ids": user}, conn)["timesheets"] == []
+    assert (
+        invoke("get_timesheets", {"start_date": DAY, "user_ids": user}, connection)["timesheets"]
+        == []
+    )
 
 
-def test_users_create_update_by_string_id_and_by_username(conn: Connection) -> None:
-    user = new_worker(conn, "renamed")
-    invoke("update_user", {"id": str(user), "username": "renamed2"}, conn)
+def test_users_create_update_by_string_id_and_by_username(connection: Connection) -> None:
+    user = new_worker(connection, "renamed")
+    invoke("update_user", {"id": str(user), "username": "renamed2"}, connection)
     invoke(
         "update_user",
         {"username": "renamed2", "additional_query_parameters": {"email": "r@example.com"}},
-        conn,
+        connection,
     )
-    found = invoke("get_users", {"additional_query_parameters": {"ids": user}}, conn)["users"]
+    found = invoke("get_users", {"additional_query_parameters": {"ids": user}}, connection)["users"]
     assert (found[0]["username"], found[0]["email"]) == ("renamed2", "r@example.com")
 
 
-def test_job_codes_and_assignments(conn: Connection) -> None:
-    codes = invoke("get_job_codes", {}, conn)["jobcodes"]
+def test_job_codes_and_assignments(connection: Connection) -> None:
+    codes = invoke("get_job_codes", {}, connection)["jobcodes"]
     assert [c["name"] for c in codes] == [
         "Field Work",
         "Installation",
@@ -85,20 +87,24 @@ def test_job_codes_and_assignments(conn: Connection) -> None:
         "Office",
         "Training",
     ]
-    assert len(invoke("get_job_codes", {"active": "both"}, conn)["jobcodes"]) == 6
-    active = invoke("get_job_code_assignments", {}, conn)["jobcode_assignments"]
-    every = invoke("get_job_code_assignments", {"active": "both"}, conn)["jobcode_assignments"]
+    assert len(invoke("get_job_codes", {"active": "both"}, connection)["jobcodes"]) == 6
+    active = invoke("get_job_code_assignments", {}, connection)["jobcode_assignments"]
+    every = invoke("get_job_code_assignments", {"active": "both"}, connection)[
+        "jobcode_assignments"
+    ]
     assert (len(active), len(every)) == (8, 9)
-    mine = invoke("get_job_code_assignments", {"user_ids": "1000002"}, conn)
+    mine = invoke("get_job_code_assignments", {"user_ids": "1000002"}, connection)
     assert {a["user_id"] for a in mine["jobcode_assignments"]} == {1000002}
 
 
-def test_paging_across_several_pages_returns_every_record_once(conn: Connection) -> None:
+def test_paging_across_several_pages_returns_every_record_once(connection: Connection) -> None:
     seen: list[int] = []
     page = 1
     while True:
         result = invoke(
-            "get_timesheets", {"start_date": "2026-11-16", "per_page": "7", "page": str(page)}, conn
+            "get_timesheets",
+            {"start_date": "2026-11-16", "per_page": "7", "page": str(page)},
+            connection,
         )
         assert result["page"] == page
         seen += [s["id"] for s in result["timesheets"]]
@@ -109,60 +115,65 @@ def test_paging_across_several_pages_returns_every_record_once(conn: Connection)
 
 
 def test_an_expired_token_is_refreshed_and_the_rotated_one_stored(
-    sb: Sandbox, conn: Connection, stored: list[dict[str, Any]]
+    shared_sandbox: Sandbox, connection: Connection, stored: list[dict[str, Any]]
 ) -> None:
-    old_refresh = conn.token["refresh_token"]
-    sb.state.expire_tokens()
-    assert len(invoke("get_users", {}, conn)["users"]) == 5
+    old_refresh = connection.token["refresh_token"]
+    shared_sandbox.state.expire_tokens()
+    assert len(invoke("get_users", {}, connection)["users"]) == 5
     assert len(stored) == 1 and stored[0]["refresh_token"] != old_refresh
-    assert conn.token == stored[0]
-    sb.state.expire_tokens()
-    invoke("get_users", {}, conn)  # the rotated refresh token works in its turn
+    assert connection.token == stored[0]
+    shared_sandbox.state.expire_tokens()
+    invoke("get_users", {}, connection)  # the rotated refresh token works in its turn
     assert len(stored) == 2
 
 
-def test_a_token_near_expiry_is_refreshed_before_the_call(sb: Sandbox) -> None:
-    sb.state.token_lifetime = 60
+def test_a_token_near_expiry_is_refreshed_before_the_call(shared_sandbox: Sandbox) -> None:
+    shared_sandbox.state.token_lifetime = 60
     try:
-        with sb.connect(refresh_margin=120) as conn:
-            grants, reads = sb.state.count("POST /api/v1/grant"), sb.state.count("GET")
-            invoke("get_users", {}, conn)
-            assert sb.state.count("POST /api/v1/grant") == grants + 1
-            assert sb.state.count("GET") == reads + 1  # no 401 first
+        with shared_sandbox.connect(refresh_margin=120) as connection:
+            grants, reads = (
+                shared_sandbox.state.count("POST /api/v1/grant"),
+                shared_sandbox.state.count("GET"),
+            )
+            invoke("get_users", {}, connection)
+            assert shared_sandbox.state.count("POST /api/v1/grant") == grants + 1
+            assert shared_sandbox.state.count("GET") == reads + 1  # no 401 first
     finally:
-        sb.state.token_lifetime = 864000
+        shared_sandbox.state.token_lifetime = 864000
 
 
-def test_a_revoked_refresh_token_asks_to_reconnect(sb: Sandbox, conn: Connection) -> None:
-    sb.state.refresh.clear()
-    sb.state.expire_tokens()
-    token = conn.token
+def test_a_revoked_refresh_token_asks_to_reconnect(
+    shared_sandbox: Sandbox, connection: Connection
+) -> None:
+    shared_sandbox.state.refresh.clear()
+    shared_sandbox.state.expire_tokens()
+    token = connection.token
     with pytest.raises(AuthError, match="reconnect"):
-        invoke("get_users", {}, conn)
-    assert conn.token == token
+        invoke("get_users", {}, connection)
+    assert connection.token == token
 
 
-def test_per_item_failures_keep_every_item(conn: Connection) -> None:
-    user = new_worker(conn, "no.tracking", tracking=False)
+def test_per_item_failures_keep_every_item(connection: Connection) -> None:
+    user = new_worker(connection, "no.tracking", tracking=False)
     with pytest.raises(ItemError) as caught:
-        invoke("create_timesheet", sheet_inputs(user), conn)
+        invoke("create_timesheet", sheet_inputs(user), connection)
     assert caught.value.status == 403 and "TS-1006" in str(caught.value)
-    worker = new_worker(conn)
-    invoke("create_timesheet", sheet_inputs(worker), conn)
+    worker = new_worker(connection)
+    invoke("create_timesheet", sheet_inputs(worker), connection)
     with pytest.raises(ItemError) as overlap:
-        invoke("create_timesheet", sheet_inputs(worker, "09:30", "10:30"), conn)
+        invoke("create_timesheet", sheet_inputs(worker, "09:30", "10:30"), connection)
     assert overlap.value.status == 406 and len(overlap.value.items) == 1
 
 
-def test_deleting_unknown_and_known_ids_reports_both(conn: Connection) -> None:
+def test_deleting_unknown_and_known_ids_reports_both(connection: Connection) -> None:
     with pytest.raises(ItemError) as caught:
-        invoke("delete_timesheet", {"timesheet_ids": "4000001, 99"}, conn)
+        invoke("delete_timesheet", {"timesheet_ids": "4000001, 99"}, connection)
     assert [i["_status_code"] for i in caught.value.items] == [200, 404]
 
 
-def test_the_plain_mapping_connection_works(sb: Sandbox) -> None:
-    sb.state.reset()
-    assert invoke("get_users", {"active": "both"}, sb.connection_config())["users"]
+def test_the_plain_mapping_connection_works(shared_sandbox: Sandbox) -> None:
+    shared_sandbox.state.reset()
+    assert invoke("get_users", {"active": "both"}, shared_sandbox.connection_config())["users"]
 
 
 def same_shape(example: Any, real: Any, where: str = "result") -> None:
@@ -181,32 +192,34 @@ def same_shape(example: Any, real: Any, where: str = "result") -> None:
         same_shape(example[0], real[0], where + "[0]")
 
 
-def real_results(conn: Connection) -> dict[str, dict[str, Any]]:
-    user = new_worker(conn, "shape")
-    sheet = invoke("create_timesheet", sheet_inputs(user), conn)
+def real_results(connection: Connection) -> dict[str, dict[str, Any]]:
+    user = new_worker(connection, "shape")
+    sheet = invoke("create_timesheet", sheet_inputs(user), connection)
     sheet_id = sheet["timesheets"][0]["id"]
     return {
         "create_timesheet": sheet,
         "create_user": invoke(
-            "create_user", {"username": "s2", "first_name": "S", "last_name": "T"}, conn
+            "create_user", {"username": "s2", "first_name": "S", "last_name": "T"}, connection
         ),
         "update_timesheet": invoke(
             "update_timesheet",
             {"timesheet_id": sheet_id, "additional_query_parameters": {"notes": "n"}},
-            conn,
+            connection,
         ),
-        "update_user": invoke("update_user", {"id": user}, conn),
-        "get_users": invoke("get_users", {}, conn),
-        "get_job_codes": invoke("get_job_codes", {}, conn),
-        "get_job_code_assignments": invoke("get_job_code_assignments", {}, conn),
-        "get_timesheets": invoke("get_timesheets", {"start_date": "2026-11-16"}, conn),
-        "delete_timesheet": invoke("delete_timesheet", {"timesheet_ids": sheet_id}, conn),
+        "update_user": invoke("update_user", {"id": user}, connection),
+        "get_users": invoke("get_users", {}, connection),
+        "get_job_codes": invoke("get_job_codes", {}, connection),
+        "get_job_code_assignments": invoke("get_job_code_assignments", {}, connection),
+        "get_timesheets": invoke("get_timesheets", {"start_date": "2026-11-16"}, connection),
+        "delete_timesheet": invoke("delete_timesheet", {"timesheet_ids": sheet_id}, connection),
         "create_users": invoke(
             "create_users",
             {"records": [{"username": "b1", "first_name": "B", "last_name": "One"}]},
-            conn,
+            connection,
         ),
-        "update_users": invoke("update_users", {"records": [{"id": user, "email": "e@x"}]}, conn),
+        "update_users": invoke(
+            "update_users", {"records": [{"id": user, "email": "e@x"}]}, connection
+        ),
         "create_timesheets": invoke(
             "create_timesheets",
             {
@@ -219,38 +232,38 @@ def real_results(conn: Connection) -> dict[str, dict[str, Any]]:
                     }
                 ]
             },
-            conn,
+            connection,
         ),
         "update_timesheets": invoke(
-            "update_timesheets", {"records": [{"id": sheet_id + 1, "notes": "n"}]}, conn
+            "update_timesheets", {"records": [{"id": sheet_id + 1, "notes": "n"}]}, connection
         ),
-        "get_current_user": invoke("get_current_user", {}, conn),
-        "raw_request": invoke("raw_request", {"path": "current_user"}, conn),
-        "get_changes": changes(conn, user),
-        "user_options": invoke("user_options", {}, conn),
-        "job_code_options": invoke("job_code_options", {}, conn),
+        "get_current_user": invoke("get_current_user", {}, connection),
+        "raw_request": invoke("raw_request", {"path": "current_user"}, connection),
+        "get_changes": changes(connection, user),
+        "user_options": invoke("user_options", {}, connection),
+        "job_code_options": invoke("job_code_options", {}, connection),
         "timesheet_options": invoke(
-            "timesheet_options", {"start_date": "2026-11-16", "end_date": "2026-11-16"}, conn
+            "timesheet_options", {"start_date": "2026-11-16", "end_date": "2026-11-16"}, connection
         ),
-        "job_code_assignment_options": invoke("job_code_assignment_options", {}, conn),
+        "job_code_assignment_options": invoke("job_code_assignment_options", {}, connection),
     }
 
 
-def changes(conn: Connection, user: int) -> dict[str, Any]:
+def changes(connection: Connection, user: int) -> dict[str, Any]:
     """A poll that sees one change of each kind."""
-    cursor = invoke("get_changes", {}, conn)["cursor"]
+    cursor = invoke("get_changes", {}, connection)["cursor"]
     import time
 
     time.sleep(1.05)  # the sandbox clock is real here: let the next changes fall a second later
-    made = invoke("create_timesheet", sheet_inputs(user, "15:00", "16:00"), conn)
-    invoke("delete_timesheet", {"timesheet_ids": made["timesheets"][0]["id"]}, conn)
-    invoke("update_user", {"id": user, "additional_query_parameters": {"email": "c@x"}}, conn)
-    invoke("get_job_codes", {}, conn)
-    return invoke("get_changes", {"cursor": cursor}, conn)
+    made = invoke("create_timesheet", sheet_inputs(user, "15:00", "16:00"), connection)
+    invoke("delete_timesheet", {"timesheet_ids": made["timesheets"][0]["id"]}, connection)
+    invoke("update_user", {"id": user, "additional_query_parameters": {"email": "c@x"}}, connection)
+    invoke("get_job_codes", {}, connection)
+    return invoke("get_changes", {"cursor": cursor}, connection)
 
 
-def test_each_manifest_example_has_the_shape_of_a_real_result(conn: Connection) -> None:
-    real = real_results(conn)
+def test_each_manifest_example_has_the_shape_of_a_real_result(connection: Connection) -> None:
+    real = real_results(connection)
     every = {**manifest.actions(), **manifest.data_sources()}
     assert set(real) == set(every)
     for key, action in every.items():

@@ -1,4 +1,7 @@
-"""Fetch All: every page read once, each record returned once while others change."""
+"""Fetch All: every page read once, each record returned once while others change.
+
+Here `sandbox` has no rate limit to speak of, so large reads are never paced.
+"""
 
 from __future__ import annotations
 

@@ -1,4 +1,7 @@
-"""Change polling (Get Changes and changes.poll): every change once, at the fewest calls."""
+"""Change polling (Get Changes and changes.poll): every change once, at the fewest calls.
+
+Here `sandbox` runs on `clock` (a ManualClock) and has no rate limit to speak of.
+"""
 
 from __future__ import annotations
 
@@ -20,11 +23,6 @@ from .conftest import ManualClock
 
 ALL = ("timesheets", "users", "jobcodes")
 STAMPS = "GET /api/v1/last_modified_timestamps"
-
-
-@pytest.fixture
-def clock() -> ManualClock:
-    return ManualClock()
 
 
 @pytest.fixture
@@ -413,3 +411,119 @@ def test_the_sandbox_runs_between_hooks_once_per_api_request_and_dates_by_its_cl
     assert headers["Date"] == "Tue, 24 Nov 2026 12:00:00 GMT"
     sandbox.state.reset()
     assert sandbox.state.hooks == []
+
+
+def set_notes(connection: Connection, sheet_id: int, notes: str) -> None:
+    """Change a timesheet's notes through Update Timesheet."""
+    invoke(
+        "update_timesheet",
+        {"timesheet_id": sheet_id, "additional_query_parameters": {"notes": notes}},
+        connection,
+    )
+
+
+class Poller:
+    """Polls until quiet, keeping every reported version, to check nothing is missed or doubled."""
+
+    def __init__(self, connection: Connection) -> None:
+        self.conn = connection
+        self.cursor = invoke("get_changes", {}, connection)["cursor"]
+        self.reported: list[tuple[str, int, str]] = []
+
+    def poll(self) -> dict[str, Any]:
+        result = invoke("get_changes", {"cursor": self.cursor}, self.conn)
+        self.cursor = result["cursor"]
+        for kind in ("timesheets", "deleted_timesheets", "users", "jobcodes"):
+            self.reported += [
+                (kind, r["id"], r["last_modified"] + str(sorted(r.items()))) for r in result[kind]
+            ]
+        return result
+
+    def ids(self, kind: str) -> list[int]:
+        return [i for k, i, _ in self.reported if k == kind]
+
+
+def test_the_first_poll_reports_nothing_and_the_next_reports_each_change(
+    sandbox: Sandbox, clock: ManualClock, connection: Connection
+) -> None:
+    poller = Poller(connection)
+    clock.tick()
+    set_notes(connection, 4000002, "n")
+    invoke("delete_timesheet", {"timesheet_ids": 4000003}, connection)
+    invoke(
+        "update_user", {"id": 1000002, "additional_query_parameters": {"active": False}}, connection
+    )
+    result = poller.poll()
+    assert (poller.ids("timesheets"), poller.ids("deleted_timesheets"), poller.ids("users")) == (
+        [4000002],
+        [4000003],
+        [1000002],
+    )  # an archived user is a change too
+    assert result["count"] == 3 and poller.poll()["count"] == 0
+
+
+def test_changes_in_the_same_second_as_a_poll_are_reported_once(
+    sandbox: Sandbox, clock: ManualClock, connection: Connection
+) -> None:
+    poller = Poller(connection)
+    clock.tick()
+    set_notes(connection, 4000002, "one")
+    poller.poll()
+    # same second again: same last_modified as the version already reported
+    set_notes(connection, 4000002, "two")
+    set_notes(connection, 4000004, "x")
+    poller.poll()
+    assert poller.poll()["count"] == 0
+    assert sorted(poller.ids("timesheets")) == [4000002, 4000002, 4000004]
+    assert len(set(poller.reported)) == len(poller.reported)
+
+
+def test_changes_landing_during_a_poll_are_neither_missed_nor_doubled(
+    sandbox: Sandbox, clock: ManualClock, connection: Connection
+) -> None:
+    poller = Poller(connection)
+    for _ in range(2):  # three pages of changes, made in two different seconds
+        clock.tick()
+        sandbox.state.add_timesheets(250)
+    clock.tick()
+    created = sorted(i for i in sandbox.state.company.timesheets if i > 4000040)
+    original = connection.request
+    landed: list[str] = []
+
+    def request(method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        body = original(method, path, **kwargs)
+        if path == "timesheets" and kwargs.get("params", {}).get("page") == 1 and not landed:
+            landed.append("now")  # after page 1 is read: shift the pages and change a record
+            with sandbox.state.lock:
+                sandbox.state.company.delete_timesheet(created[0])
+                sheet = sandbox.state.company.timesheets[created[-1]]
+                sheet["notes"] = "changed during the poll"
+                sandbox.state.company.touch("timesheets", sheet)
+        return body
+
+    connection.request = request  # type: ignore[method-assign]
+    while poller.poll()["count"]:
+        pass
+    surviving = set(created) - {created[0]}
+    reported = poller.ids("timesheets")
+    assert surviving <= set(reported)  # nothing missed, the page shift notwithstanding
+    assert poller.ids("deleted_timesheets") == [created[0]]
+    assert len(set(poller.reported)) == len(poller.reported)  # no version twice
+    latest = sandbox.state.company.timesheets[created[-1]]
+    assert any(
+        v.endswith(str(sorted(latest.items()))) for _, i, v in poller.reported if i == created[-1]
+    )
+
+
+def test_a_first_poll_with_since_reports_changes_from_then(connection: Connection) -> None:
+    result = invoke(
+        "get_changes",
+        {"since": "2026-11-01T00:00:00+00:00", "endpoints": "users,jobcodes"},
+        connection,
+    )
+    assert (len(result["users"]), len(result["jobcodes"]), result["timesheets"]) == (6, 7, [])
+
+
+def test_a_bad_cursor_is_an_input_error(connection: Connection) -> None:
+    with pytest.raises(InputError, match="Cursor"):
+        invoke("get_changes", {"cursor": "bm90LWEtY3Vyc29y"}, connection)

@@ -1,4 +1,5 @@
-"""Hostile and unusual inputs: each passes, or is an InputError naming the input, before a call."""
+"""Hostile and unusual inputs: each passes, or is an InputError naming the input, before a call;
+query values and paths are encoded, never interpreted."""
 
 from __future__ import annotations
 
@@ -7,17 +8,18 @@ import decimal
 import re
 from collections import Counter
 from typing import Any
+from urllib.parse import parse_qsl, urlsplit
 
 import pytest
 import responses
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qbtime_connector import Connection, InputError, invoke, manifest
+from qbtime_connector import Connection, ConnectorError, InputError, invoke, manifest
 from qbtime_connector.screening import MAX_DEPTH, MAX_IDS
 from qbtime_connector.validation import prepare, safe_key
 
-from .conftest import API, make_token
+from .conftest import API, listing, make_token
 
 NASTY = [
     "1;DROP TABLE users",
@@ -313,3 +315,30 @@ def test_inputs_that_are_not_a_mapping_are_refused_however_deep() -> None:
         deep = [deep]
     with pytest.raises(InputError, match="must be a mapping"):
         prepare(manifest.action("get_users"), deep)
+
+
+def query_of(mock: responses.RequestsMock) -> list[tuple[str, str]]:
+    return parse_qsl(urlsplit(mock.calls[0].request.url).query)
+
+
+@pytest.mark.parametrize("value", ["a&ids=1,2", "x\r\nSet-Cookie: y", "../users", "é漢字"])
+def test_query_values_are_encoded_never_interpreted(
+    mocked_api: responses.RequestsMock, mocked_connection: Connection, value: str
+) -> None:
+    mocked_api.get(f"{API}/users", json=listing("users", []))
+    invoke("get_users", {"additional_query_parameters": {"usernames": value}}, mocked_connection)
+    pairs = query_of(mocked_api)
+    assert ("usernames", value) in pairs
+    assert [k for k, _ in pairs].count("ids") == 0
+    raw = urlsplit(mocked_api.calls[0].request.url).query
+    assert "\r" not in raw and "\n" not in raw and "&ids=" not in raw
+
+
+@pytest.mark.parametrize("path", ["../grant", "users/../../x", "/./users"])
+def test_paths_cannot_climb_out_of_the_api(mocked_connection: Connection, path: str) -> None:
+    with pytest.raises(ConnectorError, match="Invalid API path"):
+        mocked_connection.url(path)
+
+
+def test_path_segments_are_escaped(mocked_connection: Connection) -> None:
+    assert mocked_connection.url("users/1;DROP?x=1#y") == f"{API}/users/1%3BDROP%3Fx%3D1%23y"

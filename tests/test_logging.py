@@ -16,7 +16,7 @@ from qbtime_connector.connection_file import write_private
 from qbtime_connector.pacing import Pacer
 from qbtime_connector.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
 
-from .conftest import no_sleep_policy
+from .conftest import FakeTime, no_sleep_policy
 
 
 def _connection_file(tmp_path: Path, sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch) -> Path:
@@ -91,14 +91,8 @@ def test_debug_shows_every_request_and_never_a_secret(
 def test_a_pacing_wait_is_logged_and_told_to_the_progress_callback(
     sandbox: Sandbox, caplog: pytest.LogCaptureFixture
 ) -> None:
-    now = [0.0]
-    slept: list[float] = []
-
-    def sleep(seconds: float) -> None:
-        slept.append(seconds)
-        now[0] += seconds
-
-    pacer = Pacer(calls=1, window=10.0, clock=lambda: now[0], sleep=sleep)
+    fake = FakeTime(start=0.0)
+    pacer = Pacer(calls=1, window=10.0, clock=fake, sleep=fake.sleep)
     told: list[Progress] = []
     with (
         caplog.at_level(logging.INFO, logger="qbtime_connector"),
@@ -113,6 +107,6 @@ def test_a_pacing_wait_is_logged_and_told_to_the_progress_callback(
     ):
         invoke("get_users", {"fetch_all": True, "per_page": 2}, connection, progress=told.append)
         invoke("get_users", {}, connection, progress=told.append)
-    assert slept == [10.0]
+    assert fake.slept == [10.0]
     assert "Pacing: waiting 10.0 s to stay under 1 calls per 10 s" in caplog.text
     assert [p.wait for p in told if p.kind == "wait"] == [10.0]

@@ -16,7 +16,7 @@ from qbtime_connector.cli import main
 from qbtime_connector.invoke import implementation
 from qbtime_connector.manifest import SCHEMA_DIR, load_raw, load_schema, problems
 
-from .conftest import SPEC_PAGE_LABELS
+from .conftest import SPEC_PAGE_LABELS, input_errors
 
 ACTIONS = list(manifest.actions().values())
 SOURCES = list(manifest.data_sources().values())
@@ -282,18 +282,6 @@ def test_only_the_shared_schemas_are_files() -> None:
 # -- choices: every value passes, nothing else does ---------------------------------------------
 
 CHOSEN = [(e, i) for e in EVERY for i in e.value_inputs if i.choices]
-
-
-def input_errors(spec: manifest.ActionSpec, key: str, value: Any) -> list[dict[str, Any]]:
-    """The validation errors of one input given alone (other inputs' errors left out)."""
-    from qbtime_connector import InputError
-    from qbtime_connector.validation import prepare
-
-    try:
-        prepare(spec, {key: value})
-    except InputError as error:
-        return [e for e in error.errors if e["input"] == key]
-    return []
 
 
 def test_the_choice_inputs_are_the_ones_with_fixed_values() -> None:

@@ -1,11 +1,11 @@
-"""One rate budget per customer instance: every worker's pacer counts in the token store."""
+"""Pacing: calls kept under the window, one budget per customer instance across all workers."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+import responses
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -15,14 +15,7 @@ from qbtime_connector.pacing import CallLedger, CallWindow, Pacer
 from qbtime_connector.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
 from qbtime_connector.tokens import MemoryTokenStore, TokenStore, open_store
 
-
-def fake_time() -> tuple[list[float], Callable[[float], None]]:
-    now = [1_000.0]
-
-    def sleep(seconds: float) -> None:
-        now[0] += seconds
-
-    return now, sleep
+from .conftest import API, SECRET, FakeTime, listing, make_token
 
 
 @pytest.fixture(params=["memory", "file", "sqlite", "postgres"])
@@ -39,12 +32,12 @@ def ledger_store(request: pytest.FixtureRequest, tmp_path: Path) -> TokenStore:
 
 def test_two_pacers_sharing_a_store_share_one_budget(ledger_store: TokenStore) -> None:
     assert isinstance(ledger_store, CallLedger)
-    now, sleep = fake_time()
-    first = Pacer(calls=3, window=10.0, clock=lambda: now[0], sleep=sleep)
-    second = Pacer(calls=3, window=10.0, clock=lambda: now[0], sleep=sleep)
+    fake = FakeTime()
+    first = Pacer(calls=3, window=10.0, clock=fake, sleep=fake.sleep)
+    second = Pacer(calls=3, window=10.0, clock=fake, sleep=fake.sleep)
     for pacer in (first, second, first):
         pacer.wait_turn(ledger_store)
-        now[0] += 1.0
+        fake.now += 1.0
     second.wait_turn(ledger_store)  # the fourth call in 10 s waits for the first to age out
     assert (first.waited, second.waited) == (0.0, 7.0)
 
@@ -53,15 +46,10 @@ def test_connections_on_one_store_stay_under_the_limit_together(tmp_path: Path) 
     with Sandbox(rate_limit=4, rate_window=60.0) as sandbox:
         store = open_store(f"sqlite:{tmp_path / 'tokens.db'}", "acme")
         store.save(sandbox.token())
-        now, sleep = fake_time()
-        waits: list[float] = []
-
-        def record(seconds: float) -> None:
-            waits.append(seconds)
-            sleep(seconds)
+        fake = FakeTime()
 
         def worker() -> Connection:
-            pacer = Pacer(calls=4, window=60.0, clock=lambda: now[0], sleep=record)
+            pacer = Pacer(calls=4, window=60.0, clock=fake, sleep=fake.sleep)
             return Connection(
                 DEMO_CLIENT_ID,
                 DEMO_CLIENT_SECRET,
@@ -74,10 +62,10 @@ def test_connections_on_one_store_stay_under_the_limit_together(tmp_path: Path) 
         workers = [worker(), worker()]
         for n in range(4):
             invoke("get_current_user", {}, workers[n % 2])
-        waits.clear()
+        fake.slept.clear()
         with pytest.raises(RateLimitError):  # the fake clock moved on; the sandbox's did not
             invoke("get_current_user", {}, workers[0])
-        assert waits == [60.0]  # the fifth call was held back by the budget the two share
+        assert fake.slept == [60.0]  # the fifth call was held back by the budget the two share
         assert sandbox.state.count("GET /api/v1/current_user") == 5
 
 
@@ -97,11 +85,31 @@ def test_four_processes_pacing_through_one_store_get_no_429() -> None:
 def test_no_window_ever_holds_more_calls_than_the_budget(
     calls: int, window: float, gaps: list[float]
 ) -> None:
-    now, sleep = fake_time()
-    pacer = Pacer(calls=calls, window=window, clock=lambda: now[0], sleep=sleep)
+    fake = FakeTime()
+    pacer = Pacer(calls=calls, window=window, clock=fake, sleep=fake.sleep)
     ledger, sent = CallWindow(), []
     for gap in gaps:
-        now[0] += gap
+        fake.now += gap
         pacer.wait_turn(ledger)
-        sent.append(now[0])
+        sent.append(fake.now)
     assert all(sum(1 for t in sent if s - window < t <= s) <= calls for s in sent)
+
+
+def test_the_pacer_keeps_calls_under_the_window() -> None:
+    fake = FakeTime(start=0.0)
+    pacer = Pacer(calls=3, window=10.0, clock=fake, sleep=fake.sleep)
+    for _ in range(7):
+        pacer.wait_turn()
+        fake.now += 1.0
+    assert fake.slept == [7.0, 7.0]  # calls at 0,1,2 | 10,11,12 | 20
+
+
+def test_a_paced_connection_waits_before_sending(mocked_api: responses.RequestsMock) -> None:
+    fake = FakeTime(start=0.0)
+    pacer = Pacer(calls=1, window=5.0, clock=fake, sleep=fake.sleep)
+    conn = Connection("c", SECRET, make_token(), base_url=API, pacer=pacer)
+    mocked_api.get(f"{API}/users", json=listing("users", []))
+    mocked_api.get(f"{API}/users", json=listing("users", []))
+    invoke("get_users", {}, conn)
+    invoke("get_users", {}, conn)
+    assert pacer.waited == 5.0

@@ -18,7 +18,8 @@ import yaml
 import qbtime_connector
 from qbtime_connector import manifest
 
-ROOT = Path(__file__).resolve().parent.parent
+from .conftest import ROOT
+
 VERSION = version("qbtime-connector")
 
 

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from qbtime_connector import Connection, InputError, invoke, manifest
 from qbtime_connector.sandbox import Sandbox
 from qbtime_connector.sandbox.company import new_assignment
-from qbtime_connector.validation import prepare
+
+from .conftest import input_errors
 
 SOURCES = list(manifest.data_sources().values())
 
@@ -36,15 +35,6 @@ BOUND = [
 DEPENDS = {"user_id": "1000003"}
 
 
-def errors_for(spec: manifest.ActionSpec, key: str, value: Any) -> list[dict[str, Any]]:
-    """The validation errors of one input given alone (other inputs' errors left out)."""
-    try:
-        prepare(spec, {key: value})
-    except InputError as error:
-        return [e for e in error.errors if e["input"] == key]
-    return []
-
-
 def test_the_bindings_cover_the_id_inputs_a_builder_picks() -> None:
     bound = {(entry.key, item.key) for entry, item in BOUND}
     assert {
@@ -68,7 +58,7 @@ def test_every_binding_names_a_pick_list_whose_values_the_input_accepts(
     found = invoke(source.key, {k: DEPENDS[k] for k in depends}, connection)["options"]
     assert found, "the pick list offers something to check"
     for option in found:
-        assert errors_for(entry, item.key, option["key"]) == [], (entry.key, option)
+        assert input_errors(entry, item.key, option["key"]) == [], (entry.key, option)
 
 
 def test_job_codes_depend_on_the_chosen_user(sandbox: Sandbox, connection: Connection) -> None:
@@ -137,3 +127,28 @@ def test_every_pick_list_takes_search_and_page() -> None:
     for source in SOURCES:
         keys = [i.key for i in source.value_inputs]
         assert {"search", "page"} <= set(keys), source.key
+
+
+def test_pick_lists_label_their_options(sandbox: Sandbox, connection: Connection) -> None:
+    users = invoke("user_options", {}, connection)["options"]
+    assert {"key": "1000002", "label": "Mary Samsonite"} in users and len(users) == 5
+    codes = {
+        o["label"] for o in invoke("job_code_options", {"active": "both"}, connection)["options"]
+    }
+    assert {"Field Work › Repairs", "Old Project", "Vacation"} <= codes
+    sheets = invoke(
+        "timesheet_options",
+        {"start_date": "2026-11-16", "end_date": "2026-11-16", "user_ids": "1000002"},
+        connection,
+    )["options"]
+    assert [o["label"] for o in sheets] == [
+        "2026-11-16 09:00–12:00 · Mary Samsonite · Installation",
+        "2026-11-16 13:00–17:00 · Mary Samsonite · Office",
+    ]
+    assigned = invoke("job_code_assignment_options", {"user_ids": 1000003}, connection)["options"]
+    assert [o["label"] for o in assigned] == ["John Doe → Repairs", "John Doe → Office"]
+
+
+def test_a_pick_list_needs_its_date_range(connection: Connection) -> None:
+    with pytest.raises(InputError, match="End Date"):
+        invoke("timesheet_options", {"start_date": "2026-11-16"}, connection)

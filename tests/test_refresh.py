@@ -1,4 +1,5 @@
-"""Refreshes never lose a customer's connection: shared mappings, host locks, failed saves."""
+"""Token refresh: before expiry or after a 401, the host gets the rotated token first, and a
+refresh never loses a customer's connection (shared mappings, host locks, failed saves)."""
 
 from __future__ import annotations
 
@@ -13,6 +14,7 @@ from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qsl
 
 import pytest
 import requests
@@ -22,7 +24,7 @@ from qbtime_connector import AuthError, Connection, invoke
 from qbtime_connector.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
 from qbtime_connector.tokens import MemoryTokenStore
 
-from .conftest import API, REFRESH, SECRET, listing, make_token, no_sleep_policy
+from .conftest import ACCESS, API, REFRESH, SECRET, listing, make_token, no_sleep_policy
 
 GRANTS = "POST /api/v1/grant"
 NEW = {
@@ -32,6 +34,14 @@ NEW = {
     "token_type": "bearer",
     "scope": "",
 }
+
+
+@contextlib.contextmanager
+def host_lock(held: list[str]) -> Iterator[None]:
+    """A host's lock, made with contextlib, that records each entry and exit in `held`."""
+    held.append("enter")
+    yield
+    held.append("exit")
 
 
 def test_sixteen_threads_sharing_one_plain_mapping_get_one_refresh(sandbox: Sandbox) -> None:
@@ -53,15 +63,8 @@ def test_a_contextmanager_refresh_lock_works_for_every_refresh(
     mocked_api: responses.RequestsMock,
 ) -> None:
     held: list[str] = []
-
-    @contextlib.contextmanager
-    def host_lock() -> Iterator[None]:
-        held.append("enter")
-        yield
-        held.append("exit")
-
     connection = Connection(
-        "c", SECRET, make_token(expires_in=1), base_url=API, refresh_lock=host_lock()
+        "c", SECRET, make_token(expires_in=1), base_url=API, refresh_lock=host_lock(held)
     )
     mocked_api.post(f"{API}/grant", json={**NEW, "expires_in": 1})
     mocked_api.post(f"{API}/grant", json=NEW)
@@ -233,3 +236,182 @@ def test_the_sandbox_rotates_refresh_tokens_and_refuses_a_used_one(sandbox: Sand
     assert rotated.json()["refresh_token"] != first["refresh_token"]
     again = requests.post(f"{sandbox.base_url}/grant", data=form, timeout=10)
     assert (again.status_code, again.json()["error"]) == (400, "invalid_grant")
+
+
+NEW_ACCESS = "new-access-token-zz99"
+NEW_REFRESH = "new-refresh-token-yy88"
+GRANT = {
+    "access_token": NEW_ACCESS,
+    "refresh_token": NEW_REFRESH,
+    "expires_in": 864000,
+    "token_type": "bearer",
+    "scope": "",
+    "user_id": "1",
+    "company_id": "2",
+    "client_url": "demo",
+}
+
+
+def expiring_conn(stored: list[dict[str, Any]], **kwargs: Any) -> Connection:
+    return Connection(
+        "client-id",
+        SECRET,
+        make_token(expires_in=10),
+        base_url=API,
+        on_token_refresh=stored.append,
+        retry=no_sleep_policy(),
+        **kwargs,
+    )
+
+
+def test_a_token_near_expiry_is_refreshed_before_the_call(
+    mocked_api: responses.RequestsMock, stored: list[dict[str, Any]]
+) -> None:
+    mocked_api.post(f"{API}/grant", json=GRANT)
+    mocked_api.get(f"{API}/users", json=listing("users", []))
+    conn = expiring_conn(stored)
+    invoke("get_users", {}, conn)
+    form = dict(parse_qsl(mocked_api.calls[0].request.body))
+    assert form == {
+        "grant_type": "refresh_token",
+        "refresh_token": REFRESH,
+        "client_id": "client-id",
+        "client_secret": SECRET,
+    }
+    assert "Authorization" not in mocked_api.calls[0].request.headers
+    assert mocked_api.calls[1].request.headers["Authorization"] == f"Bearer {NEW_ACCESS}"
+    assert [t["refresh_token"] for t in stored] == [NEW_REFRESH]
+    assert stored[0]["expires_at"] > stored[0]["expires_in"]
+    assert conn.token["access_token"] == NEW_ACCESS
+
+
+def test_a_401_refreshes_once_and_retries_once(
+    mocked_api: responses.RequestsMock, mocked_connection: Connection, stored: list[dict[str, Any]]
+) -> None:
+    mocked_api.get(
+        f"{API}/users", status=401, json={"error": {"code": 401, "message": "Unauthorized"}}
+    )
+    mocked_api.post(f"{API}/grant", json=GRANT)
+    mocked_api.get(f"{API}/users", json=listing("users", [{"id": 1}]))
+    assert invoke("get_users", {}, mocked_connection)["users"] == [{"id": 1}]
+    assert len(stored) == 1
+
+
+def test_a_second_401_asks_the_customer_to_reconnect(
+    mocked_api: responses.RequestsMock, mocked_connection: Connection
+) -> None:
+    mocked_api.get(
+        f"{API}/users", status=401, json={"error": {"code": 401, "message": "Unauthorized"}}
+    )
+    mocked_api.post(f"{API}/grant", json=GRANT)
+    with pytest.raises(AuthError, match="reconnect"):
+        invoke("get_users", {}, mocked_connection)
+    assert len(mocked_api.calls) == 3
+
+
+def test_a_refused_refresh_leaves_the_token_untouched(
+    mocked_api: responses.RequestsMock, stored: list[dict[str, Any]]
+) -> None:
+    mocked_api.post(
+        f"{API}/grant",
+        status=400,
+        json={"error": "invalid_grant", "error_description": "Refresh token is invalid"},
+    )
+    conn = expiring_conn(stored)
+    before = conn.token
+    with pytest.raises(AuthError, match="invalid_grant") as caught:
+        invoke("get_users", {}, conn)
+    assert conn.token == before and stored == []
+    assert "reconnect" in str(caught.value)
+
+
+def test_a_refresh_without_a_new_refresh_token_keeps_the_old_one(
+    mocked_api: responses.RequestsMock, stored: list[dict[str, Any]]
+) -> None:
+    mocked_api.post(f"{API}/grant", json={k: v for k, v in GRANT.items() if k != "refresh_token"})
+    mocked_api.get(f"{API}/users", json=listing("users", []))
+    invoke("get_users", {}, expiring_conn(stored))
+    assert stored[0]["refresh_token"] == REFRESH
+
+
+def test_no_refresh_token_means_reconnect(mocked_api: responses.RequestsMock) -> None:
+    conn = Connection("c", SECRET, {"access_token": ACCESS, "expires_in": 0}, base_url=API)
+    with pytest.raises(AuthError, match="no refresh token"):
+        invoke("get_users", {}, conn)
+
+
+@pytest.mark.parametrize(("expires_in", "refreshed"), [(200, True), (400, False)])
+def test_refresh_happens_a_margin_before_expiry(
+    mocked_api: responses.RequestsMock, expires_in: float, refreshed: bool
+) -> None:
+    conn = Connection(
+        "c", SECRET, make_token(expires_in=expires_in), base_url=API, refresh_margin=300
+    )
+    if refreshed:
+        mocked_api.post(f"{API}/grant", json=NEW)
+    mocked_api.get(f"{API}/users", json=listing("users", []))
+    invoke("get_users", {}, conn)
+    assert len(mocked_api.calls) == (2 if refreshed else 1)
+
+
+def test_the_host_gets_the_new_token_before_any_request_uses_it(
+    mocked_api: responses.RequestsMock,
+) -> None:
+    seen_at_callback: list[str] = []
+    conn: Connection
+
+    def store(token: dict[str, Any]) -> None:
+        seen_at_callback.append(conn.token["access_token"])
+        assert len(mocked_api.calls) == 1  # only the refresh itself has been sent
+
+    conn = Connection("c", SECRET, make_token(expires_in=1), base_url=API, on_token_refresh=store)
+    mocked_api.post(f"{API}/grant", json=NEW)
+    mocked_api.get(f"{API}/users", json=listing("users", []))
+    invoke("get_users", {}, conn)
+    assert seen_at_callback == [ACCESS]  # the old token was still the one in use
+    assert mocked_api.calls[1].request.headers["Authorization"] == f"Bearer {NEW['access_token']}"
+
+
+def test_a_failing_store_still_keeps_the_new_token_in_use(
+    mocked_api: responses.RequestsMock,
+) -> None:
+    def broken_store(token: dict[str, Any]) -> None:
+        raise OSError("disk full")
+
+    conn = Connection(
+        "c", SECRET, make_token(expires_in=1), base_url=API, on_token_refresh=broken_store
+    )
+    mocked_api.post(f"{API}/grant", json=NEW)
+    with pytest.raises(OSError, match="disk full"):
+        invoke("get_users", {}, conn)
+    assert conn.token["refresh_token"] == NEW["refresh_token"]  # the old one is dead
+
+
+def test_a_host_lock_is_held_around_every_refresh(mocked_api: responses.RequestsMock) -> None:
+    held: list[str] = []
+
+    class Reusable:
+        def __enter__(self) -> None:
+            self._cm = host_lock(held)
+            self._cm.__enter__()
+
+        def __exit__(self, *exc: object) -> None:
+            self._cm.__exit__(None, None, None)
+
+    conn = Connection("c", SECRET, make_token(expires_in=1), base_url=API, refresh_lock=Reusable())
+    mocked_api.post(f"{API}/grant", json=NEW)
+    mocked_api.get(f"{API}/users", json=listing("users", []))
+    invoke("get_users", {}, conn)
+    assert held == ["enter", "exit"]
+
+
+def test_a_token_another_process_stored_is_adopted_instead_of_refreshing(
+    mocked_api: responses.RequestsMock,
+) -> None:
+    store = {"token": make_token(expires_in=1)}
+    conn = Connection("c", SECRET, store["token"], base_url=API, load_token=lambda: store["token"])
+    store["token"] = {**NEW, "expires_at": make_token()["expires_at"]}  # another process
+    mocked_api.get(f"{API}/users", json=listing("users", []))
+    invoke("get_users", {}, conn)
+    assert len(mocked_api.calls) == 1  # no POST /grant: the stored token was taken
+    assert mocked_api.calls[0].request.headers["Authorization"] == f"Bearer {NEW['access_token']}"

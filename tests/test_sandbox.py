@@ -1,4 +1,8 @@
-"""The sandbox answers raw HTTP as api-facts.md says the real API does."""
+"""The sandbox answers raw HTTP as api-facts.md says the real API does.
+
+For speed the file shares one sandbox (`shared_sandbox`, module-scoped, reset before each
+test); `raw_api` sends raw HTTP to it with a Bearer token.
+"""
 
 from __future__ import annotations
 
@@ -15,39 +19,44 @@ REDIRECT = "http://127.0.0.1:9/callback"
 
 
 @pytest.fixture(scope="module")
-def sb() -> Iterator[Sandbox]:
-    with Sandbox() as sandbox:
-        yield sandbox
+def shared_sandbox() -> Iterator[Sandbox]:
+    with Sandbox() as running:
+        yield running
 
 
 @pytest.fixture(autouse=True)
-def fresh(sb: Sandbox) -> None:
-    sb.state.reset()
-    sb.state.rate_limit = 300
-    sb.state.token_lifetime = 864000
+def fresh(shared_sandbox: Sandbox) -> None:
+    shared_sandbox.state.reset()
+    shared_sandbox.state.rate_limit = 300
+    shared_sandbox.state.token_lifetime = 864000
 
 
-def grant(sb: Sandbox, **form: str) -> requests.Response:
+def grant(shared_sandbox: Sandbox, **form: str) -> requests.Response:
     data = {"client_id": DEMO_CLIENT_ID, "client_secret": DEMO_CLIENT_SECRET, **form}
-    return requests.post(f"{sb.base_url}/grant", data=data, timeout=10)
+    return requests.post(f"{shared_sandbox.base_url}/grant", data=data, timeout=10)
 
 
-def code(sb: Sandbox) -> str:
-    return sb.authorize(REDIRECT)
+def code(shared_sandbox: Sandbox) -> str:
+    return shared_sandbox.authorize(REDIRECT)
 
 
-def token(sb: Sandbox) -> dict[str, Any]:
-    answer = grant(sb, grant_type="authorization_code", code=code(sb), redirect_uri=REDIRECT)
+def token(shared_sandbox: Sandbox) -> dict[str, Any]:
+    answer = grant(
+        shared_sandbox,
+        grant_type="authorization_code",
+        code=code(shared_sandbox),
+        redirect_uri=REDIRECT,
+    )
     assert answer.status_code == 200
     body: dict[str, Any] = answer.json()
     return body
 
 
-class Api:
+class RawApi:
     """Raw calls with a Bearer header."""
 
-    def __init__(self, sb: Sandbox, access: str) -> None:
-        self.base, self.headers = sb.base_url, {"Authorization": f"Bearer {access}"}
+    def __init__(self, shared_sandbox: Sandbox, access: str) -> None:
+        self.base, self.headers = shared_sandbox.base_url, {"Authorization": f"Bearer {access}"}
 
     def __call__(self, method: str, path: str, **kwargs: Any) -> requests.Response:
         return requests.request(
@@ -56,8 +65,8 @@ class Api:
 
 
 @pytest.fixture
-def api(sb: Sandbox) -> Api:
-    return Api(sb, token(sb)["access_token"])
+def raw_api(shared_sandbox: Sandbox) -> RawApi:
+    return RawApi(shared_sandbox, token(shared_sandbox)["access_token"])
 
 
 def error(answer: requests.Response) -> tuple[int, int]:
@@ -67,9 +76,9 @@ def error(answer: requests.Response) -> tuple[int, int]:
 # -- OAuth ------------------------------------------------------------------------------------
 
 
-def test_authorize_redirects_at_once_with_code_and_state(sb: Sandbox) -> None:
+def test_authorize_redirects_at_once_with_code_and_state(shared_sandbox: Sandbox) -> None:
     answer = requests.get(
-        f"{sb.base_url}/authorize",
+        f"{shared_sandbox.base_url}/authorize",
         allow_redirects=False,
         timeout=10,
         params={
@@ -99,16 +108,16 @@ def test_authorize_redirects_at_once_with_code_and_state(sb: Sandbox) -> None:
     ],
 )
 def test_authorize_refuses_missing_state_unknown_client_and_foreign_redirects(
-    sb: Sandbox, params: dict[str, str]
+    shared_sandbox: Sandbox, params: dict[str, str]
 ) -> None:
     answer = requests.get(
-        f"{sb.base_url}/authorize", params=params, allow_redirects=False, timeout=10
+        f"{shared_sandbox.base_url}/authorize", params=params, allow_redirects=False, timeout=10
     )
     assert answer.status_code == 400
 
 
-def test_grant_answers_the_documented_token_fields(sb: Sandbox) -> None:
-    body = token(sb)
+def test_grant_answers_the_documented_token_fields(shared_sandbox: Sandbox) -> None:
+    body = token(shared_sandbox)
     assert set(body) == {
         "access_token",
         "expires_in",
@@ -123,35 +132,41 @@ def test_grant_answers_the_documented_token_fields(sb: Sandbox) -> None:
     assert isinstance(body["user_id"], str) and isinstance(body["company_id"], str)
 
 
-def test_a_code_works_once(sb: Sandbox) -> None:
-    once = code(sb)
+def test_a_code_works_once(shared_sandbox: Sandbox) -> None:
+    once = code(shared_sandbox)
     assert (
-        grant(sb, grant_type="authorization_code", code=once, redirect_uri=REDIRECT).status_code
+        grant(
+            shared_sandbox, grant_type="authorization_code", code=once, redirect_uri=REDIRECT
+        ).status_code
         == 200
     )
-    again = grant(sb, grant_type="authorization_code", code=once, redirect_uri=REDIRECT)
+    again = grant(shared_sandbox, grant_type="authorization_code", code=once, redirect_uri=REDIRECT)
     assert again.status_code == 400 and again.json()["error"] == "invalid_grant"
 
 
-def test_refresh_tokens_rotate_and_an_old_one_is_refused(sb: Sandbox) -> None:
-    first = token(sb)
-    second = grant(sb, grant_type="refresh_token", refresh_token=first["refresh_token"]).json()
+def test_refresh_tokens_rotate_and_an_old_one_is_refused(shared_sandbox: Sandbox) -> None:
+    first = token(shared_sandbox)
+    second = grant(
+        shared_sandbox, grant_type="refresh_token", refresh_token=first["refresh_token"]
+    ).json()
     assert second["refresh_token"] != first["refresh_token"]
-    reused = grant(sb, grant_type="refresh_token", refresh_token=first["refresh_token"])
+    reused = grant(shared_sandbox, grant_type="refresh_token", refresh_token=first["refresh_token"])
     assert reused.status_code == 400
     assert reused.json() == {
         "error": "invalid_grant",
         "error_description": reused.json()["error_description"],
     }
     assert (
-        grant(sb, grant_type="refresh_token", refresh_token=second["refresh_token"]).status_code
+        grant(
+            shared_sandbox, grant_type="refresh_token", refresh_token=second["refresh_token"]
+        ).status_code
         == 200
     )
 
 
-def test_a_wrong_client_secret_is_invalid_client(sb: Sandbox) -> None:
+def test_a_wrong_client_secret_is_invalid_client(shared_sandbox: Sandbox) -> None:
     answer = requests.post(
-        f"{sb.base_url}/grant",
+        f"{shared_sandbox.base_url}/grant",
         timeout=10,
         data={
             "grant_type": "refresh_token",
@@ -163,40 +178,47 @@ def test_a_wrong_client_secret_is_invalid_client(sb: Sandbox) -> None:
     assert answer.status_code == 401 and answer.json()["error"] == "invalid_client"
 
 
-def test_bad_and_expired_tokens_get_401(sb: Sandbox, api: Api) -> None:
-    assert error(Api(sb, "nonsense")("GET", "current_user")) == (401, 401)
-    assert api("GET", "current_user").status_code == 200
-    sb.state.expire_tokens()
-    assert error(api("GET", "current_user")) == (401, 401)
+def test_bad_and_expired_tokens_get_401(shared_sandbox: Sandbox, raw_api: RawApi) -> None:
+    assert error(RawApi(shared_sandbox, "nonsense")("GET", "current_user")) == (401, 401)
+    assert raw_api("GET", "current_user").status_code == 200
+    shared_sandbox.state.expire_tokens()
+    assert error(raw_api("GET", "current_user")) == (401, 401)
 
 
-def test_access_tokens_expire_after_the_configured_time(sb: Sandbox) -> None:
-    sb.state.token_lifetime = 0
-    assert error(Api(sb, token(sb)["access_token"])("GET", "current_user")) == (401, 401)
+def test_access_tokens_expire_after_the_configured_time(shared_sandbox: Sandbox) -> None:
+    shared_sandbox.state.token_lifetime = 0
+    assert error(
+        RawApi(shared_sandbox, token(shared_sandbox)["access_token"])("GET", "current_user")
+    ) == (401, 401)
 
 
-def test_the_rate_limit_is_per_token(sb: Sandbox, api: Api) -> None:
-    sb.state.rate_limit = 3
-    assert [api("GET", "current_user").status_code for _ in range(4)] == [200, 200, 200, 429]
-    assert Api(sb, token(sb)["access_token"])("GET", "current_user").status_code == 200
+def test_the_rate_limit_is_per_token(shared_sandbox: Sandbox, raw_api: RawApi) -> None:
+    shared_sandbox.state.rate_limit = 3
+    assert [raw_api("GET", "current_user").status_code for _ in range(4)] == [200, 200, 200, 429]
+    assert (
+        RawApi(shared_sandbox, token(shared_sandbox)["access_token"])(
+            "GET", "current_user"
+        ).status_code
+        == 200
+    )
 
 
 # -- reading ----------------------------------------------------------------------------------
 
 
-def test_results_are_keyed_by_id_with_more_and_supplemental_data(api: Api) -> None:
-    body = api("GET", "timesheets", params={"start_date": "2026-11-16", "limit": 3}).json()
+def test_results_are_keyed_by_id_with_more_and_supplemental_data(raw_api: RawApi) -> None:
+    body = raw_api("GET", "timesheets", params={"start_date": "2026-11-16", "limit": 3}).json()
     sheets = body["results"]["timesheets"]
     assert list(sheets) == [str(s["id"]) for s in sheets.values()] and len(sheets) == 3
     assert body["more"] is True
     assert set(body["supplemental_data"]) == {"users", "jobcodes"}
 
 
-def test_paging_with_limit_covers_every_record_once(api: Api) -> None:
+def test_paging_with_limit_covers_every_record_once(raw_api: RawApi) -> None:
     seen: list[str] = []
     page = 1
     while True:
-        body = api(
+        body = raw_api(
             "GET", "timesheets", params={"start_date": "2026-11-16", "limit": 7, "page": page}
         ).json()
         seen += list(body["results"]["timesheets"])
@@ -207,20 +229,20 @@ def test_paging_with_limit_covers_every_record_once(api: Api) -> None:
 
 
 @pytest.mark.parametrize("limit", ["0", "201", "x"])
-def test_a_limit_outside_1_to_200_is_417(api: Api, limit: str) -> None:
-    assert error(api("GET", "users", params={"limit": limit})) == (417, 417)
+def test_a_limit_outside_1_to_200_is_417(raw_api: RawApi, limit: str) -> None:
+    assert error(raw_api("GET", "users", params={"limit": limit})) == (417, 417)
 
 
-def test_deprecated_per_page_is_capped_at_50(api: Api) -> None:
-    body = api("GET", "timesheets", params={"start_date": "2026-11-16", "per_page": 500}).json()
+def test_deprecated_per_page_is_capped_at_50(raw_api: RawApi) -> None:
+    body = raw_api("GET", "timesheets", params={"start_date": "2026-11-16", "per_page": 500}).json()
     assert len(body["results"]["timesheets"]) == 40  # fewer than 50 exist
-    body = api("GET", "timesheets", params={"start_date": "2026-11-16", "per_page": 10}).json()
+    body = raw_api("GET", "timesheets", params={"start_date": "2026-11-16", "per_page": 10}).json()
     assert len(body["results"]["timesheets"]) == 10
 
 
-def test_filters_default_as_documented(api: Api) -> None:
+def test_filters_default_as_documented(raw_api: RawApi) -> None:
     def count(path: str, **params: Any) -> int:
-        return len(api("GET", path, params=params).json()["results"][path])
+        return len(raw_api("GET", path, params=params).json()["results"][path])
 
     assert (count("users"), count("users", active="both")) == (5, 6)
     assert (count("jobcodes"), count("jobcodes", type="all", active="both")) == (5, 7)
@@ -229,18 +251,18 @@ def test_filters_default_as_documented(api: Api) -> None:
     assert count("jobcodes", name="Re*") == 1
 
 
-def test_timesheets_need_a_required_filter(api: Api) -> None:
-    assert error(api("GET", "timesheets")) == (417, 417)
-    assert error(api("GET", "timesheets", params={"end_date": "2026-11-20"})) == (417, 417)
-    assert error(api("GET", "timesheets_deleted", params={"start_date": "2026-11-20"})) == (
+def test_timesheets_need_a_required_filter(raw_api: RawApi) -> None:
+    assert error(raw_api("GET", "timesheets")) == (417, 417)
+    assert error(raw_api("GET", "timesheets", params={"end_date": "2026-11-20"})) == (417, 417)
+    assert error(raw_api("GET", "timesheets_deleted", params={"start_date": "2026-11-20"})) == (
         417,
         417,
     )
 
 
-def test_timesheet_filters_dates_jobcode_children_and_on_the_clock(api: Api) -> None:
+def test_timesheet_filters_dates_jobcode_children_and_on_the_clock(raw_api: RawApi) -> None:
     def sheets(**params: Any) -> list[dict[str, Any]]:
-        found = api("GET", "timesheets", params={"start_date": "2026-11-16", **params})
+        found = raw_api("GET", "timesheets", params={"start_date": "2026-11-16", **params})
         return list(found.json()["results"]["timesheets"].values())
 
     assert {s["date"] for s in sheets(end_date="2026-11-17")} == {"2026-11-16", "2026-11-17"}
@@ -252,7 +274,7 @@ def test_timesheet_filters_dates_jobcode_children_and_on_the_clock(api: Api) -> 
         "type": "regular",
         "start": "2026-11-24T08:00:00-07:00",
     }
-    assert api("POST", "timesheets", json={"data": [open_sheet]}).status_code == 200
+    assert raw_api("POST", "timesheets", json={"data": [open_sheet]}).status_code == 200
     assert all(not s["on_the_clock"] for s in sheets())
     assert len(sheets(on_the_clock="yes")) == 1
 
@@ -266,15 +288,15 @@ def item(answer: requests.Response, kind: str, n: int = 1) -> dict[str, Any]:
     return found
 
 
-def test_more_than_50_items_is_413(api: Api) -> None:
+def test_more_than_50_items_is_413(raw_api: RawApi) -> None:
     users = [{"username": f"u{n}", "first_name": "F", "last_name": "L"} for n in range(51)]
-    assert error(api("POST", "users", json={"data": users})) == (413, 413)
+    assert error(raw_api("POST", "users", json={"data": users})) == (413, 413)
     ids = ",".join(str(4000001 + n) for n in range(51))
-    assert error(api("DELETE", "timesheets", params={"ids": ids})) == (413, 413)
+    assert error(raw_api("DELETE", "timesheets", params={"ids": ids})) == (413, 413)
 
 
-def test_items_are_checked_one_by_one(api: Api) -> None:
-    answer = api(
+def test_items_are_checked_one_by_one(raw_api: RawApi) -> None:
+    answer = raw_api(
         "POST",
         "users",
         json={
@@ -289,9 +311,9 @@ def test_items_are_checked_one_by_one(api: Api) -> None:
     assert failed["_status_code"] == 417 and "first_name" in failed["_status_extra"]
 
 
-def test_a_new_user_cannot_track_time_until_allowed(api: Api) -> None:
+def test_a_new_user_cannot_track_time_until_allowed(raw_api: RawApi) -> None:
     user = item(
-        api(
+        raw_api(
             "POST",
             "users",
             json={"data": [{"username": "nu", "first_name": "N", "last_name": "U"}]},
@@ -306,16 +328,19 @@ def test_a_new_user_cannot_track_time_until_allowed(api: Api) -> None:
         "start": "2026-11-24T08:00:00-07:00",
         "end": "2026-11-24T09:00:00-07:00",
     }
-    refused = item(api("POST", "timesheets", json={"data": [sheet]}), "timesheets")
+    refused = item(raw_api("POST", "timesheets", json={"data": [sheet]}), "timesheets")
     assert refused["_status_code"] == 403 and "TS-1006" in refused["_status_extra"]
-    api("PUT", "users", json={"data": [{"id": user["id"], "permissions": {"time_tracking": True}}]})
+    raw_api(
+        "PUT", "users", json={"data": [{"id": user["id"], "permissions": {"time_tracking": True}}]}
+    )
     assert (
-        item(api("POST", "timesheets", json={"data": [sheet]}), "timesheets")["_status_code"] == 200
+        item(raw_api("POST", "timesheets", json={"data": [sheet]}), "timesheets")["_status_code"]
+        == 200
     )
 
 
-def test_overlaps_are_406_and_unknown_ids_404(api: Api) -> None:
-    listed = api("GET", "timesheets", params={"ids": "4000001"}).json()
+def test_overlaps_are_406_and_unknown_ids_404(raw_api: RawApi) -> None:
+    listed = raw_api("GET", "timesheets", params={"ids": "4000001"}).json()
     seeded = listed["results"]["timesheets"]["4000001"]
     overlap = {
         "user_id": seeded["user_id"],
@@ -325,16 +350,16 @@ def test_overlaps_are_406_and_unknown_ids_404(api: Api) -> None:
         "end": seeded["end"],
     }
     assert (
-        item(api("POST", "timesheets", json={"data": [overlap]}), "timesheets")["_status_code"]
+        item(raw_api("POST", "timesheets", json={"data": [overlap]}), "timesheets")["_status_code"]
         == 406
     )
     assert (
-        item(api("PUT", "timesheets", json={"data": [{"id": 99, "notes": "x"}]}), "timesheets")[
+        item(raw_api("PUT", "timesheets", json={"data": [{"id": 99, "notes": "x"}]}), "timesheets")[
             "_status_code"
         ]
         == 404
     )
-    deleted = api("DELETE", "timesheets", params={"ids": "4000001,99"}).json()
+    deleted = raw_api("DELETE", "timesheets", params={"ids": "4000001,99"}).json()
     assert deleted["results"]["timesheets"]["4000001"] == {
         "_status_code": 200,
         "_status_message": "OK, deleted",
@@ -343,62 +368,66 @@ def test_overlaps_are_406_and_unknown_ids_404(api: Api) -> None:
     assert deleted["results"]["timesheets"]["99"]["_status_code"] == 404
 
 
-def test_regular_and_manual_timesheets_need_their_fields(api: Api) -> None:
+def test_regular_and_manual_timesheets_need_their_fields(raw_api: RawApi) -> None:
     base = {"user_id": 1000002, "jobcode_id": 2000004}
     regular = item(
-        api("POST", "timesheets", json={"data": [{**base, "type": "regular"}]}), "timesheets"
+        raw_api("POST", "timesheets", json={"data": [{**base, "type": "regular"}]}), "timesheets"
     )
     assert regular["_status_code"] == 417 and "start" in regular["_status_extra"]
     manual = {**base, "type": "manual", "duration": 3600, "date": "2026-11-25"}
-    made = item(api("POST", "timesheets", json={"data": [manual]}), "timesheets")
+    made = item(raw_api("POST", "timesheets", json={"data": [manual]}), "timesheets")
     assert (made["_status_code"], made["duration"], made["start"]) == (200, 3600, "")
 
 
-def test_users_are_archived_not_deleted(api: Api) -> None:
-    assert error(api("DELETE", "users", params={"ids": "1000002"})) == (405, 405)
-    api("PUT", "users", json={"data": [{"id": 1000002, "active": False}]})
-    archived = api("GET", "users", params={"active": "no"}).json()["results"]["users"]
+def test_users_are_archived_not_deleted(raw_api: RawApi) -> None:
+    assert error(raw_api("DELETE", "users", params={"ids": "1000002"})) == (405, 405)
+    raw_api("PUT", "users", json={"data": [{"id": 1000002, "active": False}]})
+    archived = raw_api("GET", "users", params={"active": "no"}).json()["results"]["users"]
     assert "1000002" in archived
 
 
-def test_changes_move_last_modified_and_modified_since(api: Api) -> None:
-    before = api("GET", "last_modified_timestamps", params={"endpoints": "timesheets,users"}).json()
+def test_changes_move_last_modified_and_modified_since(raw_api: RawApi) -> None:
+    before = raw_api(
+        "GET", "last_modified_timestamps", params={"endpoints": "timesheets,users"}
+    ).json()
     stamps = before["results"]["last_modified_timestamps"]
     assert set(stamps) == {"timesheets", "users"}
-    api("PUT", "timesheets", json={"data": [{"id": 4000002, "notes": "changed"}]})
-    after = api("GET", "last_modified_timestamps", params={"endpoints": "timesheets"}).json()
+    raw_api("PUT", "timesheets", json={"data": [{"id": 4000002, "notes": "changed"}]})
+    after = raw_api("GET", "last_modified_timestamps", params={"endpoints": "timesheets"}).json()
     changed_at = after["results"]["last_modified_timestamps"]["timesheets"]
     assert changed_at > stamps["timesheets"]
-    since = api("GET", "timesheets", params={"modified_since": changed_at}).json()
+    since = raw_api("GET", "timesheets", params={"modified_since": changed_at}).json()
     assert list(since["results"]["timesheets"]) == ["4000002"]
-    api("DELETE", "timesheets", params={"ids": "4000003"})
-    gone = api("GET", "timesheets_deleted", params={"modified_since": changed_at}).json()
+    raw_api("DELETE", "timesheets", params={"ids": "4000003"})
+    gone = raw_api("GET", "timesheets_deleted", params={"modified_since": changed_at}).json()
     assert list(gone["results"]["timesheets_deleted"]) == ["4000003"]
 
 
 # -- controls ---------------------------------------------------------------------------------
 
 
-def test_faults_hit_the_next_n_requests_and_requests_are_counted(sb: Sandbox, api: Api) -> None:
-    sb.state.inject(status=503, count=2, path="/users")
-    assert [api("GET", "users").status_code for _ in range(3)] == [503, 503, 200]
-    assert api("GET", "current_user").status_code == 200
-    assert sb.state.count("GET /api/v1/users") == 3
+def test_faults_hit_the_next_n_requests_and_requests_are_counted(
+    shared_sandbox: Sandbox, raw_api: RawApi
+) -> None:
+    shared_sandbox.state.inject(status=503, count=2, path="/users")
+    assert [raw_api("GET", "users").status_code for _ in range(3)] == [503, 503, 200]
+    assert raw_api("GET", "current_user").status_code == 200
+    assert shared_sandbox.state.count("GET /api/v1/users") == 3
 
 
-def test_a_dropped_connection_gets_no_answer(sb: Sandbox, api: Api) -> None:
-    sb.state.inject(drop=True)
+def test_a_dropped_connection_gets_no_answer(shared_sandbox: Sandbox, raw_api: RawApi) -> None:
+    shared_sandbox.state.inject(drop=True)
     with pytest.raises(requests.ConnectionError):
-        api("GET", "users")
-    assert api("GET", "users").status_code == 200
+        raw_api("GET", "users")
+    assert raw_api("GET", "users").status_code == 200
 
 
-def test_the_control_surface_is_served_over_http(sb: Sandbox, api: Api) -> None:
-    root = sb.base_url.removesuffix("/api/v1")
+def test_the_control_surface_is_served_over_http(shared_sandbox: Sandbox, raw_api: RawApi) -> None:
+    root = shared_sandbox.base_url.removesuffix("/api/v1")
     requests.post(f"{root}/_sandbox/faults", json={"status": 500, "count": 1}, timeout=10)
-    assert api("GET", "users").status_code == 500
+    assert raw_api("GET", "users").status_code == 500
     assert requests.get(f"{root}/_sandbox/stats", timeout=10).json()["total"] >= 1
     requests.post(f"{root}/_sandbox/expire_tokens", timeout=10)
-    assert api("GET", "users").status_code == 401
+    assert raw_api("GET", "users").status_code == 401
     requests.post(f"{root}/_sandbox/reset", timeout=10)
-    assert sb.state.count() == 0
+    assert shared_sandbox.state.count() == 0

@@ -14,12 +14,13 @@ from urllib.parse import quote_plus
 import pytest
 import responses
 
-from qbtime_connector import ApiError, AuthError, Connection, ConnectorError, invoke
+from qbtime_connector import ApiError, AuthError, Connection, ConnectorError, InputError, invoke
 from qbtime_connector.cli import main
+from qbtime_connector.login import login
 from qbtime_connector.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
 from qbtime_connector.tokens import FileTokenStore, SQLiteTokenStore
 
-from .conftest import ACCESS, API, REFRESH, SECRET, make_token, no_sleep_policy
+from .conftest import ACCESS, API, REFRESH, SECRET, make_token, new_worker, no_sleep_policy
 
 SECRETS = (SECRET, ACCESS, REFRESH)
 
@@ -266,3 +267,111 @@ def test_no_secret_in_any_error_repr_log_record_or_cli_output(
     records = [f"{r.name} {r.getMessage()} {r.args}" for r in caplog.records]
     assert len(records) > 20 and len(secrets) >= 9
     assert leaks(records + texts, secrets) == []
+
+
+def test_no_secret_in_any_error_text_or_repr(
+    mocked_api: responses.RequestsMock, stored: list[dict[str, Any]]
+) -> None:
+    mocked_api.post(
+        f"{API}/grant", status=400, json={"error": "invalid_grant", "error_description": "bad"}
+    )
+    conn = expiring(on_token_refresh=stored.append)
+    with pytest.raises(AuthError) as caught:
+        invoke("get_users", {}, conn)
+    texts = [str(caught.value), repr(caught.value), repr(conn), str(conn.__dict__.keys())]
+    for text in texts:
+        for secret in (SECRET, ACCESS, REFRESH):
+            assert secret not in text
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["http://rest.tsheets.com/api/v1", "ftp://x/api", "http://10.0.0.5/api/v1", "https:///nohost"],
+)
+def test_plain_http_is_refused_except_on_loopback(url: str) -> None:
+    with pytest.raises(ConnectorError, match="https"):
+        Connection("c", SECRET, make_token(), base_url=url)
+
+
+@pytest.mark.parametrize(
+    "url", ["http://127.0.0.1:8080/api/v1", "http://localhost:1/api/v1", "http://[::1]:9/api/v1"]
+)
+def test_plain_http_is_allowed_on_loopback(url: str) -> None:
+    assert Connection("c", SECRET, make_token(), base_url=url).base_url == url
+
+
+def full_run(sandbox: Sandbox, texts: list[str], tmp_path: Any) -> list[dict[str, Any]]:
+    """Everything a host does: connect, every action, refreshes, refusals and failures."""
+    tokens: list[dict[str, Any]] = [sandbox.token()]
+    import requests
+
+    login(
+        DEMO_CLIENT_ID,
+        DEMO_CLIENT_SECRET,
+        tmp_path / "c.json",
+        port=0,
+        base_url=sandbox.base_url,
+        open_url=lambda url: requests.get(url, timeout=10),
+    )
+    with sandbox.connect(on_token_refresh=tokens.append) as connection:
+        tokens.append(connection.token)
+        texts.append(repr(connection))
+        user_id = new_worker(connection, "s")
+        sheet = invoke(
+            "create_timesheet",
+            {
+                "user_id": user_id,
+                "jobcode_id": 2000004,
+                "start_date": "2026-11-24T09:00:00-07:00",
+                "end_date": "2026-11-24T10:00:00-07:00",
+            },
+            connection,
+        )["timesheets"][0]
+        sandbox.state.expire_tokens()
+        invoke(
+            "update_timesheet",
+            {"timesheet_id": sheet["id"], "end_date": "2026-11-24T11:00:00-07:00"},
+            connection,
+        )
+        for action, inputs in (
+            ("get_users", {}),
+            ("get_job_codes", {}),
+            ("get_job_code_assignments", {}),
+            ("get_timesheets", {"start_date": "2026-11-16"}),
+            ("update_user", {"id": user_id}),
+            ("delete_timesheet", {"timesheet_ids": sheet["id"]}),
+            ("delete_timesheet", {"timesheet_ids": sheet["id"]}),
+            ("get_users", {"per_page": 0}),
+            ("update_timesheet", {"timesheet_id": 1, "jobcode_id": 9}),
+        ):
+            try:
+                invoke(action, inputs, connection)
+            except (InputError, ConnectorError) as error:
+                texts += [str(error), repr(error)]
+        sandbox.state.refresh.clear()
+        sandbox.state.expire_tokens()
+        with pytest.raises(ConnectorError) as refused:
+            invoke("get_users", {}, connection)
+        texts += [str(refused.value), repr(refused.value), repr(connection)]
+        tokens.append(connection.token)
+    return tokens
+
+
+def test_no_secret_reaches_a_log_record_an_error_or_a_repr(
+    caplog: pytest.LogCaptureFixture, tmp_path: Any
+) -> None:
+    texts: list[str] = []
+    caplog.set_level(logging.DEBUG)  # every logger: ours, requests-oauthlib, oauthlib, urllib3
+    for name in ("requests_oauthlib", "oauthlib", "urllib3", "qbtime_connector", "werkzeug"):
+        logging.getLogger(name).setLevel(logging.DEBUG)
+    with Sandbox() as sandbox:
+        tokens = full_run(sandbox, texts, tmp_path)
+        issued = list(sandbox.state.access) + [str(t) for t in tokens]
+    secrets = {DEMO_CLIENT_SECRET}
+    for token in tokens:
+        secrets |= {token["access_token"], token["refresh_token"]}
+    assert len(secrets) >= 7 and issued
+    records = [f"{r.name} {r.getMessage()}" for r in caplog.records]
+    assert len(records) > 50  # the run really was logged at DEBUG
+    leaked = [(secret, text) for secret in secrets for text in records + texts if secret in text]
+    assert leaked == []

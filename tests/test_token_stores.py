@@ -27,11 +27,10 @@ from qbtime_connector.tokens import (
     open_store,
 )
 
-from .conftest import make_token
+from .conftest import ROOT, make_token
 from .store_worker import run_threads
 
 GRANTS = "POST /api/v1/grant"
-ROOT = Path(__file__).resolve().parent.parent
 KINDS = ["memory", "file", "sqlite", "postgres"]
 SHARED_KINDS = ["file", "sqlite", "postgres"]
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from collections.abc import Iterator
 from typing import Any
@@ -15,6 +14,8 @@ import qbtime_connector
 from qbtime_connector import Connection, InputError, invoke, poll
 from qbtime_connector import changes as changes_module
 from qbtime_connector.sandbox import Sandbox
+
+from .conftest import ManualClock
 
 
 class Engine:
@@ -103,19 +104,6 @@ def test_a_trigger_is_not_an_action() -> None:
 # -- the real engine, over a sequence of edits in the sandbox ------------------------------------
 
 
-class Clock:
-    """A sandbox clock that moves only when told, so same-second edits can be made."""
-
-    def __init__(self) -> None:
-        self.now = dt.datetime(2026, 11, 24, 12, tzinfo=dt.timezone.utc)
-
-    def __call__(self) -> dt.datetime:
-        return self.now
-
-    def tick(self) -> None:
-        self.now += dt.timedelta(seconds=1)
-
-
 class Watcher:
     """Polls the trigger as a host would: keeps the state, collects every record."""
 
@@ -139,19 +127,14 @@ KEY = "new_or_changed_records"
 
 
 @pytest.fixture
-def clock() -> Clock:
-    return Clock()
-
-
-@pytest.fixture
-def clocked_connection(clock: Clock) -> Iterator[Connection]:
+def clocked_connection(clock: ManualClock) -> Iterator[Connection]:
     """A Connection to a fresh sandbox whose clock moves only when told."""
     with Sandbox(clock=clock) as running, running.connect() as connected:
         yield connected
 
 
 def test_the_trigger_reports_each_change_once_over_a_sequence_of_edits(
-    clock: Clock, clocked_connection: Connection
+    clock: ManualClock, clocked_connection: Connection
 ) -> None:
     connection = clocked_connection
     watcher = Watcher(connection, {"include_deleted": True})
@@ -188,7 +171,7 @@ def test_the_trigger_reports_each_change_once_over_a_sequence_of_edits(
 
 
 def test_only_the_chosen_record_types_are_reported(
-    clock: Clock, clocked_connection: Connection
+    clock: ManualClock, clocked_connection: Connection
 ) -> None:
     connection = clocked_connection
     watcher = Watcher(connection, {"record_types": "users"})

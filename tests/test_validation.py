@@ -17,11 +17,11 @@ GOOD_SHEET = {
 }
 
 
-def refused(action: str, inputs: Any, conn: Connection) -> InputError:
+def refused(action: str, inputs: Any, mocked_connection: Connection) -> InputError:
     """Invoke with no HTTP mocked at all: any request would fail the test."""
     with responses.RequestsMock(assert_all_requests_are_fired=False) as mock:
         with pytest.raises(InputError) as caught:
-            invoke(action, inputs, conn)
+            invoke(action, inputs, mocked_connection)
         assert len(mock.calls) == 0
     return caught.value
 
@@ -146,23 +146,23 @@ def refused(action: str, inputs: Any, conn: Connection) -> InputError:
     ],
 )
 def test_bad_input_is_refused_before_any_request(
-    conn: Connection, action: str, inputs: dict[str, Any], label: str, words: str
+    mocked_connection: Connection, action: str, inputs: dict[str, Any], label: str, words: str
 ) -> None:
-    error = refused(action, inputs, conn)
+    error = refused(action, inputs, mocked_connection)
     messages = {e["label"]: e["message"] for e in error.errors}
     assert label in messages, error.errors
     assert words in messages[label]
     assert label in str(error)
 
 
-def test_every_bad_input_is_listed_at_once(conn: Connection) -> None:
-    error = refused("create_timesheet", {"user_id": "x", "start_date": "today"}, conn)
+def test_every_bad_input_is_listed_at_once(mocked_connection: Connection) -> None:
+    error = refused("create_timesheet", {"user_id": "x", "start_date": "today"}, mocked_connection)
     assert [e["input"] for e in error.errors] == ["user_id", "jobcode_id", "start_date", "end_date"]
 
 
-def test_an_unknown_action_is_an_input_error(conn: Connection) -> None:
-    assert "get_users" in str(refused("get_userz", {}, conn))
+def test_an_unknown_action_is_an_input_error(mocked_connection: Connection) -> None:
+    assert "get_users" in str(refused("get_userz", {}, mocked_connection))
 
 
-def test_inputs_that_are_not_a_mapping_are_refused(conn: Connection) -> None:
-    assert refused("get_users", ["active", "yes"], conn).errors[0]["input"] == "inputs"
+def test_inputs_that_are_not_a_mapping_are_refused(mocked_connection: Connection) -> None:
+    assert refused("get_users", ["active", "yes"], mocked_connection).errors[0]["input"] == "inputs"
