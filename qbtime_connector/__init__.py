@@ -15,7 +15,6 @@ from .invoke import invoke, poll
 from .oauth import authorize_url, exchange_code, new_state
 from .progress import Progress
 from .retry import RetryPolicy
-from .version import VERSION as __version__
 
 __all__ = [
     "ApiError",
@@ -36,3 +35,12 @@ __all__ = [
     "new_state",
     "poll",
 ]
+
+
+def __getattr__(name: str) -> str:
+    # The version is read from the installed metadata only when asked for (a cold start's cost).
+    if name == "__version__":
+        from .version import package_version
+
+        return package_version()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -29,7 +29,7 @@ from .errors import (
 )
 from .progress import Progress
 from .urls import DEFAULT_BASE_URL
-from .version import VERSION
+from .version import package_version
 
 PROG = "qbtime-connector"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -450,7 +450,7 @@ def parser() -> argparse.ArgumentParser:
         description=__doc__,
         epilog=EXIT_CODES,
     )
-    top.add_argument("--version", action="version", version=f"%(prog)s {VERSION}")
+    top.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     top.add_argument(
         "-v",
         "--verbose",

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .version import VERSION
+from .values import FrozenValue
+from .version import package_version
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
@@ -25,28 +25,84 @@ def _schema_dir() -> Path:
 
 SCHEMA_DIR = _schema_dir()
 JSON_SCHEMA = "https://json-schema.org/draft/2020-12/schema"
+_SECTIONS = ("actions", "data_sources", "triggers")  # the manifest's lists of entries
 
 
-@dataclass(frozen=True)
-class InputSpec:
+class InputSpec(FrozenValue):
     """One row of an action's input table."""
 
+    _fields = (
+        "key",
+        "label",
+        "type",
+        "required",
+        "default",
+        "comments",
+        "param",
+        "secret",
+        "choices",
+        "options",
+        "schema",
+        "placeholder",
+        "example",
+        "group",
+        "advanced",
+        "visible_when",
+    )
     key: str
     label: str
     type: str
-    required: bool = False
-    default: Any = None
-    comments: str = ""
-    param: str | None = None
-    secret: bool = False
-    choices: tuple[dict[str, Any], ...] = ()
-    options: dict[str, Any] | None = None
-    schema: dict[str, Any] | None = None
-    placeholder: str | None = None
-    example: Any = None
-    group: str | None = None
-    advanced: bool = False
-    visible_when: dict[str, Any] | None = None
+    required: bool
+    default: Any
+    comments: str
+    param: str | None
+    secret: bool
+    choices: tuple[dict[str, Any], ...]
+    options: dict[str, Any] | None
+    schema: dict[str, Any] | None
+    placeholder: str | None
+    example: Any
+    group: str | None
+    advanced: bool
+    visible_when: dict[str, Any] | None
+
+    def __init__(
+        self,
+        key: str,
+        label: str,
+        type: str,
+        required: bool = False,
+        default: Any = None,
+        comments: str = "",
+        param: str | None = None,
+        secret: bool = False,
+        choices: tuple[dict[str, Any], ...] = (),
+        options: dict[str, Any] | None = None,
+        schema: dict[str, Any] | None = None,
+        placeholder: str | None = None,
+        example: Any = None,
+        group: str | None = None,
+        advanced: bool = False,
+        visible_when: dict[str, Any] | None = None,
+    ) -> None:
+        self._init(
+            key=key,
+            label=label,
+            type=type,
+            required=required,
+            default=default,
+            comments=comments,
+            param=param,
+            secret=secret,
+            choices=choices,
+            options=options,
+            schema=schema,
+            placeholder=placeholder,
+            example=example,
+            group=group,
+            advanced=advanced,
+            visible_when=visible_when,
+        )
 
     @property
     def allowed(self) -> tuple[str, ...]:
@@ -54,10 +110,24 @@ class InputSpec:
         return tuple(str(c["value"]) for c in self.choices)
 
 
-@dataclass(frozen=True)
-class ActionSpec:
+class ActionSpec(FrozenValue):
     """One action, pick list or trigger as the manifest declares it."""
 
+    _fields = (
+        "key",
+        "label",
+        "description",
+        "method",
+        "endpoint",
+        "function",
+        "inputs",
+        "fixed",
+        "rules",
+        "retired_inputs",
+        "example",
+        "output",
+        "destructive",
+    )
     key: str
     label: str
     description: str
@@ -65,12 +135,44 @@ class ActionSpec:
     endpoint: str
     function: str
     inputs: tuple[InputSpec, ...]
-    fixed: dict[str, Any] = field(default_factory=dict)
-    rules: tuple[dict[str, Any], ...] = ()
-    retired_inputs: dict[str, str] = field(default_factory=dict)
-    example: dict[str, Any] = field(default_factory=dict)
-    output: dict[str, Any] = field(default_factory=dict)
-    destructive: bool = False
+    fixed: dict[str, Any]
+    rules: tuple[dict[str, Any], ...]
+    retired_inputs: dict[str, str]
+    example: dict[str, Any]
+    output: dict[str, Any]
+    destructive: bool
+
+    def __init__(
+        self,
+        key: str,
+        label: str,
+        description: str,
+        method: str,
+        endpoint: str,
+        function: str,
+        inputs: tuple[InputSpec, ...],
+        fixed: dict[str, Any] | None = None,
+        rules: tuple[dict[str, Any], ...] = (),
+        retired_inputs: dict[str, str] | None = None,
+        example: dict[str, Any] | None = None,
+        output: dict[str, Any] | None = None,
+        destructive: bool = False,
+    ) -> None:
+        self._init(
+            key=key,
+            label=label,
+            description=description,
+            method=method,
+            endpoint=endpoint,
+            function=function,
+            inputs=inputs,
+            fixed={} if fixed is None else fixed,
+            rules=rules,
+            retired_inputs={} if retired_inputs is None else retired_inputs,
+            example={} if example is None else example,
+            output={} if output is None else output,
+            destructive=destructive,
+        )
 
     @property
     def schema(self) -> str:
@@ -98,13 +200,18 @@ class ActionSpec:
 
 
 @cache
-def load_raw() -> dict[str, Any]:
-    """The resolved manifest, as plain JSON data."""
+def _document() -> dict[str, Any]:
+    """manifest.json as stored (without the version, which is read only when asked for)."""
     with MANIFEST_PATH.open(encoding="utf-8") as f:
         data: dict[str, Any] = json.load(f)
-    # The version is the package's (written once, in pyproject.toml), never a copy in the manifest.
-    data.setdefault("version", VERSION)
     return data
+
+
+@cache
+def load_raw() -> dict[str, Any]:
+    """The resolved manifest, as plain JSON data."""
+    # The version is the package's (written once, in pyproject.toml), never a copy in the manifest.
+    return {"version": package_version(), **_document()}
 
 
 def choice_schema(values: list[Any], many: bool = False) -> dict[str, Any]:
@@ -145,15 +252,15 @@ def load_schema(name: str) -> dict[str, Any]:
             data: dict[str, Any] = json.load(f)
         return data
     key = name.removesuffix(".json")
-    every = {**actions(), **data_sources(), **triggers()}
-    if key not in every:
+    found = next(filter(None, (_built(section, key) for section in _SECTIONS)), None)
+    if found is None:
         raise FileNotFoundError(f"no schema named {name!r}")
-    return input_schema(every[key])
+    return input_schema(found)
 
 
 def icon_path() -> Path:
     """The connector's icon file, as the manifest names it: inside the wheel, else the checkout."""
-    name = str(load_raw()["icon"])
+    name = str(_document()["icon"])
     inside = _PACKAGE_DIR / name
     return inside if inside.is_file() else _PACKAGE_DIR.parent / name
 
@@ -198,42 +305,59 @@ def _action(raw: dict[str, Any]) -> ActionSpec:
 
 
 @cache
+def _entries(section: str) -> dict[str, dict[str, Any]]:
+    """One section of the manifest, its raw entries by key, in manifest order."""
+    return {raw["key"]: raw for raw in _document().get(section, [])}
+
+
+@cache
+def _built(section: str, key: str) -> ActionSpec | None:
+    """The spec of one entry, built on first use (a cold start builds only the one it runs)."""
+    raw = _entries(section).get(key)
+    return None if raw is None else _action(raw)
+
+
+def _section(section: str) -> dict[str, ActionSpec]:
+    built = {key: _built(section, key) for key in _entries(section)}
+    return {key: spec for key, spec in built.items() if spec is not None}
+
+
 def actions() -> dict[str, ActionSpec]:
     """Every action of the manifest, by key, in manifest order."""
-    return {raw["key"]: _action(raw) for raw in load_raw()["actions"]}
+    return _section("actions")
 
 
-@cache
 def data_sources() -> dict[str, ActionSpec]:
     """Every pick list (data source) of the manifest, by key; invoked like actions."""
-    return {raw["key"]: _action(raw) for raw in load_raw().get("data_sources", [])}
+    return _section("data_sources")
 
 
-@cache
 def triggers() -> dict[str, ActionSpec]:
     """Every polling trigger of the manifest, by key; run through poll()."""
-    return {raw["key"]: _action(raw) for raw in load_raw().get("triggers", [])}
+    return _section("triggers")
 
 
 def connection_inputs() -> tuple[InputSpec, ...]:
     """The connection's inputs (Client ID, Client Secret)."""
-    return tuple(_input(i) for i in load_raw()["connection"]["inputs"])
+    return tuple(_input(i) for i in _document()["connection"]["inputs"])
 
 
 def action(key: str) -> ActionSpec:
     """The action with this key, or a KeyError that lists the valid keys."""
-    found = actions().get(key) or data_sources().get(key)
+    found = _built("actions", key) or _built("data_sources", key)
     if found is None:
-        known = ", ".join([*actions(), *data_sources()])
+        known = ", ".join([*_entries("actions"), *_entries("data_sources")])
         raise KeyError(f"Unknown action {key!r}; known actions and pick lists: {known}")
     return found
 
 
 def trigger(key: str) -> ActionSpec:
     """The trigger with this key, or a KeyError that lists the valid keys."""
-    found = triggers().get(key)
+    found = _built("triggers", key)
     if found is None:
-        raise KeyError(f"Unknown trigger {key!r}; known triggers: {', '.join(triggers())}")
+        raise KeyError(
+            f"Unknown trigger {key!r}; known triggers: {', '.join(_entries('triggers'))}"
+        )
     return found
 
 

@@ -10,10 +10,10 @@ import logging
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Protocol, runtime_checkable
 
 from . import progress
+from .values import Value
 
 log = logging.getLogger(__name__)
 
@@ -49,8 +49,7 @@ class CallWindow:
             return wait
 
 
-@dataclass
-class Pacer:
+class Pacer(Value):
     """At most `calls` requests in any `window` seconds; callers past that wait their turn.
 
     The API allows 300 calls per 5 minutes per access token; the defaults leave it a margin.
@@ -58,13 +57,22 @@ class Pacer:
     injectable so tests need not wait.
     """
 
-    calls: int = 290
-    window: float = 300.0
-    clock: Callable[[], float] = field(default=time.time, repr=False)
-    sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
-    waited: float = 0.0
+    _fields = ("calls", "window", "clock", "sleep", "waited")
+    _hidden = frozenset({"clock", "sleep"})
 
-    def __post_init__(self) -> None:
+    def __init__(
+        self,
+        calls: int = 290,
+        window: float = 300.0,
+        clock: Callable[[], float] = time.time,
+        sleep: Callable[[float], None] = time.sleep,
+        waited: float = 0.0,
+    ) -> None:
+        self.calls = calls
+        self.window = window
+        self.clock = clock
+        self.sleep = sleep
+        self.waited = waited
         self._own = CallWindow()
 
     def wait_turn(self, ledger: CallLedger | None = None) -> None:

@@ -12,28 +12,38 @@ that id: if it does not, records may have slipped into the gap, and it steps fur
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, field
 from typing import Any
 
 from . import progress
 from .connection import Connection
 from .results import merge_supplemental, records_of
+from .values import Value
 
 MAX_LIMIT = 200  # the most records the API returns per page
 MAX_PAGES = 50  # the default cap on the requests of one read
 OVERLAP = 20  # the most positions each request re-reads of the one before
 
 
-@dataclass
-class Read:
+class Read(Value):
     """What one read found, and where a later read continues if `more` is true."""
 
-    records: list[dict[str, Any]] = field(default_factory=list)
-    supplemental_data: dict[str, Any] = field(default_factory=dict)
-    more: bool = True
-    offset: int = 0
-    last_id: int | None = None
-    calls: int = 0
+    _fields = ("records", "supplemental_data", "more", "offset", "last_id", "calls")
+
+    def __init__(
+        self,
+        records: list[dict[str, Any]] | None = None,
+        supplemental_data: dict[str, Any] | None = None,
+        more: bool = True,
+        offset: int = 0,
+        last_id: int | None = None,
+        calls: int = 0,
+    ) -> None:
+        self.records = [] if records is None else records
+        self.supplemental_data = {} if supplemental_data is None else supplemental_data
+        self.more = more
+        self.offset = offset
+        self.last_id = last_id
+        self.calls = calls
 
 
 def placement(low: int, high: int) -> tuple[int, int]:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import random
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 import requests
+
+from .values import Value
 
 # Methods the API treats as reads: repeating one can change nothing.
 IDEMPOTENT = frozenset({"GET", "HEAD", "OPTIONS"})
@@ -46,19 +47,30 @@ def _never_connected(exc: requests.ConnectionError) -> bool:
     return type(reason).__name__ in {"NewConnectionError", "ConnectTimeoutError"}
 
 
-@dataclass
-class RetryPolicy:
+class RetryPolicy(Value):
     """Capped exponential backoff with full jitter, within a total wait budget per call.
 
     `random` and `sleep` are injectable so tests can make every delay exact.
     """
 
-    max_retries: int = 4
-    base_delay: float = 0.5
-    max_delay: float = 8.0
-    budget: float = 15.0
-    random: Callable[[], float] = field(default=random.random, repr=False)
-    sleep: Callable[[float], None] = field(default=time.sleep, repr=False)
+    _fields = ("max_retries", "base_delay", "max_delay", "budget", "random", "sleep")
+    _hidden = frozenset({"random", "sleep"})
+
+    def __init__(
+        self,
+        max_retries: int = 4,
+        base_delay: float = 0.5,
+        max_delay: float = 8.0,
+        budget: float = 15.0,
+        random: Callable[[], float] = random.random,
+        sleep: Callable[[float], None] = time.sleep,
+    ) -> None:
+        self.max_retries = max_retries
+        self.base_delay = base_delay
+        self.max_delay = max_delay
+        self.budget = budget
+        self.random = random
+        self.sleep = sleep
 
     def delay(self, retry: int, retry_after: float | None = None) -> float:
         """Seconds to wait before retry number `retry` (0-based); honours Retry-After."""

@@ -7,7 +7,6 @@ import json
 import re
 import reprlib
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
 from functools import cache
 from typing import TYPE_CHECKING, Any, cast
 
@@ -17,6 +16,7 @@ from .fast_validation import conforms
 from .manifest import ActionSpec, InputSpec, load_schema
 from .manifest import action as action_spec
 from .screening import problem, too_many_ids
+from .values import Value
 
 if TYPE_CHECKING:  # jsonschema is imported only to explain a failed fast check
     from jsonschema import Draft202012Validator, ValidationError
@@ -55,16 +55,25 @@ _FALSE = {"false", "no", "0", "off"}
 _DIGITS = re.compile(r"^\s*[0-9]{1,19}\s*$")
 
 
-@dataclass
-class Call:
+class Call(Value):
     """An action's inputs made ready to send: the query (reads, deletes) or the record body
     (creates, updates), plus options for the action itself."""
 
-    method: str
-    endpoint: str
-    query: dict[str, Any] = field(default_factory=dict)
-    body: dict[str, Any] = field(default_factory=dict)
-    options: dict[str, Any] = field(default_factory=dict)
+    _fields = ("method", "endpoint", "query", "body", "options")
+
+    def __init__(
+        self,
+        method: str,
+        endpoint: str,
+        query: dict[str, Any] | None = None,
+        body: dict[str, Any] | None = None,
+        options: dict[str, Any] | None = None,
+    ) -> None:
+        self.method = method
+        self.endpoint = endpoint
+        self.query: dict[str, Any] = {} if query is None else query
+        self.body: dict[str, Any] = {} if body is None else body
+        self.options: dict[str, Any] = {} if options is None else options
 
     @property
     def sends_query(self) -> bool:

@@ -331,20 +331,6 @@ def test_a_choices_label_is_not_a_value(
 # -- rules come from the manifest ---------------------------------------------------------------
 
 
-def test_a_rule_declared_in_the_manifest_is_enforced_from_there() -> None:
-    from dataclasses import replace
-
-    from qbtime_connector import InputError
-    from qbtime_connector.validation import prepare
-
-    spec = manifest.action("get_users")
-    assert prepare(spec, {}).params["active"] == "yes"
-    ruled = replace(spec, rules=({"one_of_required": ["page", "per_page"]},))
-    with pytest.raises(InputError, match="give Page or Per Page"):
-        prepare(ruled, {})
-    prepare(ruled, {"page": 2})
-
-
 def test_the_contracts_cross_field_rules_are_declared() -> None:
     assert manifest.action("update_user").rules == ({"one_of_required": ["id", "username"]},)
     assert manifest.action("get_timesheets").rules[0]["at_least_one_of"][0] == "start_date"

@@ -5,9 +5,6 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from ..errors import ConnectorError
-from .file import FileTokenStore
-from .postgres import PostgresTokenStore
-from .sqlite import SQLiteTokenStore
 from .store import TokenStore
 
 SCHEMES = ("file:PATH", "sqlite:PATH", "postgresql://…")
@@ -17,13 +14,20 @@ def open_store(url: str, instance: str | None = None) -> TokenStore:
     """The store a URL names; SQLite and PostgreSQL also need the customer `instance`."""
     scheme, _, rest = url.partition(":")
     scheme = scheme.lower()
+    # Each store is imported only when a URL names it (a cold start with none imports none).
     if scheme == "file" and rest:
+        from .file import FileTokenStore
+
         return FileTokenStore(_path(rest))
     if scheme in ("sqlite", "postgresql", "postgres") and not instance:
         raise ConnectorError(f"A {scheme}: token store needs an instance name.")
     if scheme == "sqlite" and rest and instance:
+        from .sqlite import SQLiteTokenStore
+
         return SQLiteTokenStore(_path(rest), instance)
     if scheme in ("postgresql", "postgres") and instance:
+        from .postgres import PostgresTokenStore
+
         return PostgresTokenStore(url, instance)
     raise ConnectorError(f"A token store URL is one of {', '.join(SCHEMES)}; got {scheme}:….")
 

@@ -1,0 +1,75 @@
+"""A fresh process running one action imports only what that action needs."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from qbtime_connector.sandbox import Sandbox
+
+# Each of these cost a cold start milliseconds and none is needed to run one action on a token
+# held in memory: they are imported on first use (refresh, explain, batches, stores, tooling).
+NOT_ON_THE_ONE_ACTION_PATH = (
+    "dataclasses",
+    "inspect",
+    "ast",
+    "jsonschema",
+    "fastjsonschema",
+    "yaml",
+    "oauthlib",
+    "requests_oauthlib",
+    "sqlite3",
+    "psycopg",
+    "filelock",
+    "argparse",
+    "qbtime_connector.sandbox",
+    "qbtime_connector.designer",
+    "qbtime_connector.cli",
+    "qbtime_connector.batches",
+    "qbtime_connector.picklists",
+    "qbtime_connector.triggers",
+    "qbtime_connector.changes",
+    "qbtime_connector.tokens.file",
+    "qbtime_connector.tokens.sqlite",
+    "qbtime_connector.tokens.postgres",
+)
+
+ONE_ACTION = """
+import json, sys
+import qbtime_connector
+found = qbtime_connector.invoke("get_users", {}, json.loads(sys.argv[1]))
+print(json.dumps({"users": len(found["users"]), "modules": sorted(sys.modules)}))
+"""
+
+
+@pytest.fixture
+def one_action_run(sandbox: Sandbox) -> dict[str, object]:
+    """What a fresh process that imports the package and runs get_users saw and imported."""
+    config = json.dumps(sandbox.connection_config())
+    ran = subprocess.run(
+        [sys.executable, "-c", ONE_ACTION, config],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    result: dict[str, object] = json.loads(ran.stdout)
+    return result
+
+
+def test_one_action_in_a_fresh_process_makes_one_call(
+    sandbox: Sandbox, one_action_run: dict[str, object]
+) -> None:
+    active = [u for u in sandbox.state.company.users.values() if u["active"]]
+    assert one_action_run["users"] == len(active) > 0
+    assert sandbox.state.count("GET /api/v1/users") == 1
+
+
+@pytest.mark.parametrize("module", NOT_ON_THE_ONE_ACTION_PATH)
+def test_one_action_does_not_import(module: str, one_action_run: dict[str, object]) -> None:
+    modules = one_action_run["modules"]
+    assert isinstance(modules, list)
+    assert module not in modules
