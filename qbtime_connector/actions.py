@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from .connection import Connection
+from .custom_values import check_custom_values
 from .results import checked, merge_supplemental, page_result, write_items
 from .validation import Call
 
@@ -60,6 +61,13 @@ def send_records(
 
 def write_one(connection: Connection, call: Call) -> dict[str, Any]:
     """POST or PUT the single record the inputs describe; ItemError if it failed."""
+    check_custom_values(
+        connection,
+        call.params.get("customfields"),
+        call.endpoint,
+        "additional_query_parameters",
+        "Additional Query Parameters",
+    )
     result = send_records(connection, call.method, call.endpoint, [call.params])
     return checked(call.endpoint, result)
 
@@ -113,3 +121,18 @@ def delete_timesheet(connection: Connection, call: Call) -> dict[str, Any]:
         body = connection.request("DELETE", call.endpoint, params=params)
         result[call.endpoint].extend(write_items(call.endpoint, body, positional=False))
     return checked(call.endpoint, result)
+
+
+def get_groups(connection: Connection, call: Call) -> dict[str, Any]:
+    """Get Groups."""
+    return read_page(connection, call)
+
+
+def get_locations(connection: Connection, call: Call) -> dict[str, Any]:
+    """Get Locations."""
+    return read_page(connection, call)
+
+
+def get_time_off_requests(connection: Connection, call: Call) -> dict[str, Any]:
+    """Get Time Off Requests."""
+    return read_page(connection, call)

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from qbtime_connector import AuthError, Connection, ItemError, invoke, manifest
+from qbtime_connector import AuthError, Connection, ItemError, invoke
 from qbtime_connector.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
 
 from .conftest import new_worker
@@ -247,14 +247,6 @@ def changes(conn: Connection, user: int) -> dict[str, Any]:
     invoke("update_user", {"id": user, "additional_query_parameters": {"email": "c@x"}}, conn)
     invoke("get_job_codes", {}, conn)
     return invoke("get_changes", {"cursor": cursor}, conn)
-
-
-def test_each_manifest_example_has_the_shape_of_a_real_result(conn: Connection) -> None:
-    real = real_results(conn)
-    every = {**manifest.actions(), **manifest.data_sources()}
-    assert set(real) == set(every)
-    for key, action in every.items():
-        same_shape(action.example, real[key], key)
 
 
 def test_demo_credentials_are_the_contracts() -> None:

@@ -326,7 +326,7 @@ class Company:
         if record is None:
             raise ItemFailure(404, "Not Found", "no such user")
         for key in APPROVAL_FIELDS & set(item):
-            parse_day_item(item[key], key)
+            parse_day_item(item[key])
         for key, value in item.items():
             if key == "permissions" and isinstance(value, dict):
                 record["permissions"].update(value)
