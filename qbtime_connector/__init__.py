@@ -1,4 +1,4 @@
-"""QuickBooks Time connector: nine actions over one OAuth2 session per customer connection."""
+"""QuickBooks Time connector: actions, pick lists and triggers over one OAuth2 connection."""
 
 from .connection import Connection
 from .errors import (
@@ -10,7 +10,7 @@ from .errors import (
     RateLimitError,
     TransportError,
 )
-from .invoke import invoke
+from .invoke import invoke, poll
 from .oauth import authorize_url, exchange_code, new_state
 from .retry import RetryPolicy
 
@@ -31,4 +31,5 @@ __all__ = [
     "exchange_code",
     "invoke",
     "new_state",
+    "poll",
 ]

@@ -72,46 +72,6 @@ def write_one(connection: Connection, call: Call) -> dict[str, Any]:
     return checked(call.endpoint, result)
 
 
-def get_users(connection: Connection, call: Call) -> dict[str, Any]:
-    """Get Users."""
-    return read_page(connection, call)
-
-
-def get_job_codes(connection: Connection, call: Call) -> dict[str, Any]:
-    """Get Job Codes."""
-    return read_page(connection, call)
-
-
-def get_job_code_assignments(connection: Connection, call: Call) -> dict[str, Any]:
-    """Get Job Code Assignments."""
-    return read_page(connection, call)
-
-
-def get_timesheets(connection: Connection, call: Call) -> dict[str, Any]:
-    """Get Time Sheets."""
-    return read_page(connection, call)
-
-
-def create_user(connection: Connection, call: Call) -> dict[str, Any]:
-    """Create User."""
-    return write_one(connection, call)
-
-
-def update_user(connection: Connection, call: Call) -> dict[str, Any]:
-    """Update User."""
-    return write_one(connection, call)
-
-
-def create_timesheet(connection: Connection, call: Call) -> dict[str, Any]:
-    """Create Timesheet."""
-    return write_one(connection, call)
-
-
-def update_timesheet(connection: Connection, call: Call) -> dict[str, Any]:
-    """Update Timesheet."""
-    return write_one(connection, call)
-
-
 def delete_timesheet(connection: Connection, call: Call) -> dict[str, Any]:
     """Delete Timesheet: permanent; sent in requests of at most 50 ids."""
     ids = str(call.params["ids"]).split(",")
@@ -121,18 +81,3 @@ def delete_timesheet(connection: Connection, call: Call) -> dict[str, Any]:
         body = connection.request("DELETE", call.endpoint, params=params)
         result[call.endpoint].extend(write_items(call.endpoint, body, positional=False))
     return checked(call.endpoint, result)
-
-
-def get_groups(connection: Connection, call: Call) -> dict[str, Any]:
-    """Get Groups."""
-    return read_page(connection, call)
-
-
-def get_locations(connection: Connection, call: Call) -> dict[str, Any]:
-    """Get Locations."""
-    return read_page(connection, call)
-
-
-def get_time_off_requests(connection: Connection, call: Call) -> dict[str, Any]:
-    """Get Time Off Requests."""
-    return read_page(connection, call)

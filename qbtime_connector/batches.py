@@ -43,21 +43,8 @@ def write_batch(
     return result
 
 
-def create_users(connection: Connection, call: Call) -> dict[str, Any]:
-    """Create Users."""
-    return write_batch(connection, call, [clean(r) for r in call.options["records"]])
-
-
-def update_users(connection: Connection, call: Call) -> dict[str, Any]:
-    """Update Users."""
-    return write_batch(connection, call, [clean(r) for r in call.options["records"]])
-
-
-def create_timesheets(connection: Connection, call: Call) -> dict[str, Any]:
-    """Create Timesheets."""
-    return write_batch(connection, call, [_timesheet(r) for r in call.options["records"]])
-
-
-def update_timesheets(connection: Connection, call: Call) -> dict[str, Any]:
-    """Update Timesheets."""
-    return write_batch(connection, call, [clean(r) for r in call.options["records"]])
+def write_records(connection: Connection, call: Call) -> dict[str, Any]:
+    """Create or update many records (the Records input) of the entry's endpoint."""
+    new_timesheets = call.method == "POST" and call.endpoint == "timesheets"
+    shape = _timesheet if new_timesheets else clean
+    return write_batch(connection, call, [shape(r) for r in call.options["records"]])

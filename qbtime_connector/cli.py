@@ -145,6 +145,20 @@ def _docs(args: argparse.Namespace) -> int:
     return 0
 
 
+def _manifest(args: argparse.Namespace) -> int:
+    if not (args.write or args.check):
+        print(json.dumps(manifest.load_raw(), indent=2, ensure_ascii=False))
+        return 0
+    from . import manifest_source
+
+    if args.check and not manifest_source.is_current():
+        print(f"{manifest.MANIFEST_PATH} is stale: run `qbtime-connector manifest --write`.")
+        return 1
+    if args.write:
+        print(f"wrote {manifest_source.write()}")
+    return 0
+
+
 def _login(args: argparse.Namespace) -> int:
     import getpass
 
@@ -196,6 +210,10 @@ def parser() -> argparse.ArgumentParser:
     docs.add_argument("--check", action="store_true", help="exit 1 if the page is stale")
     docs.add_argument("--root", default=".", help="the project folder (default: here)")
     docs.set_defaults(func=_docs)
+    resolved = sub.add_parser("manifest", help="print the resolved manifest as JSON")
+    resolved.add_argument("--write", action="store_true", help="rebuild it from connector.yaml")
+    resolved.add_argument("--check", action="store_true", help="exit 1 if it is stale")
+    resolved.set_defaults(func=_manifest)
     log_in = sub.add_parser("login", help="connect a real app (authorization code flow)")
     log_in.add_argument("--client-id", required=True)
     log_in.add_argument("--token-file", default="qbtime-connection.json")

@@ -1,9 +1,10 @@
-"""The entry point a host calls: invoke(action_key, inputs, connection)."""
+"""The entry points a host calls: invoke(action_key, inputs, connection) and poll(...)."""
 
 from __future__ import annotations
 
 import importlib
-from collections.abc import Callable, Mapping, MutableMapping
+from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
@@ -13,22 +14,22 @@ from .errors import ConnectorError, InputError
 from .validation import Call, prepare
 
 ActionFunction = Callable[[Connection, Call], dict[str, Any]]
+TriggerFunction = Callable[[Connection, Call, "dict[str, Any] | None"], dict[str, Any]]
 
 
 @cache
-def implementation(function: str) -> ActionFunction:
+def implementation(function: str) -> Any:
     """The function a manifest entry names as "module:attribute"."""
     module, _, attribute = function.partition(":")
-    found: ActionFunction = getattr(importlib.import_module(module), attribute)
-    return found
+    return getattr(importlib.import_module(module), attribute)
 
 
-def _spec(action_key: str) -> manifest.ActionSpec:
+def _spec(key: str, find: Callable[[str], manifest.ActionSpec], label: str) -> manifest.ActionSpec:
     try:
-        return manifest.action(action_key)
+        return find(key)
     except KeyError as exc:
         raise InputError(
-            [{"input": "action_key", "label": "Action", "message": str(exc.args[0])}]
+            [{"input": f"{label.lower()}_key", "label": label, "message": str(exc.args[0])}]
         ) from None
 
 
@@ -60,15 +61,41 @@ def connection_from_mapping(config: Mapping[str, Any]) -> Connection:
     )
 
 
+@contextmanager
+def _connected(connection: Connection | Mapping[str, Any]) -> Iterator[Connection]:
+    """The host's Connection as it is, or one made (and closed after) from a mapping."""
+    if isinstance(connection, Connection):
+        yield connection
+        return
+    if not isinstance(connection, Mapping):
+        raise ConnectorError("connection must be a Connection or a mapping of its fields.")
+    with connection_from_mapping(connection) as owned:
+        yield owned
+
+
 def invoke(
     action_key: str, inputs: Mapping[str, Any] | None, connection: Connection | Mapping[str, Any]
 ) -> dict[str, Any]:
     """Run one action: validate every input first, then call QuickBooks Time once or more."""
-    spec = _spec(action_key)
+    spec = _spec(action_key, manifest.action, "Action")
     call = prepare(spec, inputs)
-    if isinstance(connection, Connection):
-        return implementation(spec.function)(connection, call)
-    if not isinstance(connection, Mapping):
-        raise ConnectorError("connection must be a Connection or a mapping of its fields.")
-    with connection_from_mapping(connection) as owned:
-        return implementation(spec.function)(owned, call)
+    function: ActionFunction = implementation(spec.function)
+    with _connected(connection) as live:
+        return function(live, call)
+
+
+def poll(
+    trigger_key: str,
+    inputs: Mapping[str, Any] | None,
+    connection: Connection | Mapping[str, Any],
+    state: Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """Run one poll of a trigger: {"records": [...], "state": {...}} for the next poll."""
+    spec = _spec(trigger_key, manifest.trigger, "Trigger")
+    call = prepare(spec, inputs)
+    if state is not None and not isinstance(state, Mapping):
+        message = "must be the state the previous poll returned (a JSON object), or None"
+        raise InputError([{"input": "state", "label": "State", "message": message}])
+    function: TriggerFunction = implementation(spec.function)
+    with _connected(connection) as live:
+        return function(live, call, None if state is None else dict(state))

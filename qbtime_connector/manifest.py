@@ -1,27 +1,28 @@
-"""Reads connector.yaml and schemas/: what each action is, its inputs and its schema."""
+"""The resolved manifest (manifest.json, built from connector.yaml): actions, inputs, schemas."""
 
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 _PACKAGE_DIR = Path(__file__).resolve().parent
 
-
-def _data_dir() -> Path:
-    """Where connector.yaml and schemas/ are: inside an installed wheel, else the checkout."""
-    if (_PACKAGE_DIR / "connector.yaml").is_file():
-        return _PACKAGE_DIR
-    return _PACKAGE_DIR.parent
+# The resolved manifest travels inside the package; the run time never reads YAML.
+MANIFEST_PATH = _PACKAGE_DIR / "manifest.json"
 
 
-MANIFEST_PATH = _data_dir() / "connector.yaml"
-SCHEMA_DIR = _data_dir() / "schemas"
+def _schema_dir() -> Path:
+    """Where schemas/ is: inside an installed wheel, else the checkout."""
+    inside = _PACKAGE_DIR / "schemas"
+    return inside if inside.is_dir() else _PACKAGE_DIR.parent / "schemas"
+
+
+SCHEMA_DIR = _schema_dir()
+JSON_SCHEMA = "https://json-schema.org/draft/2020-12/schema"
 
 
 @dataclass(frozen=True)
@@ -35,13 +36,25 @@ class InputSpec:
     default: Any = None
     comments: str = ""
     param: str | None = None
-    allowed: tuple[str, ...] = ()
     secret: bool = False
+    choices: tuple[dict[str, Any], ...] = ()
+    options: dict[str, Any] | None = None
+    schema: dict[str, Any] | None = None
+    placeholder: str | None = None
+    example: Any = None
+    group: str | None = None
+    advanced: bool = False
+    visible_when: dict[str, Any] | None = None
+
+    @property
+    def allowed(self) -> tuple[str, ...]:
+        """The values the input's choices allow (none: any value its schema accepts)."""
+        return tuple(str(c["value"]) for c in self.choices)
 
 
 @dataclass(frozen=True)
 class ActionSpec:
-    """One action as the manifest declares it."""
+    """One action, pick list or trigger as the manifest declares it."""
 
     key: str
     label: str
@@ -49,13 +62,18 @@ class ActionSpec:
     method: str
     endpoint: str
     function: str
-    schema: str
     inputs: tuple[InputSpec, ...]
     fixed: dict[str, Any] = field(default_factory=dict)
-    required_one_of: tuple[tuple[str, ...], ...] = ()
-    requires_any: tuple[str, ...] = ()
+    rules: tuple[dict[str, Any], ...] = ()
     retired_inputs: dict[str, str] = field(default_factory=dict)
     example: dict[str, Any] = field(default_factory=dict)
+    output: dict[str, Any] = field(default_factory=dict)
+    destructive: bool = False
+
+    @property
+    def schema(self) -> str:
+        """The name load_schema() knows this entry's input schema by."""
+        return f"{self.key}.json"
 
     @property
     def sends_query(self) -> bool:
@@ -67,6 +85,21 @@ class ActionSpec:
         """The inputs a caller passes in `inputs` (all but the connection)."""
         return tuple(i for i in self.inputs if i.type != "connection")
 
+    @property
+    def required_one_of(self) -> tuple[tuple[str, ...], ...]:
+        """The groups of inputs of which one must be given (from `one_of_required` rules)."""
+        return tuple(tuple(r["one_of_required"]) for r in self.rules if "one_of_required" in r)
+
+    @property
+    def requires_any(self) -> tuple[str, ...]:
+        """API parameters of which the request must carry one (from `at_least_one_of` rules)."""
+        found: list[str] = []
+        for rule in self.rules:
+            for name in rule.get("at_least_one_of", ()):
+                key, _, inner = name.partition(".")
+                found.append(inner or self.input(key).param or key)
+        return tuple(found)
+
     def input(self, key: str) -> InputSpec:
         """The input with this key."""
         return next(i for i in self.inputs if i.key == key)
@@ -74,20 +107,54 @@ class ActionSpec:
 
 @cache
 def load_raw() -> dict[str, Any]:
-    """The manifest as parsed YAML."""
-    # libyaml's loader, where PyYAML was built with it, parses the manifest several times faster.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+    """The resolved manifest, as plain JSON data."""
     with MANIFEST_PATH.open(encoding="utf-8") as f:
-        data: dict[str, Any] = yaml.load(f, Loader=loader)
+        data: dict[str, Any] = json.load(f)
     return data
+
+
+def choice_schema(values: list[Any], many: bool = False) -> dict[str, Any]:
+    """The JSON Schema of an input limited to `values`; `many`: a list or comma-joined text."""
+    if not many:
+        return {"enum": values}
+    one = "|".join(re.escape(str(v)) for v in values)
+    return {
+        "anyOf": [
+            {"type": "string", "pattern": rf"^\s*({one})(\s*,\s*({one}))*\s*$"},
+            {"type": "array", "minItems": 1, "uniqueItems": True, "items": {"enum": values}},
+        ]
+    }
+
+
+def input_schema(spec: ActionSpec) -> dict[str, Any]:
+    """The JSON Schema of an entry's inputs, built from the manifest's inputs."""
+    schema: dict[str, Any] = {
+        "$schema": JSON_SCHEMA,
+        "$id": spec.schema,
+        "title": spec.label,
+        "type": "object",
+        "properties": {i.key: i.schema or {} for i in spec.value_inputs},
+        "additionalProperties": False,
+    }
+    required = [i.key for i in spec.value_inputs if i.required]
+    if required:
+        schema["required"] = required
+    return schema
 
 
 @cache
 def load_schema(name: str) -> dict[str, Any]:
-    """One JSON Schema from schemas/."""
-    with (SCHEMA_DIR / name).open(encoding="utf-8") as f:
-        data: dict[str, Any] = json.load(f)
-    return data
+    """A JSON Schema: a file of schemas/, or an entry's input schema by its name (KEY.json)."""
+    path = SCHEMA_DIR / name
+    if path.is_file():
+        with path.open(encoding="utf-8") as f:
+            data: dict[str, Any] = json.load(f)
+        return data
+    key = name.removesuffix(".json")
+    every = {**actions(), **data_sources(), **triggers()}
+    if key not in every:
+        raise FileNotFoundError(f"no schema named {name!r}")
+    return input_schema(every[key])
 
 
 def _input(raw: dict[str, Any]) -> InputSpec:
@@ -99,8 +166,15 @@ def _input(raw: dict[str, Any]) -> InputSpec:
         default=raw.get("default"),
         comments=str(raw.get("comments", "")),
         param=raw.get("param"),
-        allowed=tuple(raw.get("allowed", ())),
         secret=bool(raw.get("secret", False)),
+        choices=tuple(raw.get("choices", ())),
+        options=raw.get("options"),
+        schema=raw.get("schema"),
+        placeholder=raw.get("placeholder"),
+        example=raw.get("example"),
+        group=raw.get("group"),
+        advanced=bool(raw.get("advanced", False)),
+        visible_when=raw.get("visible_when"),
     )
 
 
@@ -112,13 +186,13 @@ def _action(raw: dict[str, Any]) -> ActionSpec:
         method=raw["method"],
         endpoint=raw["endpoint"],
         function=raw["function"],
-        schema=raw["schema"],
         inputs=tuple(_input(i) for i in raw["inputs"]),
         fixed=dict(raw.get("fixed", {})),
-        required_one_of=tuple(tuple(group) for group in raw.get("required_one_of", ())),
-        requires_any=tuple(raw.get("requires_any", ())),
+        rules=tuple(raw.get("rules", ())),
         retired_inputs=dict(raw.get("retired_inputs", {})),
         example=dict(raw.get("example", {})),
+        output=dict(raw.get("output", {})),
+        destructive=bool(raw.get("destructive", False)),
     )
 
 
@@ -134,6 +208,12 @@ def data_sources() -> dict[str, ActionSpec]:
     return {raw["key"]: _action(raw) for raw in load_raw().get("data_sources", [])}
 
 
+@cache
+def triggers() -> dict[str, ActionSpec]:
+    """Every polling trigger of the manifest, by key; run through poll()."""
+    return {raw["key"]: _action(raw) for raw in load_raw().get("triggers", [])}
+
+
 def connection_inputs() -> tuple[InputSpec, ...]:
     """The connection's inputs (Client ID, Client Secret)."""
     return tuple(_input(i) for i in load_raw()["connection"]["inputs"])
@@ -145,6 +225,14 @@ def action(key: str) -> ActionSpec:
     if found is None:
         known = ", ".join([*actions(), *data_sources()])
         raise KeyError(f"Unknown action {key!r}; known actions and pick lists: {known}")
+    return found
+
+
+def trigger(key: str) -> ActionSpec:
+    """The trigger with this key, or a KeyError that lists the valid keys."""
+    found = triggers().get(key)
+    if found is None:
+        raise KeyError(f"Unknown trigger {key!r}; known triggers: {', '.join(triggers())}")
     return found
 
 
@@ -162,7 +250,7 @@ def _where(raw: dict[str, Any], path: list[str | int]) -> str:
 
 
 def problems(raw: dict[str, Any]) -> list[str]:
-    """What is wrong with a parsed manifest, each message naming the bad entry; [] if nothing."""
+    """What is wrong with a resolved manifest, each message naming the bad entry; [] if nothing."""
     from jsonschema import Draft202012Validator
 
     validator = Draft202012Validator(load_schema("manifest.meta.json"))

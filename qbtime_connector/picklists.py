@@ -1,19 +1,40 @@
-"""Pick lists (data sources): records as {key, label} options for a designer's drop-downs."""
+"""Pick lists (data sources): one page of records as {key, label} options for a drop-down."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any
 
-from .actions import read_all
+from .actions import MAX_LIMIT
 from .connection import Connection
+from .results import page_result
 from .validation import Call
 
-Options = dict[str, list[dict[str, str]]]
-MAX_PAGES = 50
+Options = dict[str, Any]
+MAX_DEPTH = 10  # job-code parents fetched for labels, at most this many levels up
 
 
-def _options(pairs: list[tuple[Any, str]]) -> Options:
-    return {"options": [{"key": str(key), "label": label} for key, label in pairs]}
+def _options(pairs: Iterable[tuple[Any, str]], more: bool, search: str = "") -> Options:
+    """The page's options; with `search`, only those whose label contains it (any case)."""
+    wanted = search.strip("*").lower()
+    return {
+        "options": [
+            {"key": str(key), "label": label} for key, label in pairs if wanted in label.lower()
+        ],
+        "more": more,
+    }
+
+
+def _page(connection: Connection, endpoint: str, call: Call, **params: Any) -> dict[str, Any]:
+    """One page (200 records, the API's most) of an endpoint: the page the Page input names."""
+    page = int(call.options.get("page", 1))
+    query = {**call.params, **params, "limit": MAX_LIMIT, "page": page}
+    return page_result(endpoint, connection.request("GET", endpoint, params=query), page)
+
+
+def _wildcard(text: str) -> str:
+    """A search term as the API's * wildcard filter: a match anywhere unless it has its own *."""
+    return text if "*" in text else f"*{text}*"
 
 
 def _person(user: dict[str, Any] | None, user_id: Any = None) -> str:
@@ -34,9 +55,29 @@ def _code_in(codes: dict[str, Any], jobcode_id: Any) -> str:
 
 
 def user_options(connection: Connection, call: Call) -> Options:
-    """Users, labelled 'First Last'."""
-    users = read_all(connection, "users", call.params, MAX_PAGES)["users"]
-    return _options([(u["id"], _person(u)) for u in users])
+    """Users, labelled 'First Last'; Search matches the first name, or 'first last'."""
+    search = str(call.options.get("search", "")).strip()
+    first, _, last = search.partition(" ")
+    names = {"first_name": _wildcard(first)} if first else {}
+    if last.strip():
+        names["last_name"] = _wildcard(last.strip())
+    found = _page(connection, "users", call, **names)
+    return _options(((u["id"], _person(u)) for u in found["users"]), found["more"])
+
+
+def _with_parents(
+    connection: Connection, codes: dict[int, dict[str, Any]]
+) -> dict[int, dict[str, Any]]:
+    """The job codes plus their ancestors (for labels), fetched by id, one call per level."""
+    known = dict(codes)
+    for _ in range(MAX_DEPTH):
+        missing = {c["parent_id"] for c in known.values() if c.get("parent_id")} - set(known)
+        if not missing:
+            break
+        params = {"ids": ",".join(map(str, sorted(missing))), "active": "both", "type": "all"}
+        body = connection.request("GET", "jobcodes", params={**params, "limit": MAX_LIMIT})
+        known.update({c["id"]: c for c in page_result("jobcodes", body, 1)["jobcodes"]})
+    return known
 
 
 def _path(code: dict[str, Any], by_id: dict[int, dict[str, Any]]) -> str:
@@ -49,14 +90,36 @@ def _path(code: dict[str, Any], by_id: dict[int, dict[str, Any]]) -> str:
     return " › ".join(names)
 
 
-def job_code_options(connection: Connection, call: Call) -> Options:
-    """Job codes, labelled with their parents' names ('Field Work › Repairs')."""
-    # Parents are needed for the labels even when they are archived or of another type.
-    every = read_all(connection, "jobcodes", {"active": "both", "type": "all"}, MAX_PAGES)
-    by_id = {c["id"]: c for c in every["jobcodes"]}
+def _assigned_codes(connection: Connection, call: Call) -> tuple[list[dict[str, Any]], bool]:
+    """The job codes of one page of the user's assignments (to everyone included)."""
+    user = call.options["user_id"]
+    found = _page(connection, "jobcode_assignments", call, user_ids=user, active="yes")
+    codes = found["supplemental_data"].get("jobcodes", {})
     wanted = call.params["active"]
-    shown = [c for c in by_id.values() if wanted == "both" or c["active"] == (wanted == "yes")]
-    return _options([(c["id"], _path(c, by_id)) for c in shown])
+    shown = [
+        codes[str(a["jobcode_id"])]
+        for a in found["jobcode_assignments"]
+        if str(a["jobcode_id"]) in codes and a["user_id"] in (user, 0)
+    ]
+    if wanted != "both":
+        shown = [c for c in shown if c["active"] == (wanted == "yes")]
+    return list({c["id"]: c for c in shown}.values()), found["more"]
+
+
+def job_code_options(connection: Connection, call: Call) -> Options:
+    """Job codes labelled with their parents' names ('Field Work › Repairs'); with User ID,
+    only those assigned to that user (or to everyone)."""
+    search = str(call.options.get("search", "")).strip()
+    if "user_id" in call.options:
+        shown, more = _assigned_codes(connection, call)
+    else:
+        names = {"name": _wildcard(search)} if search else {}
+        found = _page(connection, "jobcodes", call, type="all", **names)
+        shown, more, search = found["jobcodes"], found["more"], ""
+    by_id = _with_parents(connection, {c["id"]: c for c in shown})
+    pairs = ((c["id"], _path(c, by_id)) for c in shown)
+    # Assignments cannot be searched by job-code name in the API: filter their page here.
+    return _options(pairs, more, search)
 
 
 def _clock(stamp: str) -> str:
@@ -65,7 +128,7 @@ def _clock(stamp: str) -> str:
 
 def timesheet_options(connection: Connection, call: Call) -> Options:
     """Timesheets of a date range, labelled 'date start–end · person · job code'."""
-    found = read_all(connection, "timesheets", call.params, MAX_PAGES)
+    found = _page(connection, "timesheets", call)
     extra = found["supplemental_data"]
     users, codes = extra.get("users", {}), extra.get("jobcodes", {})
     pairs = []
@@ -76,26 +139,17 @@ def timesheet_options(connection: Connection, call: Call) -> Options:
             else f"{sheet['date']} {sheet['duration'] / 3600:g} h"
         )
         code = _code_in(codes, sheet["jobcode_id"])
-        pairs.append(
-            (
-                sheet["id"],
-                f"{when} · {_person_in(users, sheet['user_id'])} · {code}",
-            )
-        )
-    return _options(pairs)
+        pairs.append((sheet["id"], f"{when} · {_person_in(users, sheet['user_id'])} · {code}"))
+    return _options(pairs, found["more"], str(call.options.get("search", "")))
 
 
 def job_code_assignment_options(connection: Connection, call: Call) -> Options:
     """Job code assignments, labelled 'person → job code'."""
-    found = read_all(connection, "jobcode_assignments", call.params, MAX_PAGES)
+    found = _page(connection, "jobcode_assignments", call)
     extra = found["supplemental_data"]
     users, codes = extra.get("users", {}), extra.get("jobcodes", {})
-    return _options(
-        [
-            (
-                a["id"],
-                f"{_person_in(users, a['user_id'])} → {_code_in(codes, a['jobcode_id'])}",
-            )
-            for a in found["jobcode_assignments"]
-        ]
+    pairs = (
+        (a["id"], f"{_person_in(users, a['user_id'])} → {_code_in(codes, a['jobcode_id'])}")
+        for a in found["jobcode_assignments"]
     )
+    return _options(pairs, found["more"], str(call.options.get("search", "")))

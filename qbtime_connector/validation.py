@@ -5,13 +5,14 @@ from __future__ import annotations
 import datetime as dt
 import json
 import re
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any
 
 from jsonschema import Draft202012Validator, ValidationError
 
+from . import rules
 from .errors import InputError
 from .manifest import ActionSpec, InputSpec, load_schema
 
@@ -238,27 +239,6 @@ def _normalise(spec: InputSpec, value: Any, errors: _Errors) -> Any:
     return value
 
 
-_PARSERS: dict[str, Callable[[str], Any]] = {
-    "date": dt.date.fromisoformat,
-    "datetime": dt.datetime.fromisoformat,
-}
-
-
-def _check_order(spec: ActionSpec, values: Mapping[str, Any], errors: _Errors) -> None:
-    """End may not come before start (for dates) or at/before start (for date-times)."""
-    if "start_date" not in values or "end_date" not in values or errors:
-        return
-    kind = spec.input("start_date").type
-    parse = _PARSERS[kind]
-    start, end = parse(values["start_date"]), parse(values["end_date"])
-    if end < start or (kind == "datetime" and end == start):
-        relation = "on or after" if kind == "date" else "after"
-        errors.add(
-            "end_date",
-            f"must be {relation} Start Date ({values['start_date']}); got {values['end_date']}",
-        )
-
-
 def _reserved(spec: ActionSpec) -> dict[str, str]:
     """Parameters the action's own inputs (or fixed values) control, and what to use instead."""
     reserved = {i.param: f"use the {i.label} input instead" for i in spec.inputs if i.param}
@@ -308,7 +288,8 @@ def prepare(spec: ActionSpec, inputs: Mapping[str, Any] | None) -> Call:
     errors.raise_if_any()
 
     values = {k: _normalise(known[k], v, errors) for k, v in values.items()}
-    _check_order(spec, values, errors)
+    for key, message in rules.problems(spec, values):
+        errors.add(key, message)
     prepared = Call(spec.method, spec.endpoint)
     for item in spec.value_inputs:
         value = values.get(item.key, item.default)
@@ -318,13 +299,5 @@ def prepare(spec: ActionSpec, inputs: Mapping[str, Any] | None) -> Call:
         target[item.param or item.key] = value
     prepared.params.update(spec.fixed)
     _merge_additional(spec, values.get(ADDITIONAL, {}), prepared.params, spec.sends_query, errors)
-    if spec.requires_any and not any(k in prepared.params for k in spec.requires_any):
-        first, *others = spec.requires_any
-        errors.add(
-            next(i.key for i in spec.inputs if i.param == first),
-            f"is required unless Additional Query Parameters has one of "
-            f"{', '.join(others)}: QuickBooks Time refuses a {spec.label} "
-            "query without one of them",
-        )
     errors.raise_if_any()
     return prepared

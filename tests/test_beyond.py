@@ -257,14 +257,6 @@ def test_pick_lists_label_their_options(sb: Sandbox, conn: Connection) -> None:
     assert [o["label"] for o in assigned] == ["John Doe → Repairs", "John Doe → Office"]
 
 
-def test_pick_lists_page_fully(sb: Sandbox, conn: Connection) -> None:
-    sb.state.add_timesheets(450)
-    options = invoke(
-        "timesheet_options", {"start_date": "2025-01-01", "end_date": "2025-12-31"}, conn
-    )["options"]
-    assert len(options) == 450
-
-
 def test_a_pick_list_needs_its_date_range(conn: Connection) -> None:
     with pytest.raises(InputError, match="End Date"):
         invoke("timesheet_options", {"start_date": "2026-11-16"}, conn)

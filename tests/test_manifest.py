@@ -1,4 +1,4 @@
-"""connector.yaml is well formed, and agrees with schemas/ and the code on every fact."""
+"""The manifest: one declaration in connector.yaml, shipped resolved as JSON, well formed."""
 
 from __future__ import annotations
 
@@ -7,8 +7,10 @@ import json
 from typing import Any
 
 import pytest
+import yaml
 
-from qbtime_connector import manifest
+from qbtime_connector import manifest, manifest_source
+from qbtime_connector.cli import main
 from qbtime_connector.invoke import implementation
 from qbtime_connector.manifest import SCHEMA_DIR, load_raw, load_schema, problems
 
@@ -16,6 +18,8 @@ from .conftest import SPEC_PAGE_LABELS
 
 ACTIONS = list(manifest.actions().values())
 SOURCES = list(manifest.data_sources().values())
+TRIGGERS = list(manifest.triggers().values())
+EVERY = ACTIONS + SOURCES + TRIGGERS
 ADDED_INPUTS = {"fetch_all", "max_pages"}
 CONTRACT_INPUTS = {
     "create_timesheet": [
@@ -57,8 +61,19 @@ CONTRACT_INPUTS = {
 }
 
 
-def resolve(schema: dict[str, Any]) -> dict[str, Any]:
-    """A property schema with its $ref to definitions.json followed."""
+def walk(node: Any) -> Any:
+    """Every mapping in a JSON document, depth first."""
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from walk(value)
+    elif isinstance(node, list):
+        for item in node:
+            yield from walk(item)
+
+
+def resolve_ref(schema: dict[str, Any]) -> dict[str, Any]:
+    """An input schema with its $ref into definitions.json followed."""
     ref = schema.get("$ref")
     if not ref:
         return schema
@@ -66,7 +81,67 @@ def resolve(schema: dict[str, Any]) -> dict[str, Any]:
     node: Any = load_schema(file)
     for part in pointer.strip("/").split("/"):
         node = node[part]
-    return resolve(node)
+    return resolve_ref(node)
+
+
+# -- one declaration, shipped as JSON -------------------------------------------------------------
+
+
+def test_the_shipped_json_is_what_connector_yaml_resolves_to() -> None:
+    assert manifest_source.is_current(), "run `qbtime-connector manifest --write`"
+
+
+def test_connector_yaml_has_no_anchors_aliases_or_merge_keys() -> None:
+    text = manifest_source.SOURCE_PATH.read_text(encoding="utf-8")
+    events = list(yaml.parse(text, Loader=yaml.SafeLoader))
+    assert not [e for e in events if isinstance(e, yaml.AliasEvent)]
+    assert not [e for e in events if getattr(e, "anchor", None)]
+    assert "<<" not in text
+
+
+def test_the_resolved_manifest_has_no_reference_left_to_resolve() -> None:
+    raw = load_raw()
+    assert "shared" not in raw
+    assert not [node for node in walk(raw) if "use" in node]
+    outputs = [e["output"] for kind in ("actions", "data_sources", "triggers") for e in raw[kind]]
+    assert not [node for node in walk(outputs) if "$ref" in node]
+
+
+def test_a_shared_entry_is_expanded_with_its_overrides() -> None:
+    source = {"shared": {"a": {"key": "a", "label": "A", "type": "string", "param": "a"}}}
+    expanded = manifest_source._expand(
+        {"inputs": [{"use": "a", "label": "B", "param": None}]}, source["shared"]
+    )
+    assert expanded == {"inputs": [{"key": "a", "label": "B", "type": "string"}]}
+
+
+def test_an_unknown_shared_name_is_refused_by_name() -> None:
+    with pytest.raises(KeyError, match="'nope'"):
+        manifest_source._expand({"use": "nope"}, {})
+
+
+def test_the_manifest_command_prints_the_resolved_manifest(
+    capsys: pytest.CaptureFixture[str],
+) -> None:
+    assert main(["manifest"]) == 0
+    printed = json.loads(capsys.readouterr().out)
+    assert printed == load_raw()
+    assert json.loads(json.dumps(printed)) == printed  # round-trips
+    assert problems(printed) == []
+    assert main(["manifest", "--check"]) == 0
+
+
+def test_the_manifest_check_fails_when_the_json_is_stale(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stale = tmp_path / "manifest.json"
+    stale.write_text("{}", encoding="utf-8")
+    assert not manifest_source.is_current(stale)
+    assert manifest_source.write(stale) == stale
+    assert manifest_source.is_current(stale)
+
+
+# -- the meta-schema ----------------------------------------------------------------------------
 
 
 def test_the_manifest_matches_its_meta_schema() -> None:
@@ -77,11 +152,24 @@ def test_a_broken_manifest_names_the_bad_entry() -> None:
     broken = copy.deepcopy(load_raw())
     broken["actions"][2]["inputs"][1]["type"] = "idlist"
     del broken["actions"][5]["label"]
+    broken["actions"][0]["inputs"][2]["options"] = {"depends_on": ["user_id"]}
     found = problems(broken)
     assert any(
         p.startswith("actions[delete_timesheet].inputs[timesheet_ids].type:") for p in found
     ), found
     assert any(p.startswith("actions[get_timesheets]:") and "'label'" in p for p in found)
+    assert any(p.startswith("actions[create_timesheet].inputs[jobcode_id].options") for p in found)
+
+
+def test_the_meta_schema_documents_every_field() -> None:
+    meta = load_schema("manifest.meta.json")
+    objects = [meta, meta["properties"]["connection"], *meta["$defs"].values()]
+    for node in objects:
+        for name, field in node["properties"].items():
+            assert field.get("description"), name
+
+
+# -- the contract's actions and inputs ------------------------------------------------------------
 
 
 def test_the_contracts_actions_and_inputs_are_all_there_in_order() -> None:
@@ -93,70 +181,83 @@ def test_the_contracts_actions_and_inputs_are_all_there_in_order() -> None:
 
 
 def test_every_action_key_is_the_snake_case_of_its_label() -> None:
-    for action in ACTIONS:
+    for action in ACTIONS + TRIGGERS:
         expected = action.label.lower().replace(" ", "_").replace("time_sheets", "timesheets")
         assert action.key == expected
 
 
-def test_every_action_has_a_connection_input_and_only_the_secret_is_secret() -> None:
-    for action in ACTIONS + SOURCES:
+def test_every_entry_has_a_connection_input_and_only_the_secret_is_secret() -> None:
+    for action in EVERY:
         assert action.inputs[0].type == "connection"
         assert not any(i.secret for i in action.inputs)
     secrets = [i.key for i in manifest.connection_inputs() if i.secret]
     assert secrets == ["client_secret"]
 
 
-@pytest.mark.parametrize("action", ACTIONS + SOURCES, ids=lambda a: a.key)
-def test_schema_and_manifest_name_the_same_inputs_and_requiredness(
-    action: manifest.ActionSpec,
-) -> None:
+def test_the_spec_pages_labels_are_kept() -> None:
+    assert [a.label for a in ACTIONS][:9] == SPEC_PAGE_LABELS
+
+
+def test_the_connection_test_action_is_the_current_user() -> None:
+    assert load_raw()["connection"]["test_action"] == "get_current_user"
+    assert manifest.action("get_current_user").endpoint == "current_user"
+
+
+def test_only_the_delete_is_destructive() -> None:
+    assert [a.key for a in EVERY if a.destructive] == ["delete_timesheet"]
+
+
+# -- inputs, schemas and rules agree --------------------------------------------------------------
+
+
+@pytest.mark.parametrize("action", EVERY, ids=lambda a: a.key)
+def test_the_input_schema_is_built_from_the_inputs(action: manifest.ActionSpec) -> None:
     schema = load_schema(action.schema)
     assert list(schema["properties"]) == [i.key for i in action.value_inputs]
-    assert sorted(schema.get("required", [])) == sorted(
-        i.key for i in action.value_inputs if i.required
-    )
-    any_of = schema.get("anyOf")
-    groups = [tuple(r["required"][0] for r in any_of)] if any_of else []
-    assert groups == list(action.required_one_of)
+    assert schema.get("required", []) == [i.key for i in action.value_inputs if i.required]
     assert schema["additionalProperties"] is False
+    for item in action.value_inputs:
+        assert item.schema, (action.key, item.key)
+        resolve_ref(item.schema)  # every reference names an existing definition
 
 
-@pytest.mark.parametrize("action", ACTIONS + SOURCES, ids=lambda a: a.key)
-def test_defaults_and_allowed_values_fit_the_schema(action: manifest.ActionSpec) -> None:
+@pytest.mark.parametrize("action", EVERY, ids=lambda a: a.key)
+def test_defaults_and_examples_fit_the_schema(action: manifest.ActionSpec) -> None:
     from qbtime_connector.validation import validator_for
 
-    schema = load_schema(action.schema)
     for item in action.value_inputs:
-        prop = resolve(schema["properties"][item.key])
-        if item.allowed:
-            assert prop["enum"] == list(item.allowed), item.key
-        if item.default is not None:
-            errors = list(validator_for(action.schema).iter_errors({item.key: item.default}))
-            assert not [e for e in errors if e.path], (item.key, item.default)
+        for value in (item.default, item.example):
+            if value is not None:
+                errors = list(validator_for(action.schema).iter_errors({item.key: value}))
+                assert not [e for e in errors if e.path], (item.key, value)
 
 
 def test_input_types_match_the_schema_types() -> None:
     expected = {"integer": "integer", "date": "string", "datetime": "string"}
-    for action in ACTIONS + SOURCES:
-        schema = load_schema(action.schema)
+    for action in EVERY:
         for item in action.value_inputs:
-            prop = resolve(schema["properties"][item.key])
             if item.type in expected:
+                prop = resolve_ref(item.schema or {})
                 assert prop["type"] == expected[item.type], (action.key, item.key)
 
 
-@pytest.mark.parametrize("action", ACTIONS + SOURCES, ids=lambda a: a.key)
+@pytest.mark.parametrize("action", EVERY, ids=lambda a: a.key)
+def test_rules_and_visibility_name_inputs_of_the_entry(action: manifest.ActionSpec) -> None:
+    keys = {i.key for i in action.value_inputs}
+    for rule in action.rules:
+        for names in rule.values():
+            named = names.values() if isinstance(names, dict) else names
+            assert {n.split(".")[0] for n in named} <= keys, rule
+    for item in action.value_inputs:
+        assert set(item.visible_when or {}) <= keys - {item.key}, item.key
+        assert set((item.options or {}).get("depends_on", [])) <= keys - {item.key}, item.key
+
+
+@pytest.mark.parametrize("action", EVERY, ids=lambda a: a.key)
 def test_the_named_function_exists(action: manifest.ActionSpec) -> None:
     assert callable(implementation(action.function))
 
 
-def test_every_schema_file_is_used_and_valid_json() -> None:
-    used = {a.schema for a in ACTIONS + SOURCES} | {"definitions.json", "manifest.meta.json"}
-    on_disk = {p.name for p in SCHEMA_DIR.glob("*.json")}
-    assert on_disk == used
-    for name in on_disk:
-        json.loads((SCHEMA_DIR / name).read_text())
-
-
-def test_the_spec_pages_labels_are_kept() -> None:
-    assert [a.label for a in ACTIONS][:9] == SPEC_PAGE_LABELS
+def test_only_the_shared_schemas_are_files() -> None:
+    """Per-entry input schemas are built from the manifest: schemas/ holds no second copy."""
+    assert {p.name for p in SCHEMA_DIR.glob("*.json")} == {"definitions.json", "manifest.meta.json"}

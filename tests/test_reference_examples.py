@@ -322,3 +322,41 @@ def test_custom_field_items_need_their_field(connection: Connection) -> None:
 def test_custom_fields_default_to_timesheet_fields(connection: Connection) -> None:
     body = get(connection, "customfields")
     assert {f["applies_to"] for f in body["results"]["customfields"].values()} == {"timesheet"}
+
+
+# Moved from test_cli.py: the listing now has the twelve new actions too (28 actions, 4 lists).
+def test_actions_lists_every_action_and_pick_list(capsys: pytest.CaptureFixture[str]) -> None:
+    from qbtime_connector.cli import main
+
+    assert main(["actions"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert len(lines) == 32 and lines[0].startswith("create_timesheet")
+    assert lines[-1].startswith("job_code_assignment_options")
+    assert all(any(line.startswith(key + " ") for line in lines) for key in NEW_ACTIONS)
+
+
+# Moved from test_manifest.py: Get Groups, Get Locations and Get Time Off Requests are plain
+# page reads too.
+def test_the_alias_actions_share_the_generic_functions() -> None:
+    by_function: dict[str, list[str]] = {}
+    for action in manifest.actions().values():
+        by_function.setdefault(action.function, []).append(action.key)
+    assert by_function["qbtime_connector.actions:read_page"] == [
+        "get_job_code_assignments",
+        "get_job_codes",
+        "get_timesheets",
+        "get_users",
+        "get_groups",
+        "get_locations",
+        "get_time_off_requests",
+    ]
+    assert len(by_function["qbtime_connector.actions:write_one"]) == 4
+    assert len(by_function["qbtime_connector.batches:write_records"]) == 4
+
+
+def test_new_actions_are_labelled_as_the_contract_pins() -> None:
+    labels = {k: a.label for k, a in manifest.actions().items()}
+    assert labels["find_or_create_user"] == "Find or Create User"
+    assert labels["get_payroll_report"] == "Get Payroll Report"
+    for key in NEW_ACTIONS:
+        assert labels[key].lower().replace(" ", "_") == key

@@ -1,0 +1,126 @@
+"""Resolves connector.yaml (the one declaration) into the plain-JSON manifest the package ships."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any
+
+from .manifest import MANIFEST_PATH, SCHEMA_DIR, choice_schema
+
+SOURCE_PATH = Path(__file__).resolve().parent.parent / "connector.yaml"
+DEFINITIONS = "definitions.json#/$defs/"
+# The shared definition an input's type stands for when the input names none itself.
+TYPE_SCHEMAS = {
+    "string": "text",
+    "integer": "positive_id",
+    "boolean": "flag",
+    "date": "date",
+    "datetime": "datetime_with_offset",
+    "id_list": "id_list",
+    "json": "json_body",
+    "record_list": "record_list",
+}
+_ENTRIES = ("actions", "data_sources", "triggers")
+
+
+def load_source(path: Path = SOURCE_PATH) -> dict[str, Any]:
+    """connector.yaml as parsed YAML (only the build step and tests read YAML)."""
+    import yaml
+
+    with path.open(encoding="utf-8") as f:
+        data: dict[str, Any] = yaml.safe_load(f)
+    return data
+
+
+def _expand(node: Any, shared: dict[str, Any]) -> Any:
+    """The node with every {use: NAME(S), ...} replaced by the shared entries plus overrides."""
+    if isinstance(node, list):
+        return [_expand(item, shared) for item in node]
+    if not isinstance(node, dict):
+        return node
+    merged: dict[str, Any] = {}
+    if "use" in node:
+        names = node["use"] if isinstance(node["use"], list) else [node["use"]]
+        for name in names:
+            if name not in shared:
+                raise KeyError(f"connector.yaml uses {name!r}, which `shared` does not define")
+            merged.update(_expand(shared[name], shared))
+    for key, value in node.items():
+        if key == "use":
+            continue
+        if value is None and "use" in node:
+            merged.pop(key, None)  # an override of null removes the shared field
+        else:
+            merged[key] = _expand(value, shared)
+    return merged
+
+
+def _input_schema(item: dict[str, Any]) -> dict[str, Any] | None:
+    """The JSON Schema an input's values must meet, from its choices, schema or type."""
+    if item["type"] == "connection":
+        return None
+    if "choices" in item:
+        values = [c["value"] for c in item["choices"]]
+        return choice_schema(values, many=item["type"] == "choice_list")
+    named = item.get("schema") or TYPE_SCHEMAS.get(item["type"])
+    if named is None:
+        raise ValueError(f"input {item['key']!r} of type {item['type']} needs a `schema`")
+    return {"$ref": DEFINITIONS + named} if isinstance(named, str) else named
+
+
+def _definitions() -> dict[str, Any]:
+    with (SCHEMA_DIR / "definitions.json").open(encoding="utf-8") as f:
+        found: dict[str, Any] = json.load(f)["$defs"]
+    return found
+
+
+def _inline(node: Any, defs: dict[str, Any]) -> Any:
+    """A result schema with its references to definitions.json written out in place."""
+    if isinstance(node, list):
+        return [_inline(item, defs) for item in node]
+    if not isinstance(node, dict):
+        return node
+    if "$ref" in node and str(node["$ref"]).startswith(DEFINITIONS):
+        target = _inline(defs[node["$ref"][len(DEFINITIONS) :]], defs)
+        return {**target, **{k: _inline(v, defs) for k, v in node.items() if k != "$ref"}}
+    return {k: _inline(v, defs) for k, v in node.items()}
+
+
+def _with_input_schemas(entry: dict[str, Any]) -> dict[str, Any]:
+    inputs = []
+    for item in entry["inputs"]:
+        schema = _input_schema(item)
+        inputs.append({**item, "schema": schema} if schema is not None else item)
+    return {**entry, "inputs": inputs}
+
+
+def resolve(source: dict[str, Any]) -> dict[str, Any]:
+    """The manifest as plain JSON: shared entries expanded, input and result schemas in place."""
+    shared = source.get("shared", {})
+    resolved: dict[str, Any] = _expand({k: v for k, v in source.items() if k != "shared"}, shared)
+    defs = _definitions()
+    for kind in _ENTRIES:
+        resolved[kind] = [
+            {**_with_input_schemas(e), "output": _inline(e["output"], defs)}
+            for e in resolved.get(kind, [])
+        ]
+    resolved["connection"] = _with_input_schemas(resolved["connection"])
+    return resolved
+
+
+def render(source: dict[str, Any] | None = None) -> str:
+    """The resolved manifest as the JSON text the package ships."""
+    resolved = resolve(source if source is not None else load_source())
+    return json.dumps(resolved, indent=1, ensure_ascii=False) + "\n"
+
+
+def write(target: Path = MANIFEST_PATH) -> Path:
+    """Resolve connector.yaml into the package's manifest.json; returns its path."""
+    target.write_text(render(), encoding="utf-8")
+    return target
+
+
+def is_current(target: Path = MANIFEST_PATH) -> bool:
+    """Whether the shipped manifest.json is what connector.yaml resolves to."""
+    return target.is_file() and target.read_text(encoding="utf-8") == render()
