@@ -155,8 +155,6 @@ def test_clock_out_needs_a_user_or_a_timesheet() -> None:
 def test_clock_in_works_from_the_command_line(capsys: pytest.CaptureFixture[str]) -> None:
     from qbtime_connector.cli import main
 
-    code = main(
-        ["run", "clock_in", "--sandbox", "-i", f"user_id={MARY}", "-i", f"jobcode_id={INSTALLATION}",
-         "-i", f"start_time={START}"]
-    )  # fmt: skip
+    args = ["run", "clock_in", "--sandbox", "-i", f"user_id={MARY}"]
+    code = main([*args, "-i", f"jobcode_id={INSTALLATION}", "-i", f"start_time={START}"])
     assert code == 0 and '"on_the_clock": true' in capsys.readouterr().out
