@@ -19,8 +19,6 @@ from qbtime_connector.connection_file import open_connection, write_private
 from qbtime_connector.login import login
 from qbtime_connector.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
 
-from .conftest import SPEC_PAGE_LABELS
-
 
 def test_describe_shows_the_input_table(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["describe", "get_users"]) == 0
@@ -140,13 +138,3 @@ def test_run_without_a_connection_says_what_to_give(
     monkeypatch.delenv("QBTIME_CONNECTION_FILE", raising=False)
     assert main(["run", "get_users"]) == 2
     assert "--connection" in capsys.readouterr().err
-
-
-def test_demo_runs_every_action(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["demo"]) == 0
-    out = capsys.readouterr().out
-    for label in SPEC_PAGE_LABELS:
-        assert label in out
-    for step in ("Fetch All", "Create Timesheets (batch)", "Get Changes (next poll)"):
-        assert step in out
-    assert "All 19 steps passed." in out

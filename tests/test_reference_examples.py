@@ -360,3 +360,20 @@ def test_new_actions_are_labelled_as_the_contract_pins() -> None:
     assert labels["get_payroll_report"] == "Get Payroll Report"
     for key in NEW_ACTIONS:
         assert labels[key].lower().replace(" ", "_") == key
+
+
+# Moved from test_cli.py: the demo now also clocks in and out, submits, approves and reports.
+def test_demo_runs_every_action(capsys: pytest.CaptureFixture[str]) -> None:
+    from qbtime_connector.cli import main
+
+    from .conftest import SPEC_PAGE_LABELS
+
+    assert main(["demo"]) == 0
+    out = capsys.readouterr().out
+    for label in SPEC_PAGE_LABELS:
+        assert label in out
+    for step in ("Fetch All", "Create Timesheets (batch)", "Get Changes (next poll)"):
+        assert step in out
+    for step in ("Clock In", "Clock Out", "Submit Timesheets", "Approve Timesheets"):
+        assert step in out
+    assert "Get Payroll Report" in out and "All 25 steps passed." in out
