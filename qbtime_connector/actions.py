@@ -7,11 +7,11 @@ from typing import Any
 
 from .connection import Connection
 from .custom_values import check_custom_values
+from .paging import MAX_LIMIT, MAX_PAGES, read_every
 from .results import checked, merge_supplemental, page_result, write_items
 from .validation import Call
 
 MAX_WRITE_ITEMS = 50  # the API answers 413 above this many items per POST/PUT/DELETE
-MAX_LIMIT = 200  # the most records the API returns per page
 
 
 def chunks(items: Sequence[Any], size: int = MAX_WRITE_ITEMS) -> Iterator[Sequence[Any]]:
@@ -29,22 +29,22 @@ def read_page(connection: Connection, call: Call) -> dict[str, Any]:
 
 
 def read_all(
-    connection: Connection, endpoint: str, params: dict[str, Any], max_pages: int = 50
+    connection: Connection, endpoint: str, params: dict[str, Any], max_pages: int = MAX_PAGES
 ) -> dict[str, Any]:
-    """Every record from `page` on, 200 per call, until `more` is false or max_pages are read."""
+    """Every record from `page` on, each once, in at most max_pages calls (see paging.py).
+
+    `page` in the result is the last page of 200 read in full, so a caller who continues from
+    the page after it (when `more` is true) misses nothing.
+    """
     first = int(params.get("page", 1))
-    result: dict[str, Any] = {endpoint: [], "more": True, "page": first, "supplemental_data": {}}
-    for page in range(first, first + max_pages):
-        body = connection.request(
-            "GET", endpoint, params={**params, "limit": MAX_LIMIT, "page": page}
-        )
-        one = page_result(endpoint, body, page)
-        result[endpoint].extend(one[endpoint])
-        merge_supplemental(result, body)
-        result.update(more=one["more"], page=page)
-        if not one["more"]:
-            break
-    return result
+    query = {k: v for k, v in params.items() if k not in {"page", "limit"}}
+    read = read_every(connection, endpoint, query, (first - 1) * MAX_LIMIT, max_calls=max_pages)
+    return {
+        endpoint: read.records,
+        "more": read.more,
+        "page": max(first, read.offset // MAX_LIMIT),
+        "supplemental_data": read.supplemental_data,
+    }
 
 
 def send_records(

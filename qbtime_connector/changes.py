@@ -1,32 +1,45 @@
-"""Get Changes: a polling trigger that reports each change once, through an opaque cursor.
+"""Change polling: each created, updated or deleted record reported once, through a small state.
 
-Per record type the cursor keeps `since` (inclusive) and the versions already reported at or
-after it, as (id, last_modified, digest of the record): the API's timestamps have one-second
-resolution, so a strict "after" would miss changes made in the same second, an inclusive one
-would repeat them, and two edits in one second share a last_modified but not a digest.
+Per watched endpoint the state keeps `since` (an instant; the next read asks for
+`modified_since=since`, inclusive) and the short digests of the versions already reported whose
+`last_modified` is at or after it. `since` only moves to the second the API's clock showed
+(its `Date` header) when the poll began: every later change has a `last_modified` at or after
+it, and every earlier one was read by this poll (paging.py reads each record once while others
+change). Versions stamped in that very second could still be joined by more in it, so they are
+remembered by digest; if there are too many to remember, they are held back and reported by
+the next poll instead. When a read reaches its page cap, the state also keeps where it stopped
+(`resume`), and the next poll continues there before it reads anything newer.
 """
 
 from __future__ import annotations
 
 import base64
+import binascii
 import datetime as dt
 import hashlib
 import json
+from collections.abc import Mapping, Sequence
+from email.utils import parsedate_to_datetime
 from typing import Any
 
-from .actions import read_all
 from .connection import Connection
 from .errors import InputError
+from .paging import MAX_PAGES, read_every
 from .validation import Call
 
-# What each watched record type is read from, and the filters that make a read see every change.
-SOURCES = {
-    "timesheets": {
-        "timesheets": {"on_the_clock": "both", "jobcode_type": "all"},
-        "timesheets_deleted": {},
-    },
-    "users": {"users": {"active": "both"}},
-    "jobcodes": {"jobcodes": {"active": "both", "type": "all"}},
+RECORD_TYPES = ("timesheets", "users", "jobcodes")
+# Filters under which a read sees every record of its endpoint, whatever its state.
+FILTERS: dict[str, dict[str, str]] = {
+    "timesheets": {"on_the_clock": "both", "jobcode_type": "all"},
+    "timesheets_deleted": {},
+    "users": {"active": "both"},
+    "jobcodes": {"active": "both", "type": "all"},
+}
+RECORD_TYPE_OF = {
+    "timesheets": "timesheets",
+    "timesheets_deleted": "timesheets",
+    "users": "users",
+    "jobcodes": "jobcodes",
 }
 RESULT_KEYS = {
     "timesheets": "timesheets",
@@ -34,126 +47,262 @@ RESULT_KEYS = {
     "users": "users",
     "jobcodes": "jobcodes",
 }
-MAX_PAGES = 50
+MAX_REMEMBERED = 40  # digests kept per endpoint: bounds the state (< 4 KB in all)
+STATE_KIND = "qbtime-changes/1"
+EPOCH = "1970-01-01T00:00:00+00:00"
 Mark = dict[str, Any]
 
 
-def encode(marks: dict[str, Mark]) -> str:
-    """The cursor handed to the next poll."""
-    raw = json.dumps({"v": 1, "marks": marks}, separators=(",", ":")).encode()
+# -- the state ------------------------------------------------------------------------------
+
+
+def _seal(marks: Mapping[str, Mark]) -> str:
+    text = json.dumps({"kind": STATE_KIND, "marks": marks}, sort_keys=True, separators=(",", ":"))
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
+
+
+def seal(marks: Mapping[str, Mark]) -> dict[str, Any]:
+    """The state handed to the next poll: the marks and a check of them."""
+    return {"kind": STATE_KIND, "marks": dict(marks), "check": _seal(marks)}
+
+
+def _altered(input_key: str, label: str) -> InputError:
+    return InputError(
+        [
+            {
+                "input": input_key,
+                "label": label,
+                "message": "is not one this connector returned, or was altered; "
+                "leave it empty to start over",
+            }
+        ]
+    )
+
+
+def unseal(state: Any, input_key: str = "state", label: str = "State") -> dict[str, Mark]:
+    """The marks of a state a poll returned, or InputError if it was altered or is foreign."""
+    try:
+        if state.get("kind") != STATE_KIND or set(state) != {"kind", "marks", "check"}:
+            raise ValueError
+        marks = state["marks"]
+        if not isinstance(marks, dict) or state["check"] != _seal(marks):
+            raise ValueError
+        for endpoint, mark in marks.items():
+            _check_mark(endpoint, mark)
+        return {k: dict(v) for k, v in marks.items()}
+    except (ValueError, TypeError, KeyError, AttributeError, OverflowError):
+        raise _altered(input_key, label) from None
+
+
+def _check_mark(endpoint: str, mark: Any) -> None:
+    if endpoint not in FILTERS or not isinstance(mark, dict):
+        raise ValueError
+    _instant(mark["since"])
+    if not all(isinstance(d, str) for d in mark["seen"]):
+        raise ValueError
+    resume = mark.get("resume")
+    if resume is not None:
+        _instant(resume["since"])
+        int(resume["offset"]), int(resume["after"])
+
+
+def encode_cursor(state: Mapping[str, Any]) -> str:
+    """A state as Get Changes' opaque cursor text."""
+    raw = json.dumps(state, sort_keys=True, separators=(",", ":")).encode()
     return base64.urlsafe_b64encode(raw).decode().rstrip("=")
 
 
-def decode(cursor: str) -> dict[str, Mark]:
-    """The marks in a cursor, or InputError naming the Cursor input."""
+def decode_cursor(cursor: str) -> dict[str, Mark]:
+    """The marks in a Get Changes cursor, or InputError naming the Cursor input."""
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4))
-        marks: dict[str, Mark] = json.loads(raw)["marks"]
-        for mark in marks.values():
-            _instant(mark["since"])
-            mark["seen"] = [[int(i), str(m), str(d)] for i, m, d in mark["seen"]]
-        return marks
-    except (ValueError, KeyError, TypeError, AttributeError):
-        raise InputError(
-            [
-                {
-                    "input": "cursor",
-                    "label": "Cursor",
-                    "message": "is not a cursor this action returned; leave it empty to start over",
-                }
-            ]
-        ) from None
+        state = json.loads(raw)
+    except (ValueError, binascii.Error):
+        raise _altered("cursor", "Cursor") from None
+    return unseal(state, "cursor", "Cursor")
 
 
-def _instant(stamp: str) -> dt.datetime:
-    return dt.datetime.fromisoformat(stamp)
+# -- time -----------------------------------------------------------------------------------
 
 
-def _stamps(connection: Connection, endpoints: list[str]) -> dict[str, str]:
+def _instant(stamp: Any) -> dt.datetime:
+    moment = dt.datetime.fromisoformat(str(stamp))
+    if moment.tzinfo is None:
+        raise ValueError("an instant needs its offset")
+    return moment
+
+
+def _server_now(headers: Mapping[str, str]) -> str | None:
+    """The API's clock, to the second, from an answer's Date header (None if absent)."""
+    try:
+        moment = parsedate_to_datetime(headers.get("Date") or headers.get("date") or "")
+    except (TypeError, ValueError):
+        return None
+    return moment.astimezone(dt.timezone.utc).isoformat() if moment.tzinfo else None
+
+
+# -- versions -------------------------------------------------------------------------------
+
+
+def digest(record: Mapping[str, Any]) -> str:
+    """A short fingerprint of one version of a record (its id, last_modified and content)."""
+    text = json.dumps(record, sort_keys=True, default=str)
+    return hashlib.sha256(text.encode()).hexdigest()[:10]
+
+
+def _at_or_after(record: Mapping[str, Any], moment: dt.datetime) -> bool:
+    try:
+        return _instant(record.get("last_modified")) >= moment
+    except ValueError:
+        return True  # an unreadable stamp: treat as new, so it is remembered, not lost
+
+
+# -- polling --------------------------------------------------------------------------------
+
+
+def endpoints_for(record_types: Sequence[str], include_deleted: bool) -> list[str]:
+    """The API endpoints that hold the changes of these record types."""
+    wanted = [t for t in RECORD_TYPES if t in record_types]
+    found = [e for e in FILTERS if RECORD_TYPE_OF[e] in wanted]
+    return [e for e in found if include_deleted or e != "timesheets_deleted"]
+
+
+def _stamps(connection: Connection, endpoints: list[str]) -> tuple[dict[str, str], str | None]:
+    """The newest change per endpoint, and the API's clock when it answered (one call)."""
+    headers: dict[str, str] = {}
     body = connection.request(
-        "GET", "last_modified_timestamps", params={"endpoints": ",".join(endpoints)}
+        "GET",
+        "last_modified_timestamps",
+        params={"endpoints": ",".join(endpoints)},
+        response_headers=headers,
     )
-    found: dict[str, str] = (body.get("results") or {}).get("last_modified_timestamps") or {}
-    return found
+    found = (body.get("results") or {}).get("last_modified_timestamps") or {}
+    stamps = {k: str(v) for k, v in found.items() if k in endpoints and v}
+    return stamps, _server_now(headers)
 
 
-def _changed_since(connection: Connection, endpoint: str, since: str) -> list[dict[str, Any]]:
-    params = {**_filters(endpoint), "modified_since": since, "supplemental_data": "no"}
-    records: list[dict[str, Any]] = read_all(connection, endpoint, params, MAX_PAGES)[endpoint]
-    return records
+def _quiet(mark: Mark, stamp: str | None) -> bool:
+    """Whether the endpoint cannot have changed since the mark (no read needed)."""
+    if mark.get("resume") is not None:
+        return False
+    try:
+        return stamp is None or _instant(stamp) < _instant(mark["since"])
+    except ValueError:
+        return False
 
 
-def _filters(endpoint: str) -> dict[str, str]:
-    return next(f[endpoint] for f in SOURCES.values() if endpoint in f)
+def _change(endpoint: str, record: dict[str, Any], since: dt.datetime) -> dict[str, Any]:
+    if endpoint == "timesheets_deleted":
+        kind = "deleted"
+    else:
+        created = record.get("created")
+        try:
+            kind = "created" if created and _instant(created) >= since else "updated"
+        except ValueError:
+            kind = "updated"
+    return {
+        "record_type": RECORD_TYPE_OF[endpoint],
+        "change": kind,
+        "id": int(record["id"]),
+        "record": record,
+    }
 
 
-Version = tuple[int, str, str]
+Found = list[tuple[dict[str, Any], dt.datetime]]  # each new version, and the since it beat
 
 
-def _version(record: dict[str, Any]) -> Version:
-    digest = hashlib.sha256(json.dumps(record, sort_keys=True).encode()).hexdigest()[:12]
-    return int(record["id"]), str(record["last_modified"]), digest
+def _resumed(
+    connection: Connection, endpoint: str, mark: Mark, budget: int
+) -> tuple[Found, dict[str, Any] | None, int]:
+    """What the read a page cap stopped still had: (versions, where it stops now, calls)."""
+    resume = mark["resume"]
+    params = {**FILTERS[endpoint], "modified_since": resume["since"], "supplemental_data": "no"}
+    read = read_every(
+        connection, endpoint, params, int(resume["offset"]), int(resume["after"]), budget
+    )
+    since, old = _instant(mark["since"]), _instant(resume["since"])
+    # Versions at or after `since` come again in the read from `since`.
+    found = [(r, old) for r in read.records if not _at_or_after(r, since)]
+    left = {"since": resume["since"], "offset": read.offset, "after": read.last_id}
+    return found, (left if read.more else None), read.calls
 
 
-def _versions(records: list[dict[str, Any]]) -> set[Version]:
-    return {_version(r) for r in records}
+def _poll_endpoint(
+    connection: Connection, endpoint: str, mark: Mark, now: str
+) -> tuple[list[dict[str, Any]], Mark]:
+    """The new versions of one endpoint's records, and its next mark."""
+    found: Found = []
+    budget = MAX_PAGES
+    if mark.get("resume") is not None:
+        found, left, calls = _resumed(connection, endpoint, mark, budget)
+        if left is not None:
+            return _report(endpoint, found), {**mark, "resume": left}
+        budget = max(1, budget - calls)
+    since, seen = _instant(mark["since"]), set(mark["seen"])
+    params = {**FILTERS[endpoint], "modified_since": mark["since"], "supplemental_data": "no"}
+    read = read_every(connection, endpoint, params, max_calls=budget)
+    found += [(r, since) for r in read.records if digest(r) not in seen]
+    moment = _instant(now)
+    reported = {digest(r) for r in read.records if digest(r) in seen and _at_or_after(r, moment)}
+    late = {digest(r) for r, _ in found if _at_or_after(r, moment)}
+    if len(reported | late) > MAX_REMEMBERED:
+        # Too many to remember: the new ones are held back; the next poll reads them again.
+        found = [(r, s) for r, s in found if not _at_or_after(r, moment)]
+        late = set()
+    next_mark: Mark = {"since": now, "seen": sorted(reported | late)}
+    if read.more and read.last_id is not None:
+        next_mark["resume"] = {"since": mark["since"], "offset": read.offset, "after": read.last_id}
+    return _report(endpoint, found), next_mark
 
 
-def _first_marks(
-    connection: Connection, endpoints: list[str], stamps: dict[str, str], since: str | None
-) -> dict[str, Mark]:
-    """Marks for a first poll: from `since`, or from now (with what is already there as seen)."""
-    if since:
-        return {e: {"since": since, "seen": []} for e in endpoints}
-    marks = {}
+def _report(endpoint: str, found: Found) -> list[dict[str, Any]]:
+    return [_change(endpoint, record, since) for record, since in found]
+
+
+def poll(
+    connection: Connection,
+    record_types: Sequence[str],
+    include_deleted: bool,
+    state: Mapping[str, Any] | None,
+) -> dict[str, Any]:
+    """{"records": [...], "state": {...}}; each record is {"record_type": "timesheets"|"users"|
+    "jobcodes", "change": "created"|"updated"|"deleted", "id": int, "record": {...}}.
+    state is JSON-serialisable, < 4 KB always; an altered state raises InputError."""
+    marks = unseal(state) if state is not None else {}
+    return _poll(connection, endpoints_for(record_types, include_deleted), marks, None)
+
+
+def _poll(
+    connection: Connection, endpoints: list[str], marks: dict[str, Mark], start: str | None
+) -> dict[str, Any]:
+    stamps, server_now = _stamps(connection, endpoints)
+    now = server_now or max([*stamps.values(), EPOCH], key=_instant)
+    records: list[dict[str, Any]] = []
     for endpoint in endpoints:
-        start = stamps.get(endpoint) or since or "1970-01-01T00:00:00+00:00"
-        marks[endpoint] = {
-            "since": start,
-            "seen": sorted(_versions(_changed_since(connection, endpoint, start))),
-        }
-    return marks
+        mark = marks.get(endpoint)
+        if mark is None:
+            mark = {"since": start, "seen": []} if start else {"since": now, "seen": []}
+            if not start:
+                marks[endpoint] = mark  # a first poll starts from now and reports nothing
+                continue
+        if _quiet(mark, stamps.get(endpoint)):
+            marks[endpoint] = mark
+            continue
+        found, marks[endpoint] = _poll_endpoint(connection, endpoint, mark, now)
+        records += found
+    return {"records": records, "state": seal(marks)}
 
 
 def get_changes(connection: Connection, call: Call) -> dict[str, Any]:
     """Get Changes: what was created, changed or deleted since the cursor, and the next cursor."""
     watched = str(call.options["endpoints"]).split(",")
-    endpoints = [e for w in SOURCES if w in watched for e in SOURCES[w]]
     cursor = call.options.get("cursor")
-    marks = decode(cursor) if cursor else {}
-    before = _stamps(connection, endpoints)
+    marks = decode_cursor(cursor) if cursor else {}
+    page = _poll(connection, endpoints_for(watched, True), marks, call.options.get("since"))
     result: dict[str, Any] = {key: [] for key in RESULT_KEYS.values()}
-    missing = [e for e in endpoints if e not in marks]
-    if missing:
-        marks.update(_first_marks(connection, missing, before, call.options.get("since")))
-        if not cursor and not call.options.get("since"):
-            return {**result, "count": 0, "cursor": encode(marks)}
-    fetched: dict[str, list[dict[str, Any]]] = {}
-    for endpoint in endpoints:
-        mark = marks[endpoint]
-        stamp = before.get(endpoint)
-        if stamp and _instant(stamp) < _instant(mark["since"]):
-            fetched[endpoint] = []  # nothing changed since the mark: no read needed
-            continue
-        fetched[endpoint] = _changed_since(connection, endpoint, mark["since"])
-    after = _stamps(connection, endpoints)
-    moved = after != before  # data changed during this poll: pages may have shifted
-    for endpoint, records in fetched.items():
-        mark = marks[endpoint]
-        seen: set[Version] = {(int(i), str(m), str(d)) for i, m, d in mark["seen"]}
-        fresh = [r for r in records if _version(r) not in seen]
-        result[RESULT_KEYS[endpoint]] = fresh
-        marks[endpoint] = _next_mark(mark, before.get(endpoint), seen | _versions(records), moved)
-    result["count"] = sum(len(v) for v in result.values())
-    result["cursor"] = encode(marks)
+    for change in page["records"]:
+        endpoint = "timesheets_deleted" if change["change"] == "deleted" else change["record_type"]
+        result[RESULT_KEYS[endpoint]].append(change["record"])
+    result["count"] = len(page["records"])
+    result["cursor"] = encode_cursor(page["state"])
     return result
-
-
-def _next_mark(mark: Mark, stamp: str | None, seen: set[Version], moved: bool) -> Mark:
-    """Advance `since` to the stamp read before the poll, unless the data moved meanwhile."""
-    since = mark["since"]
-    if stamp and not moved and _instant(stamp) > _instant(since):
-        since = stamp
-    floor = _instant(since)
-    kept = sorted(v for v in seen if _instant(v[1]) >= floor)
-    return {"since": since, "seen": [list(p) for p in kept]}

@@ -151,6 +151,9 @@ def _manifest(args: argparse.Namespace) -> int:
         return 0
     from . import manifest_source
 
+    if not manifest_source.SOURCE_PATH.is_file():
+        print("--write and --check need a checkout, where connector.yaml is.", file=sys.stderr)
+        return EXIT_INPUT
     if args.check and not manifest_source.is_current():
         print(f"{manifest.MANIFEST_PATH} is stale: run `qbtime-connector manifest --write`.")
         return 1

@@ -222,8 +222,13 @@ class Connection:
         params: Mapping[str, Any] | None = None,
         json: Any = None,
         headers: Mapping[str, str] | None = None,
+        *,
+        response_headers: MutableMapping[str, str] | None = None,
     ) -> dict[str, Any]:
-        """Make one API call: auth, refresh, retries, and errors mapped. Returns the JSON body."""
+        """Make one API call: auth, refresh, retries, and errors mapped. Returns the JSON body.
+
+        `response_headers`, when given, receives the answer's headers (e.g. its Date).
+        """
         url = self.url(path)
         retried_auth = False
         while True:
@@ -240,6 +245,8 @@ class Connection:
                 )
             if response.status_code >= 400:
                 raise api_error(response)
+            if response_headers is not None:
+                response_headers.update(response.headers)
             return parse_json(response)
 
     def _send(self, method: str, url: str, **kwargs: Any) -> requests.Response:

@@ -1,4 +1,4 @@
-"""Renders the connector's documentation page from connector.yaml, in the spec page's format."""
+"""Renders the connector's documentation page from the manifest, in the spec page's format."""
 
 from __future__ import annotations
 
@@ -34,21 +34,82 @@ def _default(item: InputSpec) -> str:
     return str(item.default)
 
 
-def _comments(item: InputSpec) -> str:
-    text = " ".join(item.comments.split())
-    if item.required and item.type != "connection":
-        text = f"Required. {text}".strip()
+def _sentences(*parts: str) -> str:
+    """Parts joined as sentences: each ends with a full stop before the next begins."""
+    kept = [p.strip() for p in parts if p.strip()]
+    return " ".join(
+        p if p.endswith((".", ")", "?", "!")) or p is kept[-1] else f"{p}." for p in kept
+    )
+
+
+def _feeder(spec: manifest.ActionSpec, item: InputSpec) -> str:
+    """Which pick list fills the input's drop-down, and on which inputs it depends."""
+    if not item.options:
+        return ""
+    source = manifest.data_sources()[item.options["pick_list"]]
+    depends = [spec.input(k).label for k in item.options.get("depends_on", [])]
+    after = f", depending on {', '.join(depends)}" if depends else ""
+    return f"Drop-down fed by the {source.label} pick list (`{source.key}`){after}."
+
+
+def _comments(item: InputSpec, spec: manifest.ActionSpec | None = None) -> str:
+    choices = ", ".join(f"`{c['value']}` ({c['label']})" for c in item.choices)
+    text = _sentences(
+        "Required" if item.required and item.type != "connection" else "",
+        " ".join(item.comments.split()),
+        f"Choices: {choices}." if choices else "",
+        _feeder(spec, item) if spec else "",
+    )
     return text.replace("|", "\\|")
 
 
+def _kind(schema: dict[str, Any]) -> str:
+    kind = schema.get("type", "any")
+    return "/".join(kind) if isinstance(kind, list) else str(kind)
+
+
+def _output_rows(output: dict[str, Any]) -> list[list[str]]:
+    """One row per field of the result: name, JSON type, and the fields of its records."""
+    rows = []
+    for name, field in output.get("properties", {}).items():
+        inner = field.get("items", field) if field.get("type") == "array" else field
+        kind = _kind(field) + (f" of {_kind(inner)}" if field.get("type") == "array" else "")
+        fields = ", ".join(inner.get("properties", {}))
+        about = " ".join(str(field.get("description", inner.get("description", ""))).split())
+        text = _sentences(about, f"Fields: {fields}" if fields else "")
+        rows.append([f"`{name}`", kind, text.replace("|", "\\|")])
+    return rows
+
+
+def _rule(spec: manifest.ActionSpec, rule: dict[str, Any]) -> str:
+    def label(name: str) -> str:
+        key, _, inner = name.partition(".")
+        return f"'{inner}' in {spec.input(key).label}" if inner else spec.input(key).label
+
+    if "one_of_required" in rule:
+        return "One of " + ", ".join(map(label, rule["one_of_required"])) + " is required."
+    if "at_least_one_of" in rule:
+        return "At least one of " + ", ".join(map(label, rule["at_least_one_of"])) + " is needed."
+    pair = rule["end_after_start"]
+    return f"{label(pair['end'])} must come after {label(pair['start'])}."
+
+
 def _section(spec: manifest.ActionSpec) -> list[str]:
-    rows = [[i.label, _comments(i), _default(i)] for i in spec.inputs]
+    rows = [[i.label, _comments(i, spec), _default(i)] for i in spec.inputs]
+    notes = [_rule(spec, r) for r in spec.rules]
+    if spec.destructive:
+        notes.insert(0, "**Destructive**: what it removes cannot be restored.")
     return [
         f"### {spec.label}",
         "",
         spec.description,
         "",
+        *[f"{n}\n" for n in notes],
         *_table(["Input", "Comments", "Default"], rows),
+        "",
+        "Output fields:",
+        "",
+        *_table(["Field", "Type", "Description"], _output_rows(spec.output)),
         "",
     ]
 
@@ -89,6 +150,9 @@ def render() -> str:
         "",
     ]
     for spec in sorted(manifest.actions().values(), key=lambda a: a.label):
+        lines += _section(spec)
+    lines += ["## Triggers", ""]
+    for spec in sorted(manifest.triggers().values(), key=lambda a: a.label):
         lines += _section(spec)
     lines += ["## Data Sources", ""]
     for spec in sorted(manifest.data_sources().values(), key=lambda a: a.label):

@@ -90,16 +90,6 @@ class ActionSpec:
         """The groups of inputs of which one must be given (from `one_of_required` rules)."""
         return tuple(tuple(r["one_of_required"]) for r in self.rules if "one_of_required" in r)
 
-    @property
-    def requires_any(self) -> tuple[str, ...]:
-        """API parameters of which the request must carry one (from `at_least_one_of` rules)."""
-        found: list[str] = []
-        for rule in self.rules:
-            for name in rule.get("at_least_one_of", ()):
-                key, _, inner = name.partition(".")
-                found.append(inner or self.input(key).param or key)
-        return tuple(found)
-
     def input(self, key: str) -> InputSpec:
         """The input with this key."""
         return next(i for i in self.inputs if i.key == key)

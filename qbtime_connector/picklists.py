@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-from .actions import MAX_LIMIT
 from .connection import Connection
+from .paging import MAX_LIMIT
 from .results import page_result
 from .validation import Call
 

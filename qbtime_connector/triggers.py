@@ -21,7 +21,4 @@ def new_or_changed_records(
     """New or Changed Records: what changed since `state`, each change once, and the next state."""
     record_types = chosen(call.options["record_types"])
     include_deleted = bool(call.options["include_deleted"])
-    found: dict[str, Any] = changes.poll(  # type: ignore[attr-defined,unused-ignore]
-        connection, record_types, include_deleted, state
-    )
-    return found
+    return changes.poll(connection, record_types, include_deleted, state)

@@ -11,6 +11,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import time
 from collections.abc import Iterator
 from typing import Any
@@ -128,3 +129,16 @@ def listing(
 def written(endpoint: str, items: list[dict[str, Any]]) -> dict[str, Any]:
     """An API POST/PUT answer: items keyed by 1-based position."""
     return {"results": {endpoint: {str(n): i for n, i in enumerate(items, 1)}}}
+
+
+class ManualClock:
+    """A sandbox clock that moves only when told, so changes can share a second."""
+
+    def __init__(self) -> None:
+        self.now = dt.datetime(2026, 11, 24, 12, tzinfo=dt.timezone.utc)
+
+    def __call__(self) -> dt.datetime:
+        return self.now
+
+    def tick(self, seconds: int = 1) -> None:
+        self.now += dt.timedelta(seconds=seconds)

@@ -13,7 +13,7 @@ import responses
 from qbtime_connector import Connection, InputError, docs, invoke
 from qbtime_connector.sandbox import Sandbox
 
-from .conftest import API, listing, make_token, new_worker
+from .conftest import API, make_token, new_worker
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -47,47 +47,6 @@ def conn(sb: Sandbox) -> Iterator[Connection]:
     sb.state.reset()
     with sb.connect() as connection:
         yield connection
-
-
-# -- fetch all ------------------------------------------------------------------------------
-
-
-def test_reading_10000_timesheets_takes_50_calls(sb: Sandbox, conn: Connection) -> None:
-    sb.state.add_timesheets(10000 - 40)
-    before = sb.state.count("GET /api/v1/timesheets")
-    result = invoke(
-        "get_timesheets", {"start_date": "2025-01-01", "fetch_all": True, "max_pages": 100}, conn
-    )
-    assert sb.state.count("GET /api/v1/timesheets") - before == 50
-    ids = [s["id"] for s in result["timesheets"]]
-    assert len(ids) == len(set(ids)) == 10000
-    assert (result["more"], result["page"]) == (False, 50)
-
-
-def test_fetch_all_stops_at_max_pages_and_says_more(sb: Sandbox, conn: Connection) -> None:
-    sb.state.add_timesheets(1000)
-    result = invoke(
-        "get_timesheets", {"start_date": "2025-01-01", "fetch_all": "true", "max_pages": "3"}, conn
-    )
-    assert (len(result["timesheets"]), result["more"], result["page"]) == (600, True, 3)
-
-
-def test_fetch_all_merges_supplemental_data_across_pages(
-    api: responses.RequestsMock, conn_mock: Connection
-) -> None:
-    api.get(
-        f"{API}/users",
-        json=listing("users", [{"id": 1}], more=True, supplemental={"jobcodes": {"7": {"id": 7}}}),
-    )
-    api.get(
-        f"{API}/users",
-        json=listing("users", [{"id": 2}], supplemental={"jobcodes": {"8": {"id": 8}}}),
-    )
-    result = invoke("get_users", {"fetch_all": True, "page": 4}, conn_mock)
-    assert [u["id"] for u in result["users"]] == [1, 2]
-    assert set(result["supplemental_data"]["jobcodes"]) == {"7", "8"}
-    pages = [c.request.url.split("page=")[1][:1] for c in api.calls]
-    assert pages == ["4", "5"] and all("limit=200" in c.request.url for c in api.calls)
 
 
 @pytest.fixture

@@ -233,7 +233,15 @@ def real_results(conn: Connection) -> dict[str, dict[str, Any]]:
             "timesheet_options", {"start_date": "2026-11-16", "end_date": "2026-11-16"}, conn
         ),
         "job_code_assignment_options": invoke("job_code_assignment_options", {}, conn),
+        **more_results(conn),
     }
+
+
+def more_results(conn: Connection) -> dict[str, dict[str, Any]]:
+    """A real result of each action added by issue 16 (defined with their tests)."""
+    from .test_reference_examples import new_action_results
+
+    return new_action_results(conn)
 
 
 def changes(conn: Connection, user: int) -> dict[str, Any]:

@@ -8,6 +8,8 @@ from typing import Any
 
 import pytest
 import yaml
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from qbtime_connector import manifest, manifest_source
 from qbtime_connector.cli import main
@@ -261,3 +263,118 @@ def test_the_named_function_exists(action: manifest.ActionSpec) -> None:
 def test_only_the_shared_schemas_are_files() -> None:
     """Per-entry input schemas are built from the manifest: schemas/ holds no second copy."""
     assert {p.name for p in SCHEMA_DIR.glob("*.json")} == {"definitions.json", "manifest.meta.json"}
+
+
+# -- choices: every value passes, nothing else does ---------------------------------------------
+
+CHOSEN = [(e, i) for e in EVERY for i in e.value_inputs if i.choices]
+
+
+def input_errors(spec: manifest.ActionSpec, key: str, value: Any) -> list[dict[str, Any]]:
+    """The validation errors of one input given alone (other inputs' errors left out)."""
+    from qbtime_connector import InputError
+    from qbtime_connector.validation import prepare
+
+    try:
+        prepare(spec, {key: value})
+    except InputError as error:
+        return [e for e in error.errors if e["input"] == key]
+    return []
+
+
+def test_the_choice_inputs_are_the_ones_with_fixed_values() -> None:
+    assert {(e.key, i.key) for e, i in CHOSEN} >= {
+        ("get_users", "active"),
+        ("get_timesheets", "on_the_clock"),
+        ("raw_request", "method"),
+        ("new_or_changed_records", "record_types"),
+    }
+
+
+@pytest.mark.parametrize(("entry", "item"), CHOSEN, ids=lambda x: x.key)
+def test_every_choice_value_passes_validation(
+    entry: manifest.ActionSpec, item: manifest.InputSpec
+) -> None:
+    assert (
+        all(c["label"] and c["label"] != c["value"] for c in item.choices) or item.key == "method"
+    )
+    for choice in item.choices:
+        assert input_errors(entry, item.key, choice["value"]) == [], choice
+
+
+@pytest.mark.parametrize(("entry", "item"), CHOSEN, ids=lambda x: x.key)
+@settings(max_examples=60, deadline=None)
+@given(other=st.text(min_size=1, max_size=12).filter(lambda t: t.strip()))
+def test_nothing_but_a_choice_passes_validation(
+    entry: manifest.ActionSpec, item: manifest.InputSpec, other: str
+) -> None:
+    values = {c["value"].lower() for c in item.choices}
+    parts = {p.strip().lower() for p in other.split(",")}
+    many = item.type == "choice_list"
+    if (parts <= values) if many else (other.strip().lower() in values):
+        return  # a choice after all (the designer's case and spacing are forgiven)
+    assert input_errors(entry, item.key, other), other
+
+
+@pytest.mark.parametrize(("entry", "item"), CHOSEN, ids=lambda x: x.key)
+def test_a_choices_label_is_not_a_value(
+    entry: manifest.ActionSpec, item: manifest.InputSpec
+) -> None:
+    values = {c["value"].lower() for c in item.choices}
+    for choice in item.choices:
+        if choice["label"].lower() not in values:
+            assert input_errors(entry, item.key, choice["label"]), choice["label"]
+
+
+# -- rules come from the manifest ---------------------------------------------------------------
+
+
+def test_a_rule_declared_in_the_manifest_is_enforced_from_there() -> None:
+    from dataclasses import replace
+
+    from qbtime_connector import InputError
+    from qbtime_connector.validation import prepare
+
+    spec = manifest.action("get_users")
+    assert prepare(spec, {}).params["active"] == "yes"
+    ruled = replace(spec, rules=({"one_of_required": ["page", "per_page"]},))
+    with pytest.raises(InputError, match="give Page or Per Page"):
+        prepare(ruled, {})
+    prepare(ruled, {"page": 2})
+
+
+def test_the_contracts_cross_field_rules_are_declared() -> None:
+    assert manifest.action("update_user").rules == ({"one_of_required": ["id", "username"]},)
+    assert manifest.action("get_timesheets").rules[0]["at_least_one_of"][0] == "start_date"
+    for key in ("create_timesheet", "update_timesheet", "get_timesheets", "timesheet_options"):
+        ends = [r for r in manifest.action(key).rules if "end_after_start" in r]
+        assert ends == [{"end_after_start": {"start": "start_date", "end": "end_date"}}], key
+
+
+# -- the run time reads JSON only -----------------------------------------------------------------
+
+ONE_ACTION = """
+import json, sys
+import qbtime_connector
+result = qbtime_connector.invoke("get_users", {}, json.loads(sys.argv[1]))
+print(json.dumps({"users": len(result["users"]), "yaml": "yaml" in sys.modules}))
+"""
+
+
+def test_import_and_one_action_never_import_yaml(sandbox: Any) -> None:
+    import subprocess
+    import sys
+
+    config = json.dumps(sandbox.connection_config())
+    done = subprocess.run(
+        [sys.executable, "-c", ONE_ACTION, config], capture_output=True, text=True, check=True
+    )
+    assert json.loads(done.stdout) == {"users": 5, "yaml": False}
+
+
+def test_rebuilding_the_manifest_needs_connector_yaml(
+    tmp_path: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setattr(manifest_source, "SOURCE_PATH", tmp_path / "connector.yaml")
+    assert main(["manifest", "--check"]) == 2
+    assert "connector.yaml" in capsys.readouterr().err

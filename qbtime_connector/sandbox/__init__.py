@@ -7,7 +7,9 @@ with Sandbox() as sb:
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
+from email.utils import format_datetime
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -42,11 +44,16 @@ class Sandbox:
         from .app import SandboxApp
 
         verbose = self._verbose
+        clock = self.state.clock
 
         class Handler(WSGIRequestHandler):
             def log(self, type: str, message: str, *args: Any) -> None:
                 if verbose:
                     super().log(type, message, *args)
+
+            def date_time_string(self, timestamp: float | None = None) -> str:
+                # The Date header follows the sandbox's clock, as last_modified does.
+                return format_datetime(clock().astimezone(dt.timezone.utc), usegmt=True)
 
         self._server = make_server(
             "127.0.0.1", self._port, SandboxApp(self.state), threaded=True, request_handler=Handler

@@ -101,6 +101,8 @@ class SandboxApp:
     ) -> Iterable[bytes]:
         request = Request(environ)
         response = self.dispatch(request)
+        if request.path.startswith(API):
+            self.state.answered()  # the answer is made: changes now land between requests
         return response(environ, start_response)
 
     def dispatch(self, request: Request) -> Response:

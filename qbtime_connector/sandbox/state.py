@@ -65,6 +65,7 @@ class SandboxState:
             self.faults: list[Fault] = []
             self.calls: dict[str, collections.deque[float]] = {}
             self.counts: collections.Counter[str] = collections.Counter()
+            self.hooks: list[Callable[[SandboxState], None]] = []
 
     # -- controls for tests -------------------------------------------------------------------
 
@@ -72,6 +73,20 @@ class SandboxState:
         """Misbehave on the next requests: status, delay (s), drop, count, path, retry_after."""
         with self.lock:
             self.faults.append(Fault(**fault))
+
+    def between(self, hook: Callable[[SandboxState], None]) -> None:
+        """Call `hook(state)` after each API request is answered, before the next is served.
+
+        Tests use it to change records between the pages of a read; `reset()` removes it.
+        """
+        with self.lock:
+            self.hooks.append(hook)
+
+    def answered(self) -> None:
+        """Run the between-request hooks (the app calls this once per API request)."""
+        with self.lock:
+            for hook in list(self.hooks):
+                hook(self)
 
     def add_timesheets(self, count: int) -> None:
         """Bulk-add timesheets (from 2025-01-01) for tests and benchmarks of large reads."""
