@@ -6,6 +6,7 @@ from typing import Any
 
 from .actions import send_records
 from .connection import Connection
+from .custom_values import check_records
 from .errors import item_failed
 from .validation import Call, is_given, whole_number
 
@@ -47,4 +48,6 @@ def write_records(connection: Connection, call: Call) -> dict[str, Any]:
     """Create or update many records (the Records input) of the entry's endpoint."""
     new_timesheets = call.method == "POST" and call.endpoint == "timesheets"
     shape = _timesheet if new_timesheets else clean
-    return write_batch(connection, call, [shape(r) for r in call.options["records"]])
+    records = [shape(r) for r in call.options["records"]]
+    check_records(connection, records, call.endpoint, "records", "Records")
+    return write_batch(connection, call, records)

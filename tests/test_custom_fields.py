@@ -205,3 +205,34 @@ def test_create_timesheet_posts_one_regular_record(
         "/api/v1/customfields",
         {"ids": "19142", "active": "both", "applies_to": "all", "limit": "200"},
     )
+
+
+def batch_sheet(n: int, customfields: dict[str, str]) -> dict[str, Any]:
+    return {
+        "user_id": MARY,
+        "jobcode_id": 2000002,
+        "start": f"2026-12-0{n}T09:00:00-07:00",
+        "end": f"2026-12-0{n}T10:00:00-07:00",
+        "customfields": customfields,
+    }
+
+
+def test_batch_writes_check_every_records_values_reading_each_field_once(
+    sandbox: Sandbox, connection: Connection
+) -> None:
+    records = [batch_sheet(n, {EQUIPMENT: "Tractor", MOOD: "ok"}) for n in range(1, 4)]
+    result = invoke("create_timesheets", {"records": records}, connection)
+    assert result["succeeded"] == 3
+    assert sandbox.state.count("GET /api/v1/customfields") == 1
+    assert sandbox.state.count("GET /api/v1/customfielditems") == 1
+
+
+def test_a_bad_value_in_a_batch_names_its_record_and_sends_nothing(
+    sandbox: Sandbox, connection: Connection
+) -> None:
+    records = [batch_sheet(1, {EQUIPMENT: "Tractor"}), batch_sheet(2, {EQUIPMENT: "Spoon"})]
+    with pytest.raises(InputError) as refused:
+        invoke("create_timesheets", {"records": records}, connection)
+    error = refused.value.errors[0]
+    assert error["input"] == "records" and error["message"].startswith("record 2: custom field")
+    assert sandbox.state.count("POST /api/v1/timesheets") == 0
