@@ -377,3 +377,47 @@ def test_demo_runs_every_action(capsys: pytest.CaptureFixture[str]) -> None:
     for step in ("Clock In", "Clock Out", "Submit Timesheets", "Approve Timesheets"):
         assert step in out
     assert "Get Payroll Report" in out and "All 25 steps passed." in out
+
+
+def test_the_create_timesheets_example_request_is_accepted(connection: Connection) -> None:
+    # The reference's three timesheets (two regular, one manual; ids as text, duration as
+    # text), with the sandbox's user, job code and custom field in place of the reference's.
+    common = {"user_id": MARY, "jobcode_id": str(INSTALLATION)}
+    fields = {"7001": "Tractor", "7002": "Item 2"}
+    data = [
+        {**common, "type": "regular", "start": "2026-12-07T10:00:00-07:00",
+         "end": "2026-12-07T13:10:23-07:00", "notes": "This is a test of the emergency broadcast "
+         "system", "customfields": fields, "attached_files": [50692, 44878]},
+        {**common, "type": "regular", "start": "2026-12-09T09:30:00-07:00",
+         "end": "2026-12-09T13:10:23-07:00", "notes": "This is a test", "customfields": fields,
+         "attached_files": [50692, 44878]},
+        {**common, "type": "manual", "date": "2026-12-07", "duration": "15552",
+         "notes": "This is a test of a manual time entry", "customfields": fields},
+    ]  # fmt: skip
+    body = connection.request("POST", "timesheets", json={"data": data})
+    items = body["results"]["timesheets"]
+    assert [items[k]["_status_code"] for k in ("1", "2", "3")] == [200, 200, 200]
+    assert [items[k]["duration"] for k in ("1", "2", "3")] == [11423, 13223, 15552]
+    assert items["1"]["attached_files"] == [50692, 44878]
+    assert items["3"]["type"] == "manual" and items["3"]["start"] == ""
+    # The update example: a new end and job code for one, a new duration for the manual one.
+    update = [
+        {"id": items["1"]["id"], "end": "2026-12-07T14:00:00-07:00", "jobcode_id": "2000004"},
+        {"id": items["3"]["id"], "date": "2026-12-07", "duration": 15552},
+    ]
+    changed = connection.request("PUT", "timesheets", json={"data": update})["results"]
+    first, manual = changed["timesheets"]["1"], changed["timesheets"]["2"]
+    assert (first["_status_code"], first["jobcode_id"], first["duration"]) == (200, 2000004, 14400)
+    assert (manual["_status_code"], manual["duration"]) == (200, 15552)
+
+
+def test_the_update_users_example_request_finds_users_by_id_or_username(
+    connection: Connection,
+) -> None:
+    data = [
+        {"id": str(MARY), "first_name": "Mary", "last_name": "Samsonite"},
+        {"username": "jdoe", "permissions": {"mobile": True}},
+    ]
+    users = connection.request("PUT", "users", json={"data": data})["results"]["users"]
+    assert [users[k]["_status_code"] for k in ("1", "2")] == [200, 200]
+    assert users["2"]["id"] == 1000003 and users["2"]["permissions"]["mobile"] is True

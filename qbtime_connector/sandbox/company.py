@@ -374,6 +374,7 @@ class Company:
         apply_times(sheet, item)
         sheet["notes"] = str(item.get("notes", ""))
         sheet["customfields"] = item.get("customfields") or {}
+        sheet["attached_files"] = list(item.get("attached_files") or [])
         self._check_sheet(sheet)
         return self.add("timesheets", self.timesheets, sheet)
 
