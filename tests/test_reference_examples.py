@@ -421,3 +421,50 @@ def test_the_update_users_example_request_finds_users_by_id_or_username(
     users = connection.request("PUT", "users", json={"data": data})["results"]["users"]
     assert [users[k]["_status_code"] for k in ("1", "2")] == [200, 200]
     assert users["2"]["id"] == 1000003 and users["2"]["permissions"]["mobile"] is True
+
+
+# Every new action, with every value as text, as a designer's form sends them.
+STRING_INPUTS: list[tuple[str, dict[str, str]]] = [
+    ("clock_in", {"user_id": "1000003", "jobcode_id": "2000003", "notes": "n",
+                  "customfields": '{"7001": "Shovel"}', "start_time": "2026-11-27T08:00:00-07:00"}),
+    ("get_current_totals", {"on_the_clock": "YES", "user_ids": "1000003", "group_ids": "5002",
+                            "order_by": "day_seconds", "order_desc": "false", "per_page": "5",
+                            "page": "1"}),
+    ("clock_out", {"timesheet_id": "", "user_id": "1000003", "notes": "",
+                   "end_time": "2026-11-27T09:00:00-07:00"}),
+    ("submit_timesheets", {"user_ids": "1000003, 1000004", "date": "2026-11-20"}),
+    ("approve_timesheets", {"user_ids": "1000003", "date": "2026-11-20"}),
+    ("get_payroll_report", {"start_date": "2026-11-16", "end_date": "2026-11-20",
+                            "user_ids": "1000003", "group_ids": "", "include_zero_time": "no",
+                            "advanced_overtime": "no"}),
+    ("get_custom_fields", {"active": "both", "applies_to": "timesheet",
+                           "value_type": "managed-list", "include_items": "true",
+                           "per_page": "10", "page": "1", "fetch_all": "false"}),
+    ("get_groups", {"active": "yes", "ids": "5001,5002", "manager_ids": "1000001",
+                    "name": "Field Crew", "fetch_all": "true", "max_pages": "2"}),
+    ("get_locations", {"active": "both", "ids": "6001", "geocoding_status": "complete",
+                       "per_page": "20"}),
+    ("get_time_off_requests", {"ids": "9001", "user_ids": "1000002", "page": "1"}),
+    ("find_users", {"name": "john doe", "active": "both", "employee_number": ""}),
+    ("find_or_create_user", {"username": "jdoe", "first_name": "John", "last_name": "Doe",
+                             "email": ""}),
+]  # fmt: skip
+
+
+def test_every_new_action_takes_string_inputs(connection: Connection) -> None:
+    assert [key for key, _ in STRING_INPUTS] == [
+        "clock_in", "get_current_totals", "clock_out", "submit_timesheets",
+        "approve_timesheets", "get_payroll_report", "get_custom_fields", "get_groups",
+        "get_locations", "get_time_off_requests", "find_users", "find_or_create_user",
+    ]  # fmt: skip
+    results = {key: invoke(key, inputs, connection) for key, inputs in STRING_INPUTS}
+    assert results["clock_in"]["timesheets"][0]["customfields"] == {"7001": "Shovel"}
+    assert [r["user_id"] for r in results["get_current_totals"]["current_totals"]] == [1000003]
+    assert results["clock_out"]["timesheets"][0]["duration"] == 3600
+    assert results["get_payroll_report"]["payroll_report"][0]["total_re_seconds"] == 35 * 3600
+    assert [f["name"] for f in results["get_custom_fields"]["customfields"]] == ["Equipment"]
+    assert [g["name"] for g in results["get_groups"]["groups"]] == ["Field Crew"]
+    assert len(results["get_locations"]["locations"]) == 1
+    assert len(results["get_time_off_requests"]["time_off_requests"]) == 1
+    assert [u["username"] for u in results["find_users"]["users"]] == ["jdoe"]
+    assert results["find_or_create_user"]["outcome"] == "found"
