@@ -158,3 +158,32 @@ def test_clock_in_works_from_the_command_line(capsys: pytest.CaptureFixture[str]
     args = ["run", "clock_in", "--sandbox", "-i", f"user_id={MARY}"]
     code = main([*args, "-i", f"jobcode_id={INSTALLATION}", "-i", f"start_time={START}"])
     assert code == 0 and '"on_the_clock": true' in capsys.readouterr().out
+
+
+def test_two_concurrent_clock_ins_leave_one_open_timesheet(sandbox: Sandbox) -> None:
+    import threading
+
+    outcomes: list[str] = []
+    start = threading.Barrier(2)
+
+    def run() -> None:
+        with sandbox.connect() as own:
+            start.wait()
+            try:
+                clock_in(own)
+                outcomes.append("clocked in")
+            except ItemError as overlap:  # both looked before either wrote: the API says 406
+                outcomes.append(f"item {overlap.status}")
+            except ApiError as already:  # the other one's timesheet was there to see
+                outcomes.append(str(already.code))
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert len(outcomes) == 2 and outcomes.count("clocked in") == 1
+    assert set(outcomes) - {"clocked in"} <= {"already_on_the_clock", "item 406"}
+    with sandbox.connect() as check:
+        totals = invoke("get_current_totals", {"on_the_clock": "yes"}, check)["current_totals"]
+    assert [t["user_id"] for t in totals] == [MARY]
