@@ -6,6 +6,7 @@ from collections.abc import Iterator, Sequence
 from typing import Any
 
 from .connection import Connection
+from .custom_values import check_custom_values
 from .errors import BatchError, ConnectorError
 from .paging import MAX_LIMIT, MAX_PAGES, read_every
 from .results import checked, merge_supplemental, page_result, write_items
@@ -47,12 +48,31 @@ def read_all(
     }
 
 
+def send_records(
+    connection: Connection, method: str, endpoint: str, records: Sequence[dict[str, Any]]
+) -> dict[str, Any]:
+    """POST or PUT at most 50 records in one request; every item's result, in request order.
+
+    More records than that go through batches.send_batch, which reports how far it got.
+    """
+    if len(records) > MAX_WRITE_ITEMS:
+        raise ValueError(f"send_records takes at most {MAX_WRITE_ITEMS} records")
+    body = connection.request(method, endpoint, json={"data": list(records)})
+    result: dict[str, Any] = {endpoint: write_items(endpoint, body)}
+    merge_supplemental(result, body)
+    return result
+
+
 def write_one(connection: Connection, call: Call) -> dict[str, Any]:
     """POST or PUT the single record the inputs describe; ItemError if it failed."""
-    body = connection.request(call.method, call.endpoint, json={"data": [call.body]})
-    result: dict[str, Any] = {call.endpoint: write_items(call.endpoint, body)}
-    merge_supplemental(result, body)
-    return checked(call.endpoint, result)
+    check_custom_values(
+        connection,
+        call.body.get("customfields"),
+        call.endpoint,
+        "additional_query_parameters",
+        "Additional Query Parameters",
+    )
+    return checked(call.endpoint, send_records(connection, call.method, call.endpoint, [call.body]))
 
 
 def delete_timesheet(connection: Connection, call: Call) -> dict[str, Any]:

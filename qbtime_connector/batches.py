@@ -7,6 +7,7 @@ from typing import Any
 from . import progress
 from .actions import chunks
 from .connection import Connection
+from .custom_values import check_records
 from .errors import BatchError, ConnectorError, item_failed
 from .results import merge_supplemental, write_items
 from .validation import Call
@@ -50,4 +51,6 @@ def write_batch(
 
 def write_records(connection: Connection, call: Call) -> dict[str, Any]:
     """Create or update many records (the Records input, validated one by one) of the endpoint."""
-    return write_batch(connection, call, call.options["records"])
+    records = call.options["records"]
+    check_records(connection, records, call.endpoint, "records", "Records")
+    return write_batch(connection, call, records)

@@ -72,6 +72,7 @@ def run_demo(say: Say = print) -> int:
             )
             _flow(conn, sandbox, steps, rotated)
             _beyond(conn, sandbox, steps)
+            _more(conn, steps)
     say(f"\nAll {steps.done} steps passed.")
     return steps.done
 
@@ -198,3 +199,32 @@ def _beyond(conn: Connection, sandbox: Sandbox, steps: Steps) -> None:
     )
     again = invoke("get_changes", {"cursor": changes["cursor"]}, conn)
     steps.ok("Get Changes (poll again)", f"{again['count']} changes: nothing is reported twice")
+
+
+def _more(conn: Connection, steps: Steps) -> None:
+    """A day at work: clock in and out, submit and approve the week, and the payroll report."""
+    mary = invoke("find_users", {"name": "Mary Samsonite"}, conn)["users"][0]
+    shift = {
+        "user_id": str(mary["id"]),
+        "jobcode_id": "2000002",
+        "customfields": {"7001": "Tractor"},
+    }
+    opened = invoke("clock_in", {**shift, "start_time": "2026-11-27T08:00:00-07:00"}, conn)
+    sheet = opened["timesheets"][0]
+    steps.ok("Clock In", f"{mary['first_name']} on the clock since {sheet['start']} (Tractor)")
+    totals = invoke("get_current_totals", {"on_the_clock": "yes"}, conn)["current_totals"]
+    steps.ok("Get Current Totals", f"{len(totals)} user(s) on the clock right now")
+    closed = invoke(
+        "clock_out", {"user_id": str(mary["id"]), "end_time": "2026-11-27T16:30:00-07:00"}, conn
+    )["timesheets"][0]
+    steps.ok("Clock Out", f"shift ended {closed['end']} ({closed['duration'] / 3600:g} h)")
+    week = {"user_ids": str(mary["id"]), "date": "2026-11-22"}
+    submitted = invoke("submit_timesheets", week, conn)["users"][0]
+    steps.ok("Submit Timesheets", f"submitted to {submitted['submitted_to']}")
+    approved = invoke("approve_timesheets", week, conn)["users"][0]
+    steps.ok("Approve Timesheets", f"approved to {approved['approved_to']}")
+    report = invoke(
+        "get_payroll_report", {"start_date": "2026-11-16", "end_date": "2026-11-22"}, conn
+    )["payroll_report"]
+    hours = sum(r["total_work_seconds"] for r in report) / 3600
+    steps.ok("Get Payroll Report", f"{len(report)} users, {hours:g} h worked 2026-11-16 to 22")

@@ -137,50 +137,6 @@ def test_empty_results_in_php_array_shape_become_empty_lists(
     }
 
 
-def test_create_timesheet_posts_one_regular_record(
-    mocked_api: responses.RequestsMock, mocked_connection: Connection
-) -> None:
-    item = {**SHEET, "_status_code": 200, "_status_message": "Created"}
-    mocked_api.post(
-        f"{API}/timesheets",
-        json={**written("timesheets", [item]), "supplemental_data": {"users": {"1242515": USER}}},
-    )
-    result = invoke(
-        "create_timesheet",
-        {
-            "user_id": "1242515",
-            "jobcode_id": 17288283,
-            "start_date": "2018-07-16T09:04:00-06:00",
-            "end_date": "2018-07-16T15:57:00-06:00",
-            "additional_query_parameters": {
-                "notes": "hello",
-                "customfields": {"19142": "Item 1"},
-                "location": "",
-            },
-        },
-        mocked_connection,
-    )
-    assert sent(mocked_api) == (
-        "POST",
-        "/api/v1/timesheets",
-        {},
-        {
-            "data": [
-                {
-                    "user_id": 1242515,
-                    "jobcode_id": 17288283,
-                    "start": "2018-07-16T09:04:00-06:00",
-                    "end": "2018-07-16T15:57:00-06:00",
-                    "type": "regular",
-                    "notes": "hello",
-                    "customfields": {"19142": "Item 1"},
-                }
-            ]
-        },
-    )
-    assert result == {"timesheets": [item], "supplemental_data": {"users": {"1242515": USER}}}
-
-
 def test_update_timesheet_puts_only_given_fields(
     mocked_api: responses.RequestsMock, mocked_connection: Connection
 ) -> None:

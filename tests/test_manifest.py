@@ -260,20 +260,6 @@ def test_the_named_function_exists(action: manifest.ActionSpec) -> None:
     assert callable(implementation(action.function))
 
 
-def test_the_alias_actions_share_the_generic_functions() -> None:
-    by_function: dict[str, list[str]] = {}
-    for action in ACTIONS:
-        by_function.setdefault(action.function, []).append(action.key)
-    assert by_function["qbtime_connector.actions:read_page"] == [
-        "get_job_code_assignments",
-        "get_job_codes",
-        "get_timesheets",
-        "get_users",
-    ]
-    assert len(by_function["qbtime_connector.actions:write_one"]) == 4
-    assert len(by_function["qbtime_connector.batches:write_records"]) == 4
-
-
 def test_only_the_shared_schemas_are_files() -> None:
     """Per-entry input schemas are built from the manifest: schemas/ holds no second copy."""
     assert {p.name for p in SCHEMA_DIR.glob("*.json")} == {"definitions.json", "manifest.meta.json"}

@@ -15,8 +15,10 @@ from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
 from ..urls import is_loopback
+from . import custom_fields, directory, reports
 from .company import MAX_ITEMS, Company, Record, page_of
 from .errors import ApiFailure, GrantFailure, ItemFailure
+from .seed import DEFAULT_STAMPED
 from .state import SandboxState
 
 API = "/api/v1"
@@ -26,7 +28,25 @@ LISTS: dict[str, Callable[[Company, Any], list[Record]]] = {
     "jobcode_assignments": Company.list_jobcode_assignments,
     "timesheets": Company.list_timesheets,
     "timesheets_deleted": Company.list_timesheets_deleted,
+    "groups": directory.list_groups,
+    "locations": directory.list_locations,
+    "time_off_requests": directory.list_time_off_requests,
+    "customfields": custom_fields.list_customfields,
+    "customfielditems": custom_fields.list_customfielditems,
 }
+# What the newer record types add as supplemental data (the first five use Company's).
+SUPPLEMENTS: dict[str, Callable[[Company, list[Record]], dict[str, Any]]] = {
+    "groups": directory.supplement_groups,
+    "locations": directory.supplement_locations,
+    "time_off_requests": directory.supplement_time_off,
+    "customfielditems": custom_fields.supplement_items,
+}
+REPORTS: dict[str, Callable[[Company, Any], dict[str, Any]]] = {
+    "current_totals": reports.current_totals,
+    "payroll": reports.payroll,
+}
+# Which custom fields a write's "customfields" are checked against.
+APPLIES_TO = {"users": "user", "timesheets": "timesheet"}
 WRITES: dict[tuple[str, str], Callable[[Company, Record], Record]] = {
     ("POST", "users"): Company.create_user,
     ("PUT", "users"): Company.update_user,
@@ -58,7 +78,13 @@ class SandboxApp:
                 ),
                 Rule(f"{API}/users", endpoint="records", methods=["GET", "POST", "PUT"]),
                 Rule(
-                    f"{API}/<any(jobcodes, jobcode_assignments, timesheets_deleted):kind>",
+                    f"{API}/reports/<any(current_totals, payroll):kind>",
+                    endpoint="report",
+                    methods=["POST"],
+                ),
+                Rule(
+                    f"{API}/<any(jobcodes, jobcode_assignments, timesheets_deleted, groups, "
+                    "locations, time_off_requests, customfields, customfielditems):kind>",
                     endpoint="records",
                     methods=["GET"],
                 ),
@@ -141,8 +167,13 @@ class SandboxApp:
         wanted = [e for e in request.args.get("endpoints", "").split(",") if e]
         with self.state.lock:
             changed = self.state.company.changed
-            stamps = {k: v for k, v in changed.items() if not wanted or k in wanted}
+            stamps = {k: v for k, v in changed.items() if k in (wanted or DEFAULT_STAMPED)}
             return json_response({"results": {"last_modified_timestamps": stamps}})
+
+    def on_report(self, request: Request, kind: str) -> Response:
+        self.state.authorize(request.headers.get("Authorization"))
+        with self.state.lock:
+            return json_response(REPORTS[kind](self.state.company, request.get_json(silent=True)))
 
     def on_timesheets(self, request: Request) -> Response:
         if request.method == "DELETE":
@@ -166,7 +197,10 @@ class SandboxApp:
                 "more": more,
             }
             if query.get("supplemental_data", "yes") != "no":
-                body["supplemental_data"] = company.supplemental(kind, page)
+                supplement = SUPPLEMENTS.get(kind)
+                body["supplemental_data"] = (
+                    supplement(company, page) if supplement else company.supplemental(kind, page)
+                )
             return json_response(body)
 
     def write_records(self, request: Request, kind: str) -> Response:
@@ -177,6 +211,7 @@ class SandboxApp:
             company = self.state.company
             for n, item in enumerate(items, 1):
                 try:
+                    custom_fields.check_values(company, APPLIES_TO[kind], item.get("customfields"))
                     record = write(company, dict(item))
                     results[str(n)] = {
                         **record,
@@ -185,7 +220,7 @@ class SandboxApp:
                     }
                 except ItemFailure as failure:
                     results[str(n)] = {
-                        **item,
+                        **(failure.record or item),
                         "_status_code": failure.status,
                         "_status_message": failure.message,
                         "_status_extra": failure.extra,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import collections
 import datetime as dt
-import fnmatch
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from .errors import ApiFailure, ItemFailure
+from .names import name_matches
 
 Record = dict[str, Any]
 Query = Mapping[str, str]
@@ -35,6 +35,12 @@ def ids_of(query: Query, name: str) -> set[int] | None:
         return {int(part) for part in raw.split(",") if part.strip()}
     except ValueError:
         raise ApiFailure(417, f"{name} must be a comma-separated list of integers") from None
+
+
+def texts_of(query: Query, name: str) -> set[str] | None:
+    """A comma-separated text filter as a set, or None when absent."""
+    raw = query.get(name)
+    return {part.strip() for part in raw.split(",") if part.strip()} if raw else None
 
 
 def tri_state(query: Query, name: str, default: str) -> str:
@@ -112,11 +118,26 @@ class Company:
         self.timesheets: dict[int, Record] = {}
         self.deleted: dict[int, Record] = {}
         self.changed: dict[str, str] = {}
+        # Record types beyond the first four (sandbox/custom_fields.py, sandbox/directory.py).
+        self.groups: dict[int, Record] = {}
+        self.locations: dict[int, Record] = {}
+        self.customfields: dict[int, Record] = {}
+        self.customfielditems: dict[int, Record] = {}
+        self.time_off_requests: dict[int, Record] = {}
+        self.time_off_request_notes: dict[int, Record] = {}
+        self.time_off_request_entries: dict[int, Record] = {}
         self.next_id = {
             "users": 1000001,
             "jobcodes": 2000001,
             "jobcode_assignments": 3000001,
             "timesheets": 4000001,
+            "groups": 5001,
+            "locations": 6001,
+            "customfields": 7001,
+            "customfielditems": 8001,
+            "time_off_requests": 9001,
+            "time_off_request_notes": 9501,
+            "time_off_request_entries": 9801,
         }
         # Every write goes through touch(), which moves the generation on; a listing is reused
         # only within the generation it was made in, so it always answers as a fresh one would.
@@ -192,6 +213,8 @@ class Company:
         group_ids = ids_of(query, "group_ids")
         active = tri_state(query, "active", "yes")
         names = {n for n in query.get("usernames", "").split(",") if n}
+        numbers, payroll = ids_of(query, "employee_numbers"), texts_of(query, "payroll_ids")
+        not_groups = ids_of(query, "not_group_ids")
         return self._pick(
             self.users,
             [
@@ -199,9 +222,12 @@ class Company:
                 lambda r: not not_ids or r["id"] not in not_ids,
                 lambda r: group_ids is None or r["group_id"] in group_ids,
                 lambda r: not names or r["username"] in names,
+                lambda r: numbers is None or r["employee_number"] in numbers,
+                lambda r: payroll is None or str(r["payroll_id"]) in payroll,
+                lambda r: not not_groups or r["group_id"] not in not_groups,
                 lambda r: matches_active(r, active),
-                lambda r: fnmatch.fnmatchcase(r["first_name"], query.get("first_name", "*")),
-                lambda r: fnmatch.fnmatchcase(r["last_name"], query.get("last_name", "*")),
+                lambda r: name_matches(query.get("first_name"), r["first_name"]),
+                lambda r: name_matches(query.get("last_name"), r["last_name"]),
                 modified_filter(query),
             ],
             ids=ids,
@@ -227,7 +253,7 @@ class Company:
                 lambda r: parents is None or -1 in parents or r["parent_id"] in parents,
                 lambda r: kind == "all" or r["type"] == kind,
                 lambda r: matches_active(r, active),
-                lambda r: fnmatch.fnmatchcase(r["name"], query.get("name", "*")),
+                lambda r: name_matches(query.get("name"), r["name"]),
                 modified_filter(query),
             ],
             ids=ids,
@@ -301,12 +327,22 @@ class Company:
         users = {r["user_id"] for r in records if r.get("user_id")}
         jobcodes = {r["jobcode_id"] for r in records if r.get("jobcode_id")}
         data: dict[str, Any] = {}
-        if endpoint in {"timesheets", "jobcode_assignments"}:
+        if endpoint in {"timesheets", "jobcode_assignments", "timesheets_deleted"}:
             data["users"] = {str(i): self.users[i] for i in sorted(users) if i in self.users}
-            data["jobcodes"] = {
-                str(i): self.jobcodes[i] for i in sorted(jobcodes) if i in self.jobcodes
-            }
+            data["jobcodes"] = self.jobcodes_with_parents(jobcodes)
         return {k: v for k, v in data.items() if v}
+
+    def jobcodes_with_parents(self, ids: Iterable[int]) -> dict[str, Record]:
+        """Job codes by id, with every parent up the tree (the API supplements them too)."""
+        found: dict[int, Record] = {}
+        pending = [i for i in ids if i in self.jobcodes]
+        while pending:
+            code = self.jobcodes[pending.pop()]
+            found[code["id"]] = code
+            parent = code["parent_id"]
+            if parent and parent in self.jobcodes and parent not in found:
+                pending.append(parent)
+        return {str(i): found[i] for i in sorted(found)}
 
     # -- writing users ----------------------------------------------------------------------
 
@@ -316,12 +352,7 @@ class Company:
             raise ItemFailure(417, "Expectation Failed", f"{', '.join(missing)} required")
         if any(u["username"] == item["username"] for u in self.users.values()):
             raise ItemFailure(417, "Expectation Failed", "username must be unique")
-        permissions = {
-            "admin": False,
-            "mobile": True,
-            "time_tracking": False,
-            **(item.get("permissions") or {}),
-        }
+        permissions = {**default_permissions(), **(item.get("permissions") or {})}
         record = new_user(**{k: v for k, v in item.items() if k in USER_FIELDS})
         record["permissions"] = permissions
         record["created"] = ""
@@ -338,11 +369,15 @@ class Company:
             raise ItemFailure(417, "Expectation Failed", "id or username required")
         if record is None:
             raise ItemFailure(404, "Not Found", "no such user")
+        for key in APPROVAL_FIELDS & set(item):
+            parse_day_item(item[key])
         for key, value in item.items():
             if key == "permissions" and isinstance(value, dict):
                 record["permissions"].update(value)
             elif key in USER_FIELDS and key != "id":
                 record[key] = value
+        if "approved_to" in item and record["approved_to"] > record["submitted_to"]:
+            record["submitted_to"] = record["approved_to"]  # approving also submits, as documented
         self.touch("users", record)
         return record
 
@@ -383,6 +418,7 @@ class Company:
         apply_times(sheet, item)
         sheet["notes"] = str(item.get("notes", ""))
         sheet["customfields"] = item.get("customfields") or {}
+        sheet["attached_files"] = list(item.get("attached_files") or [])
         self._check_sheet(sheet)
         return self.add("timesheets", self.timesheets, sheet)
 
@@ -399,7 +435,13 @@ class Company:
             if key in item:
                 sheet[key] = item[key]
         apply_times(sheet, item)
-        self._check_sheet(sheet)
+        try:
+            self._check_sheet(sheet)
+        except ItemFailure as failure:
+            if failure.status != 406:
+                raise
+            # An update that would overlap is a 409 carrying the unmodified timesheet.
+            raise ItemFailure(409, "Conflict", failure.extra, dict(current)) from None
         current.update(sheet)
         self.touch("timesheets", current)
         return current
@@ -408,13 +450,64 @@ class Company:
         sheet = self.timesheets.pop(sheet_id, None)
         if sheet is None:
             raise ItemFailure(404, "Not Found", "no such timesheet")
-        self.deleted[sheet_id] = sheet
         self.touch("timesheets", sheet)
+        self.deleted[sheet_id] = {k: sheet[k] for k in DELETED_FIELDS} | {"active": "0"}
         self.changed["timesheets_deleted"] = sheet["last_modified"]
         return {"_status_code": 200, "_status_message": "OK, deleted", "id": str(sheet_id)}
 
 
+APPROVAL_FIELDS = {"submitted_to", "approved_to"}
+# The reference's 20 permission keys, in its order, with their documented defaults.
+PERMISSIONS = (
+    ("admin", False),
+    ("mobile", True),
+    ("status_box", False),
+    ("reports", False),
+    ("manage_timesheets", False),
+    ("manage_authorization", False),
+    ("manage_users", False),
+    ("manage_my_timesheets", False),
+    ("manage_jobcodes", False),
+    ("pin_login", False),
+    ("approve_timesheets", False),
+    ("manage_schedules", False),
+    ("external_access", False),
+    ("manage_my_schedule", False),
+    ("manage_company_schedules", False),
+    ("view_company_schedules", False),
+    ("view_group_schedules", False),
+    ("manage_no_schedules", False),
+    ("view_my_schedules", False),
+    ("time_tracking", False),
+)
+# What a deleted timesheet keeps (GET /timesheets_deleted), besides "active": "0".
+DELETED_FIELDS = (
+    "id",
+    "user_id",
+    "jobcode_id",
+    "start",
+    "end",
+    "duration",
+    "date",
+    "tz",
+    "tz_str",
+    "type",
+    "location",
+    "locked",
+    "notes",
+    "last_modified",
+)
+
+
+def default_permissions() -> dict[str, bool]:
+    """A new user's permissions as the reference documents them."""
+    return dict(PERMISSIONS)
+
+
 USER_FIELDS = {
+    "submitted_to",
+    "approved_to",
+    "require_password_change",
     "id",
     "first_name",
     "last_name",
@@ -457,8 +550,17 @@ def new_user(**fields: Any) -> Record:
         "created": "",
         "submitted_to": "2000-01-01",
         "approved_to": "2000-01-01",
-        "permissions": {"admin": False, "mobile": True, "time_tracking": True},
+        "permissions": default_permissions() | {"time_tracking": True},
         "customfields": "",
+        "email_verified": False,
+        "client_url": "sandbox",
+        "company_name": "Sandbox Company",
+        "profile_image_url": "",
+        "pto_balances": {},
+        "manager_of_group_ids": [],
+        "require_password_change": False,
+        "pay_rate": 0,
+        "pay_interval": "hour",
         **fields,
     }
 
@@ -477,6 +579,7 @@ def new_jobcode(**fields: Any) -> Record:
         "assigned_to_all": False,
         "active": True,
         "required_customfields": [],
+        "filtered_customfielditems": "",
         "locations": [],
         "last_modified": "",
         "created": "",

@@ -51,8 +51,11 @@ class GrantFailure(Exception):
 class ItemFailure(Exception):
     """One item of a batch write refused; the batch goes on."""
 
-    def __init__(self, status: int, message: str, extra: str = "") -> None:
+    def __init__(
+        self, status: int, message: str, extra: str = "", record: dict[str, object] | None = None
+    ) -> None:
         self.status = status
         self.message = message
         self.extra = extra
+        self.record = record  # what the answer carries instead of the item sent (409)
         super().__init__(message)

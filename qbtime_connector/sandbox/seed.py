@@ -4,7 +4,17 @@ from __future__ import annotations
 
 import datetime as dt
 
-from .company import Company, apply_times, new_assignment, new_jobcode, new_timesheet, new_user
+from .company import (
+    Company,
+    apply_times,
+    default_permissions,
+    new_assignment,
+    new_jobcode,
+    new_timesheet,
+    new_user,
+)
+from .custom_fields import seed_custom_fields
+from .directory import seed_directory
 
 SEEDED_AT = "2026-11-20T18:00:00+00:00"
 ADMIN_ID = 1000001
@@ -27,6 +37,32 @@ JOBCODES = [
     ("Old Project", "old", None, "regular", False),
     ("Vacation", "vac", None, "pto", True),
 ]
+# Every endpoint GET /last_modified_timestamps knows; the first 13 are its default answer.
+DEFAULT_STAMPED = (
+    "current_user",
+    "customfields",
+    "customfielditems",
+    "effective_settings",
+    "geolocations",
+    "jobcodes",
+    "jobcode_assignments",
+    "timesheets",
+    "timesheets_deleted",
+    "users",
+    "reminders",
+    "locations",
+    "geofence_configs",
+)
+ENDPOINTS = (
+    *DEFAULT_STAMPED,
+    "groups",
+    "time_off_requests",
+    "time_off_request_entries",
+    "schedule_calendars",
+    "schedule_events",
+    "notifications",
+    "managed_clients",
+)
 WEEK = [dt.date(2026, 11, 16) + dt.timedelta(days=n) for n in range(5)]
 OFFSET = "-07:00"
 
@@ -42,9 +78,8 @@ def seed(company: Company) -> None:
             email=f"{username}@example.com",
             created=SEEDED_AT,
         )
-        user["permissions"] = {
+        user["permissions"] = default_permissions() | {
             "admin": username == "admin",
-            "mobile": True,
             "time_tracking": tracking,
         }
         company.add("users", company.users, user)
@@ -99,17 +134,9 @@ def seed(company: Company) -> None:
             record["last_modified"] = SEEDED_AT
             if "created" in record:
                 record["created"] = SEEDED_AT
-    company.changed = dict.fromkeys(
-        (
-            "users",
-            "jobcodes",
-            "jobcode_assignments",
-            "timesheets",
-            "timesheets_deleted",
-            "current_user",
-        ),
-        SEEDED_AT,
-    )
+    seed_directory(company, SEEDED_AT)
+    seed_custom_fields(company, SEEDED_AT)
+    company.changed = dict.fromkeys(ENDPOINTS, SEEDED_AT)
 
 
 def add_timesheets(company: Company, count: int) -> None:

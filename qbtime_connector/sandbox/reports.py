@@ -1,0 +1,201 @@
+"""The sandbox's reports: current totals and payroll, computed from its timesheets."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any
+
+from .company import Record, ids_of, iso, page_of, parse_day, tri_state
+from .errors import ApiFailure
+
+if TYPE_CHECKING:
+    from .company import Company
+
+ORDER_BY = {
+    "username",
+    "first_name",
+    "last_name",
+    "group_name",
+    "group_id",
+    "shift_seconds",
+    "day_seconds",
+}
+YES_NO = {"yes", "no"}
+
+
+def _filters(body: Any) -> dict[str, str]:
+    """The report's filters: the object under "data", values as the query string would carry."""
+    data = body.get("data") if isinstance(body, dict) else None
+    if not isinstance(data, dict):
+        raise ApiFailure(400, 'the body must be JSON {"data": {...filters}}')
+    return {k: _text(v) for k, v in data.items() if v is not None}
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, list):
+        return ",".join(str(v) for v in value)
+    return str(value)
+
+
+def _users(company: Company, filters: Mapping[str, str]) -> list[Record]:
+    users, groups = ids_of(filters, "user_ids"), ids_of(filters, "group_ids")
+    return [
+        u
+        for _, u in sorted(company.users.items())
+        if u["active"]
+        and (users is None or u["id"] in users)
+        and (groups is None or u["group_id"] in groups)
+    ]
+
+
+def _seconds(sheet: Record, now: dt.datetime) -> int:
+    if sheet["type"] != "regular" or sheet["end"]:
+        return int(sheet["duration"])
+    return max(0, int((now - dt.datetime.fromisoformat(sheet["start"])).total_seconds()))
+
+
+def current_totals(company: Company, body: Any) -> dict[str, Any]:
+    """POST /reports/current_totals: each user's shift and day seconds, now."""
+    filters = _filters(body)
+    clock = tri_state(filters, "on_the_clock", "no")
+    order = filters.get("order_by", "")
+    if order and order not in ORDER_BY:
+        raise ApiFailure(417, f"order_by must be one of {', '.join(sorted(ORDER_BY))}")
+    now = company.clock()
+    rows = []
+    for user in _users(company, filters):
+        sheets = [s for s in company.timesheets.values() if s["user_id"] == user["id"]]
+        open_sheet = next((s for s in sheets if s["on_the_clock"]), None)
+        if clock != "both" and (open_sheet is not None) != (clock == "yes"):
+            continue
+        today = now.astimezone(_zone(open_sheet)).date().isoformat()
+        rows.append(
+            {
+                "user_id": user["id"],
+                "on_the_clock": open_sheet is not None,
+                "timesheet_id": open_sheet["id"] if open_sheet else None,
+                "jobcode_id": open_sheet["jobcode_id"] if open_sheet else None,
+                "group_id": user["group_id"],
+                "shift_geolocations_available": False,
+                "shift_seconds": _seconds(open_sheet, now) if open_sheet else 0,
+                "day_seconds": sum(_seconds(s, now) for s in sheets if s["date"] == today),
+            }
+        )
+    if order:
+        rows.sort(key=lambda r: _order_key(company, r, order), reverse=_desc(filters))
+    page, more = page_of(rows, filters)
+    users = [company.users[r["user_id"]] for r in page]
+    sheets = [company.timesheets[r["timesheet_id"]] for r in page if r["timesheet_id"]]
+    groups = {r["group_id"] for r in page}
+    supplemental = {
+        "users": {str(u["id"]): u for u in users},
+        "groups": {str(g): _group(company, g) for g in sorted(groups)},
+        "timesheets": {str(s["id"]): s for s in sheets},
+        "jobcodes": company.jobcodes_with_parents(s["jobcode_id"] for s in sheets),
+    }
+    return {
+        "results": {"current_totals": {str(r["user_id"]): r for r in page}},
+        "more": more,
+        "supplemental_data": {k: v for k, v in supplemental.items() if v},
+    }
+
+
+def _zone(sheet: Record | None) -> dt.tzinfo:
+    if sheet is None:
+        return dt.timezone.utc
+    return dt.datetime.fromisoformat(sheet["start"]).tzinfo or dt.timezone.utc
+
+
+def _desc(filters: Mapping[str, str]) -> bool:
+    return filters.get("order_desc", "false").lower() in {"true", "1", "yes"}
+
+
+def _group(company: Company, group_id: int) -> Record:
+    """A group, or the API's "-" placeholder group 0 for users in no group."""
+    if group_id in company.groups:
+        return company.groups[group_id]
+    return {"id": 0, "name": "-", "last_modified": iso(company.clock()), "created": ""}
+
+
+def _order_key(company: Company, row: Record, order: str) -> Any:
+    user = company.users[row["user_id"]]
+    if order == "group_name":
+        return str(_group(company, row["group_id"])["name"]).lower()
+    if order in row:
+        return row[order]
+    return str(user[order]).lower()
+
+
+def payroll(company: Company, body: Any) -> dict[str, Any]:
+    """POST /reports/payroll: regular and time off seconds per user between two dates."""
+    filters = _filters(body)
+    if not filters.get("start_date") or not filters.get("end_date"):
+        raise ApiFailure(417, "start_date and end_date are required")
+    start = parse_day(filters["start_date"], "start_date")
+    end = parse_day(filters["end_date"], "end_date")
+    for name in ("include_zero_time", "advanced_overtime"):
+        if filters.get(name, "no") not in YES_NO:
+            raise ApiFailure(417, f"{name} must be 'yes' or 'no'")
+    advanced = filters.get("advanced_overtime") == "yes"
+    rows: dict[str, Record] = {}
+    pto_codes: set[int] = set()
+    now = company.clock()
+    for user in _users(company, filters):
+        sheets = [
+            s
+            for s in company.timesheets.values()
+            if s["user_id"] == user["id"] and start <= dt.date.fromisoformat(s["date"]) <= end
+        ]
+        pto: dict[str, int] = {}
+        regular = 0
+        for sheet in sheets:
+            code = company.jobcodes.get(sheet["jobcode_id"])
+            if code is not None and code["type"] == "pto":
+                pto[str(code["id"])] = pto.get(str(code["id"]), 0) + _seconds(sheet, now)
+                pto_codes.add(code["id"])
+            else:
+                regular += _seconds(sheet, now)
+        if not sheets and filters.get("include_zero_time", "no") != "yes":
+            continue
+        rows[str(user["id"])] = _payroll_row(company, user, filters, regular, pto, advanced)
+    users = [company.users[int(k)] for k in rows]
+    supplemental = {
+        "users": {str(u["id"]): u for u in users},
+        "jobcodes": company.jobcodes_with_parents(pto_codes),
+    }
+    return {
+        "results": {"payroll_report": rows},
+        "more": False,
+        "supplemental_data": {k: v for k, v in supplemental.items() if v},
+    }
+
+
+def _payroll_row(
+    company: Company,
+    user: Record,
+    filters: Mapping[str, str],
+    regular: int,
+    pto: dict[str, int],
+    advanced: bool,
+) -> Record:
+    # The sandbox has no overtime rules, so overtime is always zero.
+    overtime: Record = (
+        {"overtime_seconds": {}, "fixed_rate_seconds": {}}
+        if advanced
+        else {"total_ot_seconds": 0, "total_dt_seconds": 0}
+    )
+    total_pto = sum(pto.values())
+    return {
+        "user_id": user["id"],
+        "client_id": company.company_id,
+        "start_date": filters["start_date"],
+        "end_date": filters["end_date"],
+        "total_re_seconds": regular,
+        **overtime,
+        "total_pto_seconds": total_pto,
+        "total_work_seconds": regular + total_pto,
+        "pto_seconds": pto,
+    }

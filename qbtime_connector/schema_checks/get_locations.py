@@ -1,0 +1,294 @@
+"""Generated from schemas/get_locations.json by `python -m qbtime_connector.schema_checks`; do not edit."""
+
+# ruff: noqa
+# mypy: ignore-errors
+DIGEST = "5aa0097c464018f94a246d753ab1a2e0ea66d1798c9ff9522a56db8f55cedd60"
+VERSION = "2.22.3"
+import sys
+
+
+class _DecimalIfLoaded(type):
+    def __instancecheck__(cls, value):
+        decimal = sys.modules.get("decimal")
+        return decimal is not None and isinstance(value, decimal.Decimal)
+
+
+class Decimal(metaclass=_DecimalIfLoaded):
+    """decimal.Decimal to isinstance(), without importing decimal."""
+import re
+
+class JsonSchemaValueException(ValueError):
+    """The values do not satisfy the schema."""
+
+
+JsonSchemaValuesException = JsonSchemaValueException
+
+
+REGEX_PATTERNS = {
+    '^\\s*0*[1-9][0-9]{0,18}(\\s*,\\s*0*[1-9][0-9]{0,18})*\\s*(?=\\n?\\Z)': re.compile('^\\s*0*[1-9][0-9]{0,18}(\\s*,\\s*0*[1-9][0-9]{0,18})*\\s*(?=\\n?\\Z)'),
+    '^\\s*0*[1-9][0-9]{0,18}\\s*(?=\\n?\\Z)': re.compile('^\\s*0*[1-9][0-9]{0,18}\\s*(?=\\n?\\Z)'),
+    '^[^\\u0000-\\u001f\\u007f]*(?=\\n?\\Z)': re.compile('^[^\\u0000-\\u001f\\u007f]*(?=\\n?\\Z)'),
+    '^[a-z][a-z0-9_]{0,63}(?=\\n?\\Z)': re.compile('^[a-z][a-z0-9_]{0,63}(?=\\n?\\Z)')
+}
+
+NoneType = type(None)
+
+def validate_get_locations_json(data, custom_formats={}, name_prefix=None):
+    if not isinstance(data, (dict)):
+        raise JsonSchemaValueException("" + (name_prefix or "data") + " must be object")
+    data_is_dict = isinstance(data, dict)
+    if data_is_dict:
+        data_keys = set(data.keys())
+        if "active" in data_keys:
+            data_keys.remove("active")
+            data__active = data["active"]
+            if not (isinstance(data__active, str) and data__active == 'yes' or isinstance(data__active, str) and data__active == 'no' or isinstance(data__active, str) and data__active == 'both'):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".active must be one of ['yes', 'no', 'both']")
+        if "ids" in data_keys:
+            data_keys.remove("ids")
+            data__ids = data["ids"]
+            data__ids_any_of_count1 = 0
+            if not data__ids_any_of_count1:
+                try:
+                    if not isinstance(data__ids, (int)) and not (isinstance(data__ids, float) and data__ids.is_integer()) or isinstance(data__ids, bool):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".ids must be integer")
+                    if isinstance(data__ids, (int, float, Decimal)) and not isinstance(data__ids, bool):
+                        if data__ids < 1:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".ids must be bigger than or equal to 1")
+                        if data__ids > 9223372036854775807:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".ids must be smaller than or equal to 9223372036854775807")
+                    data__ids_any_of_count1 += 1
+                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            if not data__ids_any_of_count1:
+                try:
+                    if not isinstance(data__ids, (str)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".ids must be string")
+                    if isinstance(data__ids, str):
+                        data__ids_len = len(data__ids)
+                        if data__ids_len > 20000:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".ids must be shorter than or equal to 20000 characters")
+                        if not REGEX_PATTERNS['^\\s*0*[1-9][0-9]{0,18}(\\s*,\\s*0*[1-9][0-9]{0,18})*\\s*(?=\\n?\\Z)'].search(data__ids):
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".ids must match pattern ^\\s*0*[1-9][0-9]{0,18}(\\s*,\\s*0*[1-9][0-9]{0,18})*\\s*(?=\\n?\\Z)")
+                    data__ids_any_of_count1 += 1
+                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            if not data__ids_any_of_count1:
+                try:
+                    if not isinstance(data__ids, (list, tuple)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".ids must be array")
+                    data__ids_is_list = isinstance(data__ids, (list, tuple))
+                    if data__ids_is_list:
+                        data__ids_len = len(data__ids)
+                        if data__ids_len < 1:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".ids must contain at least 1 items")
+                        if data__ids_len > 1000:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".ids must contain less than or equal to 1000 items")
+                        for data__ids_x, data__ids_item in enumerate(data__ids):
+                            data__ids_item_any_of_count2 = 0
+                            if not data__ids_item_any_of_count2:
+                                try:
+                                    if not isinstance(data__ids_item, (int)) and not (isinstance(data__ids_item, float) and data__ids_item.is_integer()) or isinstance(data__ids_item, bool):
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".ids[{data__ids_x}]".format(**locals()) + " must be integer")
+                                    if isinstance(data__ids_item, (int, float, Decimal)) and not isinstance(data__ids_item, bool):
+                                        if data__ids_item < 1:
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".ids[{data__ids_x}]".format(**locals()) + " must be bigger than or equal to 1")
+                                        if data__ids_item > 9223372036854775807:
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".ids[{data__ids_x}]".format(**locals()) + " must be smaller than or equal to 9223372036854775807")
+                                    data__ids_item_any_of_count2 += 1
+                                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+                            if not data__ids_item_any_of_count2:
+                                try:
+                                    if not isinstance(data__ids_item, (str)):
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".ids[{data__ids_x}]".format(**locals()) + " must be string")
+                                    if isinstance(data__ids_item, str):
+                                        if not REGEX_PATTERNS['^\\s*0*[1-9][0-9]{0,18}\\s*(?=\\n?\\Z)'].search(data__ids_item):
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".ids[{data__ids_x}]".format(**locals()) + " must match pattern ^\\s*0*[1-9][0-9]{0,18}\\s*(?=\\n?\\Z)")
+                                    data__ids_item_any_of_count2 += 1
+                                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+                            if not data__ids_item_any_of_count2:
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".ids[{data__ids_x}]".format(**locals()) + " cannot be validated by any definition")
+                    data__ids_any_of_count1 += 1
+                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            if not data__ids_any_of_count1:
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".ids cannot be validated by any definition")
+        if "geocoding_status" in data_keys:
+            data_keys.remove("geocoding_status")
+            data__geocodingstatus = data["geocoding_status"]
+            if not isinstance(data__geocodingstatus, (str)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".geocoding_status must be string")
+            if isinstance(data__geocodingstatus, str):
+                data__geocodingstatus_len = len(data__geocodingstatus)
+                if data__geocodingstatus_len < 1:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".geocoding_status must be longer than or equal to 1 characters")
+                if data__geocodingstatus_len > 255:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".geocoding_status must be shorter than or equal to 255 characters")
+                if not REGEX_PATTERNS['^[^\\u0000-\\u001f\\u007f]*(?=\\n?\\Z)'].search(data__geocodingstatus):
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".geocoding_status must match pattern ^[^\\u0000-\\u001f\\u007f]*(?=\\n?\\Z)")
+        if "per_page" in data_keys:
+            data_keys.remove("per_page")
+            data__perpage = data["per_page"]
+            if not isinstance(data__perpage, (int)) and not (isinstance(data__perpage, float) and data__perpage.is_integer()) or isinstance(data__perpage, bool):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".per_page must be integer")
+            if isinstance(data__perpage, (int, float, Decimal)) and not isinstance(data__perpage, bool):
+                if data__perpage < 1:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".per_page must be bigger than or equal to 1")
+                if data__perpage > 200:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".per_page must be smaller than or equal to 200")
+        if "page" in data_keys:
+            data_keys.remove("page")
+            data__page = data["page"]
+            if not isinstance(data__page, (int)) and not (isinstance(data__page, float) and data__page.is_integer()) or isinstance(data__page, bool):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".page must be integer")
+            if isinstance(data__page, (int, float, Decimal)) and not isinstance(data__page, bool):
+                if data__page < 1:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".page must be bigger than or equal to 1")
+                if data__page > 1000000:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".page must be smaller than or equal to 1000000")
+        if "fetch_all" in data_keys:
+            data_keys.remove("fetch_all")
+            data__fetchall = data["fetch_all"]
+            if not isinstance(data__fetchall, (bool)):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".fetch_all must be boolean")
+        if "max_pages" in data_keys:
+            data_keys.remove("max_pages")
+            data__maxpages = data["max_pages"]
+            if not isinstance(data__maxpages, (int)) and not (isinstance(data__maxpages, float) and data__maxpages.is_integer()) or isinstance(data__maxpages, bool):
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".max_pages must be integer")
+            if isinstance(data__maxpages, (int, float, Decimal)) and not isinstance(data__maxpages, bool):
+                if data__maxpages < 1:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".max_pages must be bigger than or equal to 1")
+                if data__maxpages > 1000:
+                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".max_pages must be smaller than or equal to 1000")
+        if "additional_query_parameters" in data_keys:
+            data_keys.remove("additional_query_parameters")
+            data__additionalqueryparameters = data["additional_query_parameters"]
+            data__additionalqueryparameters_any_of_count3 = 0
+            if not data__additionalqueryparameters_any_of_count3:
+                try:
+                    if not isinstance(data__additionalqueryparameters, (dict)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".additional_query_parameters must be object")
+                    data__additionalqueryparameters_is_dict = isinstance(data__additionalqueryparameters, dict)
+                    if data__additionalqueryparameters_is_dict:
+                        data__additionalqueryparameters_len = len(data__additionalqueryparameters)
+                        if data__additionalqueryparameters_len > 50:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".additional_query_parameters must contain less than or equal to 50 properties")
+                        data__additionalqueryparameters_keys = set(data__additionalqueryparameters.keys())
+                        for data__additionalqueryparameters_key in data__additionalqueryparameters_keys:
+                            if data__additionalqueryparameters_key not in []:
+                                data__additionalqueryparameters_value = data__additionalqueryparameters.get(data__additionalqueryparameters_key)
+                                data__additionalqueryparameters_value_any_of_count4 = 0
+                                if not data__additionalqueryparameters_value_any_of_count4:
+                                    try:
+                                        if not isinstance(data__additionalqueryparameters_value, (str, int, int, float, Decimal, bool, NoneType)) and not (isinstance(data__additionalqueryparameters_value, float) and data__additionalqueryparameters_value.is_integer()):
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".additional_query_parameters.{data__additionalqueryparameters_key}".format(**locals()) + " must be string or integer or number or boolean or null")
+                                        if isinstance(data__additionalqueryparameters_value, str):
+                                            data__additionalqueryparameters_value_len = len(data__additionalqueryparameters_value)
+                                            if data__additionalqueryparameters_value_len > 20000:
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".additional_query_parameters.{data__additionalqueryparameters_key}".format(**locals()) + " must be shorter than or equal to 20000 characters")
+                                        data__additionalqueryparameters_value_any_of_count4 += 1
+                                    except (JsonSchemaValueException, JsonSchemaValuesException): pass
+                                if not data__additionalqueryparameters_value_any_of_count4:
+                                    try:
+                                        if not isinstance(data__additionalqueryparameters_value, (list, tuple)):
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".additional_query_parameters.{data__additionalqueryparameters_key}".format(**locals()) + " must be array")
+                                        data__additionalqueryparameters_value_is_list = isinstance(data__additionalqueryparameters_value, (list, tuple))
+                                        if data__additionalqueryparameters_value_is_list:
+                                            data__additionalqueryparameters_value_len = len(data__additionalqueryparameters_value)
+                                            if data__additionalqueryparameters_value_len > 1000:
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".additional_query_parameters.{data__additionalqueryparameters_key}".format(**locals()) + " must contain less than or equal to 1000 items")
+                                            for data__additionalqueryparameters_value_x, data__additionalqueryparameters_value_item in enumerate(data__additionalqueryparameters_value):
+                                                if not isinstance(data__additionalqueryparameters_value_item, (str, int, int, float, Decimal, bool)) and not (isinstance(data__additionalqueryparameters_value_item, float) and data__additionalqueryparameters_value_item.is_integer()):
+                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".additional_query_parameters.{data__additionalqueryparameters_key}[{data__additionalqueryparameters_value_x}]".format(**locals()) + " must be string or integer or number or boolean")
+                                                if isinstance(data__additionalqueryparameters_value_item, str):
+                                                    data__additionalqueryparameters_value_item_len = len(data__additionalqueryparameters_value_item)
+                                                    if data__additionalqueryparameters_value_item_len > 1000:
+                                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".additional_query_parameters.{data__additionalqueryparameters_key}[{data__additionalqueryparameters_value_x}]".format(**locals()) + " must be shorter than or equal to 1000 characters")
+                                        data__additionalqueryparameters_value_any_of_count4 += 1
+                                    except (JsonSchemaValueException, JsonSchemaValuesException): pass
+                                if not data__additionalqueryparameters_value_any_of_count4:
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".additional_query_parameters.{data__additionalqueryparameters_key}".format(**locals()) + " cannot be validated by any definition")
+                        if data__additionalqueryparameters_len != 0:
+                            data__additionalqueryparameters_property_names = True
+                            for data__additionalqueryparameters_key in data__additionalqueryparameters:
+                                try:
+                                    if not isinstance(data__additionalqueryparameters_key, (str)):
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".additional_query_parameters must be string")
+                                    if isinstance(data__additionalqueryparameters_key, str):
+                                        if not REGEX_PATTERNS['^[a-z][a-z0-9_]{0,63}(?=\\n?\\Z)'].search(data__additionalqueryparameters_key):
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".additional_query_parameters must match pattern ^[a-z][a-z0-9_]{0,63}(?=\\n?\\Z)")
+                                except (JsonSchemaValueException, JsonSchemaValuesException):
+                                    data__additionalqueryparameters_property_names = False
+                            if not data__additionalqueryparameters_property_names:
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".additional_query_parameters must be named by propertyName definition")
+                    data__additionalqueryparameters_any_of_count3 += 1
+                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            if not data__additionalqueryparameters_any_of_count3:
+                try:
+                    if not isinstance(data__additionalqueryparameters, (list, tuple)):
+                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".additional_query_parameters must be array")
+                    data__additionalqueryparameters_is_list = isinstance(data__additionalqueryparameters, (list, tuple))
+                    if data__additionalqueryparameters_is_list:
+                        data__additionalqueryparameters_len = len(data__additionalqueryparameters)
+                        if data__additionalqueryparameters_len > 50:
+                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".additional_query_parameters must contain less than or equal to 50 items")
+                        for data__additionalqueryparameters_x, data__additionalqueryparameters_item in enumerate(data__additionalqueryparameters):
+                            if not isinstance(data__additionalqueryparameters_item, (dict)):
+                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".additional_query_parameters[{data__additionalqueryparameters_x}]".format(**locals()) + " must be object")
+                            data__additionalqueryparameters_item_is_dict = isinstance(data__additionalqueryparameters_item, dict)
+                            if data__additionalqueryparameters_item_is_dict:
+                                data__additionalqueryparameters_item__missing_keys = set(['key']) - data__additionalqueryparameters_item.keys()
+                                if data__additionalqueryparameters_item__missing_keys:
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".additional_query_parameters[{data__additionalqueryparameters_x}]".format(**locals()) + " must contain ")
+                                data__additionalqueryparameters_item_keys = set(data__additionalqueryparameters_item.keys())
+                                if "key" in data__additionalqueryparameters_item_keys:
+                                    data__additionalqueryparameters_item_keys.remove("key")
+                                    data__additionalqueryparameters_item__key = data__additionalqueryparameters_item["key"]
+                                    if not isinstance(data__additionalqueryparameters_item__key, (str)):
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".additional_query_parameters[{data__additionalqueryparameters_x}].key".format(**locals()) + " must be string")
+                                    if isinstance(data__additionalqueryparameters_item__key, str):
+                                        if not REGEX_PATTERNS['^[a-z][a-z0-9_]{0,63}(?=\\n?\\Z)'].search(data__additionalqueryparameters_item__key):
+                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".additional_query_parameters[{data__additionalqueryparameters_x}].key".format(**locals()) + " must match pattern ^[a-z][a-z0-9_]{0,63}(?=\\n?\\Z)")
+                                if "value" in data__additionalqueryparameters_item_keys:
+                                    data__additionalqueryparameters_item_keys.remove("value")
+                                    data__additionalqueryparameters_item__value = data__additionalqueryparameters_item["value"]
+                                    data__additionalqueryparameters_item__value_any_of_count5 = 0
+                                    if not data__additionalqueryparameters_item__value_any_of_count5:
+                                        try:
+                                            if not isinstance(data__additionalqueryparameters_item__value, (str, int, int, float, Decimal, bool, NoneType)) and not (isinstance(data__additionalqueryparameters_item__value, float) and data__additionalqueryparameters_item__value.is_integer()):
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".additional_query_parameters[{data__additionalqueryparameters_x}].value".format(**locals()) + " must be string or integer or number or boolean or null")
+                                            if isinstance(data__additionalqueryparameters_item__value, str):
+                                                data__additionalqueryparameters_item__value_len = len(data__additionalqueryparameters_item__value)
+                                                if data__additionalqueryparameters_item__value_len > 20000:
+                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".additional_query_parameters[{data__additionalqueryparameters_x}].value".format(**locals()) + " must be shorter than or equal to 20000 characters")
+                                            data__additionalqueryparameters_item__value_any_of_count5 += 1
+                                        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+                                    if not data__additionalqueryparameters_item__value_any_of_count5:
+                                        try:
+                                            if not isinstance(data__additionalqueryparameters_item__value, (list, tuple)):
+                                                raise JsonSchemaValueException("" + (name_prefix or "data") + ".additional_query_parameters[{data__additionalqueryparameters_x}].value".format(**locals()) + " must be array")
+                                            data__additionalqueryparameters_item__value_is_list = isinstance(data__additionalqueryparameters_item__value, (list, tuple))
+                                            if data__additionalqueryparameters_item__value_is_list:
+                                                data__additionalqueryparameters_item__value_len = len(data__additionalqueryparameters_item__value)
+                                                if data__additionalqueryparameters_item__value_len > 1000:
+                                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".additional_query_parameters[{data__additionalqueryparameters_x}].value".format(**locals()) + " must contain less than or equal to 1000 items")
+                                                for data__additionalqueryparameters_item__value_x, data__additionalqueryparameters_item__value_item in enumerate(data__additionalqueryparameters_item__value):
+                                                    if not isinstance(data__additionalqueryparameters_item__value_item, (str, int, int, float, Decimal, bool)) and not (isinstance(data__additionalqueryparameters_item__value_item, float) and data__additionalqueryparameters_item__value_item.is_integer()):
+                                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".additional_query_parameters[{data__additionalqueryparameters_x}].value[{data__additionalqueryparameters_item__value_x}]".format(**locals()) + " must be string or integer or number or boolean")
+                                                    if isinstance(data__additionalqueryparameters_item__value_item, str):
+                                                        data__additionalqueryparameters_item__value_item_len = len(data__additionalqueryparameters_item__value_item)
+                                                        if data__additionalqueryparameters_item__value_item_len > 1000:
+                                                            raise JsonSchemaValueException("" + (name_prefix or "data") + ".additional_query_parameters[{data__additionalqueryparameters_x}].value[{data__additionalqueryparameters_item__value_x}]".format(**locals()) + " must be shorter than or equal to 1000 characters")
+                                            data__additionalqueryparameters_item__value_any_of_count5 += 1
+                                        except (JsonSchemaValueException, JsonSchemaValuesException): pass
+                                    if not data__additionalqueryparameters_item__value_any_of_count5:
+                                        raise JsonSchemaValueException("" + (name_prefix or "data") + ".additional_query_parameters[{data__additionalqueryparameters_x}].value".format(**locals()) + " cannot be validated by any definition")
+                                if data__additionalqueryparameters_item_keys:
+                                    raise JsonSchemaValueException("" + (name_prefix or "data") + ".additional_query_parameters[{data__additionalqueryparameters_x}]".format(**locals()) + " must not contain "+str(data__additionalqueryparameters_item_keys)+" properties")
+                    data__additionalqueryparameters_any_of_count3 += 1
+                except (JsonSchemaValueException, JsonSchemaValuesException): pass
+            if not data__additionalqueryparameters_any_of_count3:
+                raise JsonSchemaValueException("" + (name_prefix or "data") + ".additional_query_parameters cannot be validated by any definition")
+        if data_keys:
+            raise JsonSchemaValueException("" + (name_prefix or "data") + " must not contain "+str(data_keys)+" properties")
+    return data
+
+check = validate_get_locations_json

@@ -1,0 +1,94 @@
+"""Find Users, and Find or Create User (which never creates a duplicate)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .actions import read_all, send_records
+from .connection import Connection
+from .custom_values import check_custom_values
+from .errors import ApiError, ItemError, TransportError, item_failed
+from .validation import Call
+
+ENDPOINT = "users"
+_SERVER_FILTERS = {
+    "username": "usernames",
+    "employee_number": "employee_numbers",
+    "payroll_id": "payroll_ids",
+}
+
+
+def _name_queries(name: str) -> list[dict[str, str]]:
+    """ "First Last" asks for both names; one word asks for it as a first or a last name."""
+    first, _, rest = name.strip().partition(" ")
+    if rest.strip():
+        return [{"first_name": first, "last_name": rest.strip()}]
+    return [{"first_name": first}, {"last_name": first}]
+
+
+def find(connection: Connection, options: dict[str, Any]) -> list[dict[str, Any]]:
+    """Users matching every given criterion; e-mail is compared here (the API cannot filter it)."""
+    base = {"active": options.get("active", "yes")}
+    base |= {api: options[key] for key, api in _SERVER_FILTERS.items() if key in options}
+    queries = [base | q for q in _name_queries(options["name"])] if "name" in options else [base]
+    found: dict[int, dict[str, Any]] = {}
+    for params in queries:
+        for user in read_all(connection, ENDPOINT, params, int(options.get("max_pages", 50)))[
+            ENDPOINT
+        ]:
+            found.setdefault(int(user["id"]), user)
+    email = str(options.get("email", "")).strip().lower()
+    return [
+        u for _, u in sorted(found.items()) if not email or str(u.get("email", "")).lower() == email
+    ]
+
+
+def find_users(connection: Connection, call: Call) -> dict[str, Any]:
+    """Find Users: by name, e-mail, username, employee number or payroll id."""
+    users = find(connection, call.options)
+    return {"users": users, "count": len(users)}
+
+
+def _by_username(connection: Connection, username: str) -> dict[str, Any] | None:
+    found = find(connection, {"username": username, "active": "both"})
+    return found[0] if found else None
+
+
+def _answer(user: dict[str, Any], created: bool, outcome: str) -> dict[str, Any]:
+    return {"user": user, "created": created, "outcome": outcome}
+
+
+def find_or_create_user(connection: Connection, call: Call) -> dict[str, Any]:
+    """Find or Create User: the user with this username, created only when none exists.
+
+    Usernames are unique in QuickBooks Time, so the username is the key. The user is looked
+    up before creating, and again after a create that failed (a concurrent call may have won)
+    or whose outcome is unknown (the answer was lost): a second user is never made.
+    """
+    record = {**call.body}
+    username = str(record["username"])
+    existing = _by_username(connection, username)
+    if existing is not None:
+        return _answer(existing, False, "found")
+    check_custom_values(
+        connection,
+        record.get("customfields"),
+        ENDPOINT,
+        "additional_query_parameters",
+        "Additional Query Parameters",
+    )
+    try:
+        items = send_records(connection, "POST", ENDPOINT, [record])[ENDPOINT]
+    except (TransportError, ApiError) as unknown:
+        if isinstance(unknown, ApiError) and (unknown.status or 500) < 500:
+            raise
+        recovered = _by_username(connection, username)
+        if recovered is None:
+            raise
+        return _answer(recovered, True, "created_answer_lost")
+    if items and not item_failed(items[0]):
+        return _answer(items[0], True, "created")
+    winner = _by_username(connection, username)  # refused: most likely a concurrent create won
+    if winner is None:
+        raise ItemError(ENDPOINT, items)
+    return _answer(winner, False, "found_after_conflict")
