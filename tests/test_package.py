@@ -51,12 +51,17 @@ def _metadata(dist: Path) -> Message:
         return Parser().parsestr(wheel.read(name).decode("utf-8"))
 
 
+def _generated(path: Path) -> bool:
+    """A check generated at build time (hatch_build.py): in every wheel, never in the sdist."""
+    return path.parent.name == "schema_checks" and not path.name.startswith("_")
+
+
 def _project_files(*folders: str) -> set[str]:
     return {
         path.relative_to(ROOT).as_posix()
         for folder in folders
         for path in (ROOT / folder).rglob("*")
-        if path.is_file() and "__pycache__" not in path.parts
+        if path.is_file() and "__pycache__" not in path.parts and not _generated(path)
     }
 
 
@@ -108,7 +113,15 @@ def test_the_license_is_mit_and_ships_in_both(dist: Path) -> None:
 def test_the_sdist_holds_what_its_tests_need(dist: Path) -> None:
     needed = _project_files("qbtime_connector", "tests", "bench", "docs", "schemas", "assets")
     needed |= {"connector.yaml", "README.md", "LICENSE", "pyproject.toml", ".ci/run"}
+    needed |= {"hatch_build.py"}
     assert needed - _sdist_files(dist) == set()
+
+
+def test_the_wheel_carries_the_checks_generated_at_build_time(dist: Path) -> None:
+    with zipfile.ZipFile(_wheel(dist)) as wheel:
+        names = set(wheel.namelist())
+    for spec in (*manifest.actions().values(), *manifest.triggers().values()):
+        assert f"qbtime_connector/schema_checks/{spec.key}.py" in names
 
 
 def test_the_wheel_holds_every_file_the_code_opens(dist: Path) -> None:
