@@ -8,11 +8,10 @@ from typing import Any
 from .connection import Connection
 from .custom_values import check_custom_values
 from .errors import BatchError, ConnectorError
-from .paging import MAX_LIMIT, MAX_PAGES, read_every
+from .limits import MAX_LIMIT, MAX_PAGES, MAX_WRITE_ITEMS
+from .paging import read_every
 from .results import checked, merge_supplemental, page_result, write_items
 from .validation import Call
-
-MAX_WRITE_ITEMS = 50  # the API answers 413 above this many items per POST/PUT/DELETE
 
 
 def chunks(items: Sequence[Any], size: int = MAX_WRITE_ITEMS) -> Iterator[Sequence[Any]]:

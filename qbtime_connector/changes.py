@@ -24,7 +24,8 @@ from typing import Any
 
 from .connection import Connection
 from .errors import InputError
-from .paging import MAX_PAGES, read_every
+from .limits import MAX_PAGES
+from .paging import read_every
 from .validation import Call
 
 RECORD_TYPES = ("timesheets", "users", "jobcodes")

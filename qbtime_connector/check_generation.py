@@ -2,9 +2,10 @@
 
 `python -m qbtime_connector.schema_checks` writes one module per schema into
 `qbtime_connector/schema_checks/` (`--check` only reports the stale ones); the build hook
-(hatch_build.py) runs it for every wheel and editable install, and git keeps none of them. Each carries its own
-exception class, looks for Decimal only if decimal is already imported, and is stamped with the
-digest of the schema it was made from, so fast_validation never uses one made from another.
+(hatch_build.py) runs it for every wheel and editable install, and git keeps none of them.
+Each carries its own exception class, looks for Decimal only if decimal is already imported,
+and is stamped with the digest of the schema it was made from, so fast_validation never uses
+one made from another.
 """
 
 from __future__ import annotations

@@ -16,11 +16,10 @@ from typing import Any
 
 from . import progress
 from .connection import Connection
+from .limits import MAX_LIMIT, MAX_PAGES
 from .results import merge_supplemental, records_of
 from .values import Value
 
-MAX_LIMIT = 200  # the most records the API returns per page
-MAX_PAGES = 50  # the default cap on the requests of one read
 OVERLAP = 20  # the most positions each request re-reads of the one before
 
 

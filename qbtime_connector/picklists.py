@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from .connection import Connection
-from .paging import MAX_LIMIT
+from .limits import MAX_LIMIT
 from .results import page_result
 from .validation import Call
 

@@ -352,3 +352,14 @@ def test_rebuilding_the_manifest_needs_connector_yaml(
     monkeypatch.setattr(manifest_source, "SOURCE_PATH", tmp_path / "connector.yaml")
     assert main(["manifest", "--check"]) == 2
     assert "connector.yaml" in capsys.readouterr().err
+
+
+def test_the_manifest_states_the_api_limits_that_limits_py_holds() -> None:
+    from qbtime_connector.limits import MAX_LIMIT, MAX_PAGES
+
+    definitions = load_schema("definitions.json")["$defs"]
+    assert definitions["per_page"]["maximum"] == MAX_LIMIT
+    max_pages = [
+        i.default for a in manifest.actions().values() for i in a.inputs if i.key == "max_pages"
+    ]
+    assert max_pages and set(max_pages) == {MAX_PAGES}

@@ -14,9 +14,10 @@ from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
 from werkzeug.routing import Map, Rule
 from werkzeug.wrappers import Request, Response
 
+from ..limits import MAX_WRITE_ITEMS
 from ..urls import is_loopback
 from . import custom_fields, directory, reports
-from .company import MAX_ITEMS, Company, Record, page_of
+from .company import Company, Record, page_of
 from .errors import ApiFailure, GrantFailure, ItemFailure
 from .seed import DEFAULT_STAMPED
 from .state import SandboxState
@@ -237,8 +238,8 @@ class SandboxApp:
         raw = [i for i in request.args.get("ids", "").split(",") if i.strip()]
         if not raw:
             raise ApiFailure(417, "ids is required")
-        if len(raw) > MAX_ITEMS:
-            raise ApiFailure(413, f"at most {MAX_ITEMS} ids per request")
+        if len(raw) > MAX_WRITE_ITEMS:
+            raise ApiFailure(413, f"at most {MAX_WRITE_ITEMS} ids per request")
         results: dict[str, Any] = {}
         with self.state.lock:
             for text in raw:
@@ -287,8 +288,8 @@ def batch_of(request: Request) -> list[dict[str, Any]]:
     items: list[dict[str, Any]] = body["data"]
     if not items or not all(isinstance(i, dict) for i in items):
         raise ApiFailure(417, "data must be a non-empty list of objects")
-    if len(items) > MAX_ITEMS:
-        raise ApiFailure(413, f"at most {MAX_ITEMS} items per request")
+    if len(items) > MAX_WRITE_ITEMS:
+        raise ApiFailure(413, f"at most {MAX_WRITE_ITEMS} items per request")
     return items
 
 

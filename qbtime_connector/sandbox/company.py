@@ -7,14 +7,12 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
+from ..limits import MAX_LIMIT
 from .errors import ApiFailure, ItemFailure
 from .names import name_matches
 
 Record = dict[str, Any]
 Query = Mapping[str, str]
-MAX_ITEMS = 50
-MAX_LIMIT = 200
-DEFAULT_LIMIT = 200
 TRI_STATE = {"yes", "no", "both"}
 UNSET_DATE = "0000-00-00"
 PAGING = frozenset({"page", "limit", "per_page", "supplemental_data"})
@@ -95,7 +93,7 @@ def page_of(records: list[Record], query: Query) -> tuple[list[Record], bool]:
         elif "per_page" in query:
             limit = max(1, min(50, int(query["per_page"])))
         else:
-            limit = DEFAULT_LIMIT
+            limit = MAX_LIMIT
         page = int(query.get("page", "1"))
     except ValueError:
         raise ApiFailure(417, "limit and page must be integers") from None
