@@ -313,10 +313,6 @@ def _schema_errors(spec: ActionSpec, values: Mapping[str, Any], errors: _Errors)
             for key in cast(list[str], error.validator_value):
                 if isinstance(error.instance, dict) and key not in error.instance:
                     errors.add(key, "is required")
-        elif error.validator == "anyOf":
-            for group in spec.required_one_of:
-                labels = " or ".join(spec.input(k).label for k in group)
-                errors.add(group[0], f"is required: give {labels}")
         elif error.validator == "additionalProperties":
             for key in sorted(set(values) - set(known)):
                 hint = spec.retired_inputs.get(key, "")
