@@ -80,11 +80,6 @@ class Call(Value):
         """Whether the API parameters travel in the query string (else in the body)."""
         return self.method in QUERY_METHODS
 
-    @property
-    def params(self) -> dict[str, Any]:
-        """The API parameters, wherever they travel (for code written before the split)."""
-        return self.query if self.sends_query else self.body
-
 
 class _Errors:
     """Collects at most one message per input, in input-table order."""

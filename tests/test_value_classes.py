@@ -12,7 +12,7 @@ from qbtime_connector.validation import Call, prepare
 
 def test_a_rule_declared_in_the_manifest_is_enforced_from_there() -> None:
     spec = manifest.action("get_users")
-    assert prepare(spec, {}).params["active"] == "yes"
+    assert prepare(spec, {}).query["active"] == "yes"
     ruled = spec.replace(rules=({"one_of_required": ["page", "per_page"]},))
     with pytest.raises(InputError, match="give Page or Per Page"):
         prepare(ruled, {})
