@@ -85,6 +85,9 @@ def delete_timesheet(connection: Connection, call: Call) -> dict[str, Any]:
         except ConnectorError as error:
             done = result[call.endpoint]
             sent = len(done) + len(batch)
-            raise BatchError.stopped(call.endpoint, done, sent, len(ids), error) from error
+            failure = BatchError.stopped(call.endpoint, done, sent, len(ids), error)
+            if failure is error:
+                raise
+            raise failure from error
         result[call.endpoint].extend(write_items(call.endpoint, body, positional=False))
     return checked(call.endpoint, result)

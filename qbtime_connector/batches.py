@@ -24,9 +24,10 @@ def send_batch(
             body = connection.request(method, endpoint, json={"data": list(chunk)})
         except ConnectorError as error:
             stopped = sent + len(chunk)
-            raise BatchError.stopped(
-                endpoint, result[endpoint], stopped, len(records), error
-            ) from error
+            failure = BatchError.stopped(endpoint, result[endpoint], stopped, len(records), error)
+            if failure is error:
+                raise
+            raise failure from error
         sent += len(chunk)
         result[endpoint].extend(write_items(endpoint, body))
         merge_supplemental(result, body)

@@ -96,8 +96,14 @@ class BatchError(ConnectorError):
         sent: int,
         total: int,
         cause: ConnectorError,
-    ) -> BatchError:
-        """The error when the request after `answered` items, ending at record `sent`, failed."""
+    ) -> ConnectorError:
+        """The error when the request after `answered` items, ending at record `sent`, failed.
+
+        With nothing answered yet, that is `cause` itself (AuthError, ApiError, …): its class
+        says all, and the records after the failed request were not sent.
+        """
+        if not answered:
+            return cause
         records: list[dict[str, Any]] = [
             {"index": n, "outcome": "failed" if item_failed(i) else "applied", "result": dict(i)}
             for n, i in enumerate(answered)

@@ -251,3 +251,13 @@ def test_batch_updates_of_users_and_timesheets(connection: Connection) -> None:
         connection,
     )
     assert users["succeeded"] == 1 and users["failed"][0]["_status_code"] == 404
+
+
+def test_a_failure_before_anything_was_applied_raises_the_contracts_own_error(
+    sandbox: Sandbox, connection: Connection
+) -> None:
+    user = new_worker(connection, "batch")
+    fail_post(sandbox, 1, status=417)
+    with pytest.raises(ApiError) as caught:
+        invoke("create_timesheets", {"records": slots(user, 60)}, connection)
+    assert not isinstance(caught.value, BatchError) and caught.value.status == 417

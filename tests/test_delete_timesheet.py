@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from qbtime_connector import BatchError, Connection, invoke
+from qbtime_connector import AuthError, BatchError, Connection, invoke
 from qbtime_connector.sandbox import Sandbox
 
 from .conftest import no_sleep_policy
@@ -62,3 +62,18 @@ def test_a_failure_part_way_says_which_ids_were_deleted(sandbox: Sandbox) -> Non
     assert outcomes == ["applied"] * 50 + ["unknown"] * 50 + ["not_sent"] * 20
     assert [r["result"]["id"] for r in caught.value.records[:50]] == [str(i) for i in ids[:50]]
     assert state.count(DELETES) == 2  # the failed request is not retried
+
+
+def test_a_refused_token_is_an_auth_error_not_a_batch_error(sandbox: Sandbox) -> None:
+    token = {"access_token": "bogus-access-123", "refresh_token": "bogus-refresh-456"}
+    with (
+        Connection(
+            "demo-client",
+            "demo-secret",
+            token={**token, "expires_at": 9e9},
+            base_url=sandbox.base_url,
+        ) as connection,
+        pytest.raises(AuthError),
+    ):
+        invoke("delete_timesheet", {"timesheet_ids": "4000001"}, connection)
+    assert sandbox.state.count("DELETE") == 1
