@@ -493,8 +493,20 @@ def _screen(spec: ActionSpec, given: dict[str, Any], errors: _Errors) -> dict[st
         if found:
             errors.add(key, found)
         else:
-            kept[key] = value
+            kept[key] = _json_shaped(value)
     return kept
+
+
+def _json_shaped(value: Any) -> Any:
+    """Tuples as lists and any mapping as a dict, as JSON (and so the schema) sees them.
+
+    Screening has bounded the nesting already, so the recursion is shallow.
+    """
+    if isinstance(value, tuple | list):
+        return [_json_shaped(v) for v in value]
+    if isinstance(value, Mapping):
+        return {k: _json_shaped(v) for k, v in value.items()}
+    return value
 
 
 def prepare(spec: ActionSpec, inputs: Mapping[str, Any] | None) -> Call:

@@ -15,7 +15,16 @@ import responses
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from qbtime_connector import ApiError, Connection, ConnectorError, InputError, invoke, manifest
+from qbtime_connector import (
+    ApiError,
+    Connection,
+    ConnectorError,
+    InputError,
+    invoke,
+    manifest,
+    poll,
+)
+from qbtime_connector.sandbox import Sandbox
 from qbtime_connector.screening import MAX_DEPTH, MAX_IDS
 from qbtime_connector.validation import prepare, safe_key
 
@@ -349,3 +358,13 @@ def test_paths_cannot_climb_out_of_the_api(mocked_connection: Connection, path: 
 
 def test_path_segments_are_escaped(mocked_connection: Connection) -> None:
     assert mocked_connection.url("users/1;DROP?x=1#y") == f"{API}/users/1%3BDROP%3Fx%3D1%23y"
+
+
+def test_a_tuple_is_taken_as_the_list_it_would_be_in_json(
+    sandbox: Sandbox, connection: Connection
+) -> None:
+    found = invoke("get_job_code_assignments", {"user_ids": (1000001, 1000002)}, connection)
+    assert {a["user_id"] for a in found["jobcode_assignments"]} <= {0, 1000001, 1000002}
+    assert invoke("delete_timesheet", {"timesheet_ids": (4000001,)}, connection)["timesheets"]
+    state = poll("new_or_changed_records", {"record_types": ("users",)}, connection)["state"]
+    assert state
