@@ -11,9 +11,10 @@ from typing import Any
 
 from . import manifest
 from .connection import DEFAULT_BASE_URL, Connection, Token
-from .errors import ConnectorError, InputError
+from .errors import AuthError, ConnectorError, InputError
 from .progress import ProgressCallback, reporting
 from .tokens.shared import memory_store_for, store_for_url
+from .tokens.store import normalise_token
 from .validation import Call, prepare
 
 log = logging.getLogger("qbtime_connector")
@@ -50,13 +51,16 @@ def connection_from_mapping(config: Mapping[str, Any]) -> Connection:
         ("client_id", "client_secret") if store_url else ("client_id", "client_secret", "token")
     )
     missing = [k for k in needed if not config.get(k)]
+    if missing == ["token"]:
+        raise AuthError("The connection has no token.")
     if missing:
         raise ConnectorError(f"The connection is missing {', '.join(missing)}.")
     host_callback = config.get("on_token_refresh")
     if store_url:
-        store = store_for_url(str(store_url), config.get("instance") or None)
+        instance = config.get("instance")
+        store = store_for_url(str(store_url), None if instance in (None, "") else str(instance))
     else:
-        store = memory_store_for(config["token"])
+        store = memory_store_for(normalise_token(config["token"]))
 
     def write_back(token: Token) -> None:
         held = config.get("token")

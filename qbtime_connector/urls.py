@@ -64,7 +64,11 @@ def check_base_url(base_url: str) -> str:
     """
     if any(c == "\\" or c.isspace() or not c.isprintable() for c in base_url):
         raise _refuse(base_url, "it contains a backslash, a blank or a control character")
-    parts = urlsplit(base_url)
+    try:
+        parts = urlsplit(base_url)
+        parts.hostname  # noqa: B018 (parsing the host is what can fail: "http://[::1")
+    except ValueError:
+        raise _refuse(base_url, "it is not a URL that can be parsed") from None
     if parts.scheme not in ("http", "https") or not parts.hostname:
         raise _refuse(base_url, "it must be https:// (plain http:// only for a loopback sandbox)")
     if "@" in parts.netloc or parts.fragment or parts.query:

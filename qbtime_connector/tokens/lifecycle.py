@@ -48,6 +48,8 @@ class TokenKeeper:
 
     def _first_token(self, given: Mapping[str, Any] | None) -> Token:
         stored = self.store.load()
+        if given is not None and not isinstance(given, Mapping):
+            normalise_token(given)  # raises AuthError: a token is a mapping of its fields
         if given and given.get("access_token"):
             mine = normalise_token(given)
             if self._seed_store and (stored is None or is_newer(mine, stored)):

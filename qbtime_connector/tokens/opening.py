@@ -12,6 +12,10 @@ SCHEMES = ("file:PATH", "sqlite:PATH", "postgresql://…")
 
 def open_store(url: str, instance: str | None = None) -> TokenStore:
     """The store a URL names; SQLite and PostgreSQL also need the customer `instance`."""
+    if not isinstance(url, str):
+        raise ConnectorError(
+            f"A token store URL is text, like sqlite:PATH; got {type(url).__name__}"
+        )
     scheme, _, rest = url.partition(":")
     scheme = scheme.lower()
     # Each store is imported only when a URL names it (a cold start with none imports none).

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import math
 import threading
 import time
 from collections.abc import Mapping
@@ -33,12 +34,25 @@ class TokenStore(Protocol):
 
 def normalise_token(token: Mapping[str, Any] | None) -> Token:
     """A copy of the token with `expires_at` (from `expires_in` when that is all it has)."""
-    if not token or not token.get("access_token"):
+    if not isinstance(token, Mapping) or not token.get("access_token"):
         raise AuthError("The connection has no access token.")
     normal = dict(token)
-    if "expires_at" not in normal and normal.get("expires_in") not in (None, ""):
-        normal["expires_at"] = time.time() + float(normal["expires_in"])
+    if normal.get("expires_at") is not None:
+        normal["expires_at"] = _seconds(normal["expires_at"], "expires_at")
+    elif normal.get("expires_in") not in (None, ""):
+        normal["expires_at"] = time.time() + _seconds(normal["expires_in"], "expires_in")
     return normal
+
+
+def _seconds(value: Any, name: str) -> float:
+    """A token's time field as seconds, or AuthError saying the token is unusable."""
+    try:
+        seconds = float(value)
+    except (TypeError, ValueError, OverflowError):
+        seconds = math.nan
+    if not math.isfinite(seconds):
+        raise AuthError(f"The connection's token is unusable: its {name} is not a number.")
+    return seconds
 
 
 def is_newer(candidate: Mapping[str, Any] | None, current: Mapping[str, Any]) -> bool:
