@@ -8,6 +8,7 @@ import errno
 import json
 import logging
 import os
+import re
 import shutil
 import sys
 import textwrap
@@ -233,12 +234,31 @@ def _progress() -> Iterator[Callable[[Progress], None] | None]:
         line.close()
 
 
+_STORE_SCHEMES = ("file", "sqlite", "postgresql", "postgres")
+
+
+def _check_store_arguments(args: argparse.Namespace) -> None:
+    """Refuse, before anything runs, a --token-store the command cannot use (exit 2)."""
+    if not args.token_store:
+        return
+    if getattr(args, "sandbox", False):
+        raise UsageError("--sandbox runs against its own sandbox: leave out --token-store")
+    scheme = args.token_store.partition(":")[0].lower()
+    if scheme not in _STORE_SCHEMES:
+        raise UsageError("--token-store takes file:PATH, sqlite:PATH or postgresql://…")
+    if scheme != "file" and not args.instance:
+        raise UsageError(f"--token-store {scheme}: needs --instance NAME (the customer instance)")
+
+
 def _connection(args: argparse.Namespace) -> Connection | None:
     """The Connection `run` uses: a connection file (a locked FileTokenStore of its own token,
     or naming a store), or a token store with the client from the environment; None if neither."""
     path = args.connection or os.environ.get("QBTIME_CONNECTION_FILE")
     if path:
         from .connection_file import open_connection
+
+        if not Path(path).is_file():
+            raise UsageError(f"no connection file at {path} (make one with `{PROG} login`)")
 
         return open_connection(Path(path), args.token_store, args.instance)
     if not args.token_store:
@@ -261,6 +281,7 @@ def _run(args: argparse.Namespace) -> int:
 
     key = _spec(args.action).key
     inputs = _inputs(args)
+    _check_store_arguments(args)
     with _progress() as progress:
         if args.sandbox:
             from .sandbox import Sandbox
@@ -384,7 +405,13 @@ def _login(args: argparse.Namespace) -> int:
 
     from .login import login
 
-    secret = os.environ.get("QBTIME_CLIENT_SECRET") or getpass.getpass("Client secret: ")
+    _check_store_arguments(args)
+    try:
+        secret = os.environ.get("QBTIME_CLIENT_SECRET") or getpass.getpass("Client secret: ")
+    except EOFError:
+        raise UsageError(
+            "no client secret: set QBTIME_CLIENT_SECRET, or run in a terminal"
+        ) from None
     path = Path(args.token_file)
     try:
         login(
@@ -596,7 +623,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         except KeyboardInterrupt:
             print(file=sys.stderr)  # after the ^C, so the prompt starts on its own line
             return EXIT_INTERRUPTED
+        except Exception as error:  # a store's database, a bug: one line, not a traceback
+            logging.getLogger("qbtime_connector").debug("unexpected failure", exc_info=True)
+            unexpected = RuntimeError(f"{type(error).__name__}: {_without_userinfo(str(error))}")
+            if getattr(args, "json", False):
+                print(_dump(error_json(unexpected)))
+            else:
+                _say_error(unexpected)
+            return EXIT_FAILED
     return code
+
+
+def _without_userinfo(text: str) -> str:
+    """The text with any URL's user name and password taken out (a libpq URL may hold them)."""
+    return re.sub(r"://[^/@\s]+@", "://…@", text)
 
 
 if __name__ == "__main__":

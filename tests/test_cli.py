@@ -503,3 +503,46 @@ def test_describe_says_when_an_action_takes_no_inputs(capsys: pytest.CaptureFixt
     assert main(["describe", "get_current_user"]) == 0
     out = capsys.readouterr().out
     assert out.rstrip().endswith("It takes no inputs.") and "Comments" not in out
+
+
+# --- Usage the review found answered with exit 1 or a traceback ---------------------------
+
+
+@pytest.mark.parametrize(
+    "extra",
+    [
+        ["--token-store", "bogus:x", "--instance", "x"],
+        ["--token-store", "sqlite:/tmp/qbtime-cli-usage.db"],
+        ["--sandbox", "--token-store", "sqlite:/tmp/qbtime-cli-usage.db", "--instance", "x"],
+        ["--connection", "/nonexistent/qbtime-connection.json"],
+    ],
+    ids=["unknown scheme", "no instance", "sandbox and store", "missing file"],
+)
+def test_token_store_misuse_is_a_usage_error(
+    extra: list[str], capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["run", "get_users", *extra]) == 2
+    err = capsys.readouterr().err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+
+
+def test_an_unreadable_token_store_is_one_line_and_exit_1(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    garbage = tmp_path / "garbage.db"
+    garbage.write_bytes(b"this is not a database" * 100)
+    monkeypatch.setenv("QBTIME_CLIENT_ID", DEMO_CLIENT_ID)
+    monkeypatch.setenv("QBTIME_CLIENT_SECRET", DEMO_CLIENT_SECRET)
+    code = main(["run", "get_users", "--token-store", f"sqlite:{garbage}", "--instance", "x"])
+    err = capsys.readouterr().err
+    assert code == 1 and len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert "DatabaseError" in err
+
+
+def test_login_without_a_secret_or_a_terminal_is_a_usage_error(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.delenv("QBTIME_CLIENT_SECRET", raising=False)
+    monkeypatch.setattr("getpass.getpass", lambda prompt="": (_ for _ in ()).throw(EOFError()))
+    assert main(["login", "--client-id", DEMO_CLIENT_ID, "--no-browser"]) == 2
+    assert "QBTIME_CLIENT_SECRET" in capsys.readouterr().err
