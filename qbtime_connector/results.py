@@ -4,13 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from .errors import ItemError, item_failed
+from .errors import ApiError, ItemError, item_failed
+
+
+def _results(body: dict[str, Any], endpoint: str) -> Any:
+    results = body.get("results") or {}
+    if not isinstance(results, dict):
+        raise ApiError(None, "the answer's results were not an object keyed by endpoint")
+    return results.get(endpoint) or {}
 
 
 def records_of(body: dict[str, Any], endpoint: str) -> list[dict[str, Any]]:
     """The records of `results[endpoint]`, id-keyed object (or PHP's empty []) made a list."""
-    found = (body.get("results") or {}).get(endpoint) or {}
-    return list(found.values()) if isinstance(found, dict) else list(found)
+    found = _results(body, endpoint)
+    records = list(found.values()) if isinstance(found, dict) else found
+    if not isinstance(records, list) or not all(isinstance(r, dict) for r in records):
+        raise ApiError(None, f"the answer's {endpoint} were not records (JSON objects)")
+    return records
 
 
 def _supplemental(body: dict[str, Any]) -> dict[str, Any]:
@@ -32,11 +42,14 @@ def write_items(
     endpoint: str, body: dict[str, Any], positional: bool = True
 ) -> list[dict[str, Any]]:
     """Per-item results of a write, in request order (POST/PUT key them "1", "2", …)."""
-    found = (body.get("results") or {}).get(endpoint) or {}
+    found = _results(body, endpoint)
     if not isinstance(found, dict) or not positional:
         return records_of(body, endpoint)
     keys = sorted(found, key=lambda k: int(k) if str(k).isdigit() else 0)
-    return [found[k] for k in keys]
+    items = [found[k] for k in keys]
+    if not all(isinstance(i, dict) for i in items):
+        raise ApiError(None, f"the answer's {endpoint} were not item results (JSON objects)")
+    return items
 
 
 def merge_supplemental(into: dict[str, Any], body: dict[str, Any]) -> None:
