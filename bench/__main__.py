@@ -58,6 +58,29 @@ def _median_pair(a: Callable[[], Any], b: Callable[[], Any], runs: int) -> tuple
     return statistics.median(times_a), statistics.median(times_b)
 
 
+def versus(
+    names: tuple[str, str, str],
+    seconds: tuple[float, float],
+    formats: tuple[str, str],
+    target: float,
+    note: str,
+) -> list[Row]:
+    """Three rows: our time, the bare time (ms), and their ratio against its target."""
+    (ours, bare), (time_format, ratio_format) = seconds, formats
+    ratio = ours / bare
+    return [
+        (names[0], f"{ours * 1e3:{time_format}} ms", "", "", note),
+        (names[1], f"{bare * 1e3:{time_format}} ms", "", "", ""),
+        (
+            f"{names[2]} ratio",
+            f"{ratio:{ratio_format}}",
+            f"<= {target:.2f}",
+            "1.00",
+            verdict(ratio <= target),
+        ),
+    ]
+
+
 def per_call(sb: Sandbox, runs: int) -> list[Row]:
     """invoke("get_users") against a bare requests.Session().get of the same request."""
     conn = sb.connect()
@@ -76,24 +99,13 @@ def per_call(sb: Sandbox, runs: int) -> list[Row]:
         ours()
         theirs()
     median_ours, median_bare = _median_pair(ours, theirs, runs)
-    ratio = median_ours / median_bare
-    return [
-        (
-            "per-call: invoke(get_users)",
-            f"{median_ours * 1e3:.3f} ms",
-            "",
-            "",
-            f"median of {runs}",
-        ),
-        ("per-call: bare requests.get + .json()", f"{median_bare * 1e3:.3f} ms", "", "", ""),
-        (
-            "per-call ratio",
-            f"{ratio:.3f}",
-            f"<= {PER_CALL_TARGET:.2f}",
-            "1.00",
-            verdict(ratio <= PER_CALL_TARGET),
-        ),
-    ]
+    return versus(
+        ("per-call: invoke(get_users)", "per-call: bare requests.get + .json()", "per-call"),
+        (median_ours, median_bare),
+        (".3f", ".3f"),
+        PER_CALL_TARGET,
+        f"median of {runs}",
+    )
 
 
 def bulk_calls(sb: Sandbox, reads: int, writes: int) -> list[Row]:
@@ -176,24 +188,13 @@ def cold_start(sb: Sandbox, runs: int) -> list[Row]:
         median_ours, median_bare = _median_pair(
             lambda: _run_python(ours, env), lambda: _run_python(bare, env), runs
         )
-    ratio = median_ours / median_bare
-    return [
-        (
-            "cold start: import + one action",
-            f"{median_ours * 1e3:.0f} ms",
-            "",
-            "",
-            f"median of {runs} fresh processes",
-        ),
-        ("cold start: import requests + one get", f"{median_bare * 1e3:.0f} ms", "", "", ""),
-        (
-            "cold start ratio",
-            f"{ratio:.2f}",
-            f"<= {COLD_START_TARGET:.2f}",
-            "1.00",
-            verdict(ratio <= COLD_START_TARGET),
-        ),
-    ]
+    return versus(
+        ("cold start: import + one action", "cold start: import requests + one get", "cold start"),
+        (median_ours, median_bare),
+        (".0f", ".2f"),
+        COLD_START_TARGET,
+        f"median of {runs} fresh processes",
+    )
 
 
 def validation_rate(seconds: float = 2.0) -> list[Row]:
