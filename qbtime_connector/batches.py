@@ -5,11 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from . import progress
-from .actions import chunks
+from .actions import chunks, send_records
 from .connection import Connection
 from .custom_values import check_records
 from .errors import BatchError, ConnectorError, item_failed
-from .results import merge_supplemental, write_items
+from .results import merge_supplemental
 from .validation import Call
 
 
@@ -21,7 +21,7 @@ def send_batch(
     sent = 0
     for requests, chunk in enumerate(chunks(records), 1):
         try:
-            body = connection.request(method, endpoint, json={"data": list(chunk)})
+            answered = send_records(connection, method, endpoint, chunk)
         except ConnectorError as error:
             stopped = sent + len(chunk)
             failure = BatchError.stopped(endpoint, result[endpoint], stopped, len(records), error)
@@ -29,8 +29,8 @@ def send_batch(
                 raise
             raise failure from error
         sent += len(chunk)
-        result[endpoint].extend(write_items(endpoint, body))
-        merge_supplemental(result, body)
+        result[endpoint].extend(answered[endpoint])
+        merge_supplemental(result, answered)
         progress.records_written(endpoint, sent, requests, len(records))
     return result
 
