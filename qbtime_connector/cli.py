@@ -20,14 +20,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import parse_qs, urlsplit
 
 from . import manifest
-from .errors import (
-    ApiError,
-    BatchError,
-    ConnectorError,
-    InputError,
-    ItemError,
-    RateLimitError,
-)
+from .errors import ApiError, ConnectorError, InputError, error_json
 from .progress import Progress
 from .urls import DEFAULT_BASE_URL
 from .version import package_version
@@ -546,27 +539,6 @@ def parser() -> argparse.ArgumentParser:
 def exit_code(error: BaseException) -> int:
     """2 when the caller's input or usage was wrong (nothing was sent), else 1."""
     return EXIT_USAGE if isinstance(error, (InputError, UsageError)) else EXIT_FAILED
-
-
-def error_json(error: BaseException) -> dict[str, Any]:
-    """An error as one JSON object: its class, message, status and what else it carries."""
-    found: dict[str, Any] = {
-        "error": type(error).__name__,
-        "message": str(error),
-        "status": getattr(error, "status", None),
-    }
-    if isinstance(error, InputError):
-        found["inputs"] = error.errors
-    if isinstance(error, ApiError):
-        found["code"] = error.code
-    if isinstance(error, RateLimitError):
-        found["retry_after"] = error.retry_after
-    if isinstance(error, ItemError):
-        found["items"] = error.items
-    if isinstance(error, BatchError):
-        found["records"] = error.records
-        found["cause"] = error_json(error.cause)
-    return found
 
 
 def _say_error(error: BaseException) -> None:
