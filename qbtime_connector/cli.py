@@ -269,27 +269,34 @@ def _connection(args: argparse.Namespace) -> Connection | None:
     )
 
 
+@contextmanager
+def _chosen_connection(args: argparse.Namespace) -> Iterator[Connection]:
+    """The Connection `run` uses, closed after: an embedded sandbox's (--sandbox), a
+    connection file's or a token store's; a UsageError when none is given."""
+    _check_store_arguments(args)
+    if args.sandbox:
+        from .sandbox import Sandbox
+
+        with Sandbox() as sandbox, sandbox.connect() as connection:
+            yield connection
+        return
+    connection = _connection(args)
+    if connection is None:
+        raise UsageError(
+            f"give --connection FILE (from `{PROG} login`), --token-store URL (with "
+            "$QBTIME_CLIENT_ID), or --sandbox"
+        )
+    with connection:
+        yield connection
+
+
 def _run(args: argparse.Namespace) -> int:
     from .invoke import invoke
 
     key = _spec(args.action).key
     inputs = _inputs(args)
-    _check_store_arguments(args)
-    with _progress() as progress:
-        if args.sandbox:
-            from .sandbox import Sandbox
-
-            with Sandbox() as sandbox, sandbox.connect() as connection:
-                result = invoke(key, inputs, connection, progress=progress)
-        else:
-            connection = _connection(args)
-            if connection is None:
-                raise UsageError(
-                    f"give --connection FILE (from `{PROG} login`), --token-store URL (with "
-                    "$QBTIME_CLIENT_ID), or --sandbox"
-                )
-            with connection:
-                result = invoke(key, inputs, connection, progress=progress)
+    with _chosen_connection(args) as connection, _progress() as progress:
+        result = invoke(key, inputs, connection, progress=progress)
     print(_dump(result))
     return EXIT_OK
 
@@ -463,6 +470,17 @@ def _token_store_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--instance", metavar="NAME", help="the customer instance in the store")
 
 
+def _connection_arguments(command: argparse.ArgumentParser) -> None:
+    """How `run` chooses the customer instance: a file, a token store, or a sandbox."""
+    command.add_argument(
+        "--connection",
+        metavar="FILE.json",
+        help="connection file (default: $QBTIME_CONNECTION_FILE)",
+    )
+    command.add_argument("--sandbox", action="store_true", help="use an embedded sandbox")
+    _token_store_arguments(command)
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line's arguments."""
     top = argparse.ArgumentParser(
@@ -493,13 +511,7 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("action")
     run.add_argument("--input", "-i", action="append", metavar="KEY=VALUE")
     run.add_argument("--inputs", metavar="FILE.json", help="inputs as a JSON object")
-    run.add_argument(
-        "--connection",
-        metavar="FILE.json",
-        help="connection file (default: $QBTIME_CONNECTION_FILE)",
-    )
-    run.add_argument("--sandbox", action="store_true", help="run against an embedded sandbox")
-    _token_store_arguments(run)
+    _connection_arguments(run)
     run.set_defaults(func=_run)
     serve = command("sandbox", "serve the local API emulator until stopped", plain)
     serve.add_argument("--port", type=_port, default=0, help="0-65535; 0 picks a free port")
