@@ -271,7 +271,7 @@ def _connection(args: argparse.Namespace) -> Connection | None:
 
 @contextmanager
 def _chosen_connection(args: argparse.Namespace) -> Iterator[Connection]:
-    """The Connection `run` uses, closed after: an embedded sandbox's (--sandbox), a
+    """The Connection `run` and `mcp` use, closed after: an embedded sandbox's (--sandbox), a
     connection file's or a token store's; a UsageError when none is given."""
     _check_store_arguments(args)
     if args.sandbox:
@@ -298,6 +298,29 @@ def _run(args: argparse.Namespace) -> int:
     with _chosen_connection(args) as connection, _progress() as progress:
         result = invoke(key, inputs, connection, progress=progress)
     print(_dump(result))
+    return EXIT_OK
+
+
+def _mcp(args: argparse.Namespace) -> int:
+    try:
+        from .mcp_server import serve
+    except ModuleNotFoundError as missing:
+        if (missing.name or "").partition(".")[0] != "mcp":
+            raise
+        raise UsageError(
+            "the MCP server needs its extra: pip install 'qbtime-connector[mcp]'"
+        ) from None
+    if args.port is not None and not args.http:
+        raise UsageError("--port is the HTTP port: give it with --http")
+    with _chosen_connection(args) as connection:
+        try:
+            serve(connection, port=(args.port or 0) if args.http else None)
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE:
+                raise
+            raise UsageError(
+                f"port {args.port} is in use: free it, or give another --port"
+            ) from None
     return EXIT_OK
 
 
@@ -471,7 +494,7 @@ def _token_store_arguments(command: argparse.ArgumentParser) -> None:
 
 
 def _connection_arguments(command: argparse.ArgumentParser) -> None:
-    """How `run` chooses the customer instance: a file, a token store, or a sandbox."""
+    """How `run` and `mcp` choose the customer instance: a file, a token store, or a sandbox."""
     command.add_argument(
         "--connection",
         metavar="FILE.json",
@@ -513,6 +536,16 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--inputs", metavar="FILE.json", help="inputs as a JSON object")
     _connection_arguments(run)
     run.set_defaults(func=_run)
+    agents = command("mcp", "serve every action as a tool for AI agents (MCP)", plain)
+    _connection_arguments(agents)
+    agents.add_argument(
+        "--http",
+        action="store_true",
+        help="serve streamable HTTP on 127.0.0.1 (its URL is the first line printed) "
+        "instead of stdio",
+    )
+    agents.add_argument("--port", type=_port, help="with --http: 0-65535 (default 0: a free port)")
+    agents.set_defaults(func=_mcp)
     serve = command("sandbox", "serve the local API emulator until stopped", plain)
     serve.add_argument("--port", type=_port, default=0, help="0-65535; 0 picks a free port")
     serve.set_defaults(func=_sandbox)
