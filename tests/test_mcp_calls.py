@@ -176,6 +176,30 @@ def secrets_of(sandbox: Sandbox, connection_file: Path) -> set[str]:
     return found | set(sandbox.state.access) | set(sandbox.state.refresh)
 
 
+def test_a_long_read_reports_its_progress_to_a_client_that_asks(
+    sandbox: Sandbox, connection_file: Path
+) -> None:
+    sandbox.state.add_timesheets(450)
+    told: list[tuple[float, str | None]] = []
+
+    async def tell(progress: float, total: float | None, message: str | None) -> None:
+        told.append((progress, message))
+
+    async def scenario(client: Client) -> dict[str, Any]:
+        arguments = {"start_date": "2025-01-01", "fetch_all": True}
+        result = await client.call_tool("get_timesheets", arguments, progress_callback=tell)
+        assert not result.is_error, texts(result)
+        found: dict[str, Any] = result.structured_content
+        return found
+
+    read = with_client("--connection", str(connection_file), scenario=scenario)
+
+    pages = sandbox.state.count("GET /api/v1/timesheets")
+    assert len(read["timesheets"]) >= 450 and pages >= 3
+    assert [p for p, _ in told] == list(range(1, pages + 1))  # one per page, each higher
+    assert told[-1][1] == f"timesheets: {len(read['timesheets']):,} records in {pages} pages"
+
+
 BAD_CALLS: list[tuple[str, dict[str, Any], list[str]]] = [
     ("get_users", {"per_page": "abc", "active": "maybe"}, ["Active", "Per Page"]),
     ("create_timesheet", {"user_id": 0}, ["User ID", "Jobcode ID", "Start Date", "End Date"]),

@@ -69,6 +69,7 @@ def test_only_requests_for_its_own_host_and_origin_are_served(url: str) -> None:
     assert post(url, Host=f"127.0.0.1:{port + 1}") == 421
     assert post(url, Origin="http://evil.example") == 403
     assert post(url, Origin=f"http://evil.example:{port}") == 403
+    assert post(url, Origin=f"http://localhost:{port + 1}") == 403  # another local web app
     assert post(url, Origin=f"http://127.0.0.1:{port}.evil.example") == 403
 
 
