@@ -6,6 +6,9 @@ test's, reached through a connection file, so they can count requests and inject
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import Any, TypeVar
@@ -20,6 +23,7 @@ from mcp_types import CallToolResult, ResourceTemplateReference
 from qbtime_connector.connection_file import write_private
 from qbtime_connector.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
 
+from .conftest import ROOT
 from .mcp_client import stdio_session, texts
 
 T = TypeVar("T")
@@ -148,6 +152,24 @@ def test_pick_lists_are_resources_with_argument_completion() -> None:
     assert seen["search"].completion.values == ["Ada Admin"]
     assert seen["choice"].completion.values == ["both"]
     assert seen["user_id"].completion.values == ["1000001"]
+
+
+def test_the_readme_session_prints_what_it_shows(tmp_path: Path) -> None:
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    after = readme[readme.index("A session as an agent has it") :]
+    script, _, rest = after.partition("```python\n")[2].partition("```\n")
+    shown = rest.partition("```\n")[2].partition("```")[0]
+    (tmp_path / "session.py").write_text(script, encoding="utf-8")
+    path = f"{Path(sys.executable).parent}{os.pathsep}{os.environ.get('PATH', '')}"
+    ran = subprocess.run(
+        [sys.executable, str(tmp_path / "session.py")],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PATH": path},
+        check=True,
+    )
+    assert ran.stdout == shown
 
 
 # -- against a sandbox of the test's own -------------------------------------------------------
