@@ -12,6 +12,7 @@ from typing import Any
 
 from mcp_types import Tool
 
+from ..docs import rule_text
 from .entries import section, value_inputs
 from .hints import tool_annotations
 from .schemas import input_schema, output_schema
@@ -71,20 +72,4 @@ def _tool(
 def _rules(entry: Mapping[str, Any]) -> list[str]:
     """The entry's cross-input rules, in words that name the inputs by label."""
     labels = {i["key"]: i["label"] for i in value_inputs(entry)}
-
-    def label(name: str) -> str:
-        key, _, inner = name.partition(".")
-        return f"'{inner}' in {labels.get(key, key)}" if inner else labels.get(key, key)
-
-    said = []
-    for rule in entry.get("rules", ()):
-        if "one_of_required" in rule:
-            said.append(f"One of {', '.join(map(label, rule['one_of_required']))} is required.")
-        elif "at_least_one_of" in rule:
-            said.append(
-                f"At least one of {', '.join(map(label, rule['at_least_one_of']))} is needed."
-            )
-        elif "end_after_start" in rule:
-            pair = rule["end_after_start"]
-            said.append(f"{label(pair['end'])} must come after {label(pair['start'])}.")
-    return said
+    return [rule_text(rule, labels) for rule in entry.get("rules", ())]

@@ -47,16 +47,15 @@ def template_uri(source: Mapping[str, Any]) -> str:
     return pick_list_uri(source["key"]) + (f"{{?{names}}}" if names else "")
 
 
+def _about(key: str, source: Mapping[str, Any]) -> dict[str, Any]:
+    """What a resource and a template of a pick list both say of it."""
+    return {"name": key, "title": source["label"], "description": source["description"]}
+
+
 def templates(sources: Mapping[str, Mapping[str, Any]]) -> list[ResourceTemplate]:
     """One resource template per pick list."""
     return [
-        ResourceTemplate(
-            name=key,
-            title=source["label"],
-            uri_template=template_uri(source),
-            description=source["description"],
-            mime_type=JSON,
-        )
+        ResourceTemplate(**_about(key, source), uri_template=template_uri(source), mime_type=JSON)
         for key, source in sources.items()
     ]
 
@@ -64,13 +63,7 @@ def templates(sources: Mapping[str, Mapping[str, Any]]) -> list[ResourceTemplate
 def listed(sources: Mapping[str, Mapping[str, Any]]) -> list[Resource]:
     """The first page of each pick list that needs no input, as a resource a host can show."""
     return [
-        Resource(
-            name=key,
-            title=source["label"],
-            uri=pick_list_uri(key),
-            description=source["description"],
-            mime_type=JSON,
-        )
+        Resource(**_about(key, source), uri=pick_list_uri(key), mime_type=JSON)
         for key, source in sources.items()
         if not any(i.get("required") for i in value_inputs(source))
     ]
