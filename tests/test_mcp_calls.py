@@ -9,18 +9,24 @@ import json
 import os
 import subprocess
 import sys
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from functools import partial
 from pathlib import Path
 from typing import Any, TypeVar
 
 import anyio
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from jsonschema import Draft202012Validator
 from mcp import Client
 from mcp.shared.exceptions import MCPError
 from mcp_types import CallToolResult, ResourceTemplateReference
 
+from qbtime_connector import Connection, manifest
 from qbtime_connector.connection_file import write_private
+from qbtime_connector.mcp_server.calls import call_tool
+from qbtime_connector.mcp_server.entries import section, value_inputs
 from qbtime_connector.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
 
 from .conftest import ROOT
@@ -326,3 +332,66 @@ def test_the_server_never_crashes_on_a_hostile_call(
     assert all(r.is_error and texts(r)[0].startswith("Invalid input") for r in hostile)
     assert not fine.is_error
     assert sandbox.state.count("GET /api/v1/users") == 1
+
+
+# -- any arguments an agent may send, straight to the call handler ---------------------------
+
+JSON_VALUES = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers()
+    | st.floats(allow_nan=True, allow_infinity=True)
+    | st.text(max_size=30),
+    lambda inner: (
+        st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=12), inner, max_size=4)
+    ),
+    max_leaves=12,
+)
+DOCUMENT = manifest.load_raw()
+ENTRIES = {**section(DOCUMENT, "actions"), **section(DOCUMENT, "triggers")}
+
+
+@pytest.fixture(scope="module")
+def shared_sandbox() -> Iterator[Sandbox]:
+    with Sandbox() as running:
+        yield running
+
+
+@pytest.fixture(scope="module")
+def shared_connection(shared_sandbox: Sandbox) -> Iterator[Connection]:
+    """A Connection to `shared_sandbox`."""
+    with shared_sandbox.connect() as connected:
+        yield connected
+
+
+def writes(sandbox: Sandbox) -> int:
+    """The requests the sandbox got that could change something (all but GETs)."""
+    return sandbox.state.count() - sandbox.state.count("GET ")
+
+
+async def ignore(progress: float, total: float | None, message: str | None) -> None:
+    """A progress report nobody asked for."""
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(data=st.data())
+def test_any_arguments_are_a_result_or_a_tool_error_never_an_exception(
+    shared_sandbox: Sandbox, shared_connection: Connection, data: Any
+) -> None:
+    name = data.draw(st.sampled_from(list(ENTRIES)))
+    known = [str(i["key"]) for i in value_inputs(ENTRIES[name])]
+    keys = st.sampled_from([*known, "state"]) | st.text(max_size=12)
+    arguments = data.draw(st.dictionaries(keys, JSON_VALUES, max_size=4))
+    trigger = name in section(DOCUMENT, "triggers")
+    before = writes(shared_sandbox)
+
+    result = anyio.run(
+        partial(call_tool, shared_connection, name, arguments, trigger=trigger, report=ignore)
+    )
+
+    if result.is_error:
+        assert texts(result)[0]
+        if texts(result)[0].startswith("Invalid input"):
+            assert writes(shared_sandbox) == before  # (a read may have checked custom fields)
+    else:
+        assert json.loads(texts(result)[0]) == result.structured_content

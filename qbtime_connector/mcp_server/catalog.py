@@ -20,12 +20,13 @@ from .schemas import input_schema, output_schema
 STATE = "state"  # the trigger tool's extra input: what the previous poll returned
 STATE_SCHEMA: dict[str, Any] = {
     "title": "State",
-    "description": (
-        "Leave it out on the first call. Then pass back, unchanged, the `state` of the previous "
-        "call's result: the call returns only what changed since (each change once)."
-    ),
+    "description": "The `state` of the previous call's result, unchanged (none on the first call).",
     "type": ["object", "null"],
 }
+POLLING = (
+    "Call it first without a State; then pass back the `state` of the previous call's result, "
+    "unchanged, to get only what changed since (each change once)."
+)
 
 
 class Catalog:
@@ -58,7 +59,7 @@ def _tool(
     description = " ".join([entry["description"].rstrip(".") + ".", *_rules(entry)])
     extra = {STATE: STATE_SCHEMA} if trigger else None
     if trigger:
-        description += " " + str(STATE_SCHEMA["description"])
+        description += " " + POLLING
     return Tool(
         name=entry["key"],
         title=entry["label"],
