@@ -125,6 +125,10 @@ def test_pick_lists_are_resources_with_argument_completion() -> None:
         page = await client.read_resource("qbtime://pick-lists/user_options?search=Ada")
         users = next(t.uri_template for t in templates if t.name == "user_options")
         codes = next(t.uri_template for t in templates if t.name == "job_code_options")
+        with pytest.raises(MCPError, match=r"Start Date \(start_date\): is required"):
+            await client.read_resource("qbtime://pick-lists/timesheet_options")
+        with pytest.raises(MCPError, match="no such pick list"):
+            await client.read_resource("qbtime://pick-lists/secrets")
         return {
             "templates": {t.name: t.uri_template for t in templates},
             "listed": [r.uri for r in listed],
@@ -270,6 +274,8 @@ def test_api_failures_rate_limits_and_lost_authorisation_are_tool_errors(
         sandbox.state.inject(status=429, path="/api/v1/users", retry_after="120")
         seen["rate"] = await client.call_tool("get_users", {})
         seen["fine"] = await client.call_tool("get_users", {})
+        missing = {"timesheet_id": 999999999, "additional_query_parameters": {"notes": "n"}}
+        seen["item"] = await client.call_tool("update_timesheet", missing)
         sandbox.state.expire_tokens()
         sandbox.state.refresh.clear()  # the customer revoked the app: no refresh can succeed
         seen["auth"] = await client.call_tool("get_users", {})
@@ -289,7 +295,9 @@ def test_api_failures_rate_limits_and_lost_authorisation_are_tool_errors(
     assert not seen["fine"].is_error
     assert "must reconnect" in texts(seen["auth"])[0]
     assert json.loads(texts(seen["auth"])[1])["error"] == "AuthError"
-    assert all(seen[k].is_error for k in ("api", "rate", "auth"))
+    item = json.loads(texts(seen["item"])[1])
+    assert (item["error"], item["items"][0]["_status_code"]) == ("ItemError", 404)
+    assert all(seen[k].is_error for k in ("api", "rate", "auth", "item"))
     shown = [t for r in seen.values() for t in texts(r)] + [(tmp_path / "stderr.txt").read_text()]
     assert "GET" in shown[-1]  # -vv logged every request
     assert [s for s in secrets_of(sandbox, connection_file) if any(s in t for t in shown)] == []
@@ -395,3 +403,21 @@ def test_any_arguments_are_a_result_or_a_tool_error_never_an_exception(
             assert writes(shared_sandbox) == before  # (a read may have checked custom fields)
     else:
         assert json.loads(texts(result)[0]) == result.structured_content
+
+
+def test_an_unexpected_failure_is_named_by_its_class_alone(
+    shared_connection: Connection, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        raise RuntimeError("postgresql://user:hunter2@db/x")
+
+    monkeypatch.setattr("qbtime_connector.mcp_server.calls.invoke", broken)
+    result = anyio.run(
+        partial(call_tool, shared_connection, "get_users", {}, trigger=False, report=ignore)
+    )
+
+    assert result.is_error
+    assert texts(result) == [
+        "The get_users call failed unexpectedly (RuntimeError); whether anything was changed "
+        "is not known. The server's log at -vv has the details."
+    ]
