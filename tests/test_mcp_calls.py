@@ -1,7 +1,8 @@
 """Calling the tools of `qbtime-connector mcp` as an agent does: results as structured content,
 every failure a tool error with the connector's message, nothing sent for bad input, no crash and
 no secret anywhere. The first tests use the server's own `--sandbox`; the rest a sandbox of the
-test's, reached through a connection file, so they can count requests and inject faults."""
+test's, reached through a connection file, so they can count requests and inject faults; the
+property test at the end calls the handler directly, on a module-scoped `shared_sandbox`."""
 
 from __future__ import annotations
 
