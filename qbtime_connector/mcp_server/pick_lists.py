@@ -98,9 +98,7 @@ async def read(
 ) -> ReadResourceResult:
     """A page of the pick list a URI names, its query giving the inputs, as JSON."""
     key = _key(uri, sources)
-    inputs: dict[str, Any] = {}
-    for name, value in parse_qsl(urlsplit(uri).query):
-        inputs[name] = [*inputs[name], value] if isinstance(inputs.get(name), list) else value
+    inputs: dict[str, Any] = dict(parse_qsl(urlsplit(uri).query))  # a repeated name: the last
     page = await _options(connection, key, inputs)
     text = json.dumps(page, ensure_ascii=False)
     return ReadResourceResult(contents=[TextResourceContents(uri=uri, mime_type=JSON, text=text)])
