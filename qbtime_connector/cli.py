@@ -20,14 +20,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import parse_qs, urlsplit
 
 from . import manifest
-from .errors import (
-    ApiError,
-    BatchError,
-    ConnectorError,
-    InputError,
-    ItemError,
-    RateLimitError,
-)
+from .errors import ApiError, ConnectorError, InputError, error_json
 from .progress import Progress
 from .urls import DEFAULT_BASE_URL
 from .version import package_version
@@ -276,28 +269,58 @@ def _connection(args: argparse.Namespace) -> Connection | None:
     )
 
 
+@contextmanager
+def _chosen_connection(args: argparse.Namespace) -> Iterator[Connection]:
+    """The Connection `run` and `mcp` use, closed after: an embedded sandbox's (--sandbox), a
+    connection file's or a token store's; a UsageError when none is given."""
+    _check_store_arguments(args)
+    if args.sandbox:
+        from .sandbox import Sandbox
+
+        with Sandbox() as sandbox, sandbox.connect() as connection:
+            yield connection
+        return
+    connection = _connection(args)
+    if connection is None:
+        raise UsageError(
+            f"give --connection FILE (from `{PROG} login`), --token-store URL (with "
+            "$QBTIME_CLIENT_ID), or --sandbox"
+        )
+    with connection:
+        yield connection
+
+
 def _run(args: argparse.Namespace) -> int:
     from .invoke import invoke
 
     key = _spec(args.action).key
     inputs = _inputs(args)
-    _check_store_arguments(args)
-    with _progress() as progress:
-        if args.sandbox:
-            from .sandbox import Sandbox
-
-            with Sandbox() as sandbox, sandbox.connect() as connection:
-                result = invoke(key, inputs, connection, progress=progress)
-        else:
-            connection = _connection(args)
-            if connection is None:
-                raise UsageError(
-                    f"give --connection FILE (from `{PROG} login`), --token-store URL (with "
-                    "$QBTIME_CLIENT_ID), or --sandbox"
-                )
-            with connection:
-                result = invoke(key, inputs, connection, progress=progress)
+    with _chosen_connection(args) as connection, _progress() as progress:
+        result = invoke(key, inputs, connection, progress=progress)
     print(_dump(result))
+    return EXIT_OK
+
+
+def _mcp(args: argparse.Namespace) -> int:
+    try:
+        from .mcp_server import serve
+    except ModuleNotFoundError as missing:
+        if (missing.name or "").partition(".")[0] != "mcp":
+            raise
+        raise UsageError(
+            "the MCP server needs its extra: pip install 'qbtime-connector[mcp]'"
+        ) from None
+    if args.port is not None and not args.http:
+        raise UsageError("--port is the HTTP port: give it with --http")
+    with _chosen_connection(args) as connection:
+        try:
+            serve(connection, port=(args.port or 0) if args.http else None)
+        except OSError as error:
+            if error.errno != errno.EADDRINUSE:
+                raise
+            raise UsageError(
+                f"port {args.port} is in use: free it, or give another --port"
+            ) from None
     return EXIT_OK
 
 
@@ -470,6 +493,17 @@ def _token_store_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--instance", metavar="NAME", help="the customer instance in the store")
 
 
+def _connection_arguments(command: argparse.ArgumentParser) -> None:
+    """How `run` and `mcp` choose the customer instance: a file, a token store, or a sandbox."""
+    command.add_argument(
+        "--connection",
+        metavar="FILE.json",
+        help="connection file (default: $QBTIME_CONNECTION_FILE)",
+    )
+    command.add_argument("--sandbox", action="store_true", help="use an embedded sandbox")
+    _token_store_arguments(command)
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line's arguments."""
     top = argparse.ArgumentParser(
@@ -500,14 +534,18 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("action")
     run.add_argument("--input", "-i", action="append", metavar="KEY=VALUE")
     run.add_argument("--inputs", metavar="FILE.json", help="inputs as a JSON object")
-    run.add_argument(
-        "--connection",
-        metavar="FILE.json",
-        help="connection file (default: $QBTIME_CONNECTION_FILE)",
-    )
-    run.add_argument("--sandbox", action="store_true", help="run against an embedded sandbox")
-    _token_store_arguments(run)
+    _connection_arguments(run)
     run.set_defaults(func=_run)
+    agents = command("mcp", "serve every action as a tool for AI agents (MCP)", plain)
+    _connection_arguments(agents)
+    agents.add_argument(
+        "--http",
+        action="store_true",
+        help="serve streamable HTTP on 127.0.0.1 (its URL is the first line printed) "
+        "instead of stdio",
+    )
+    agents.add_argument("--port", type=_port, help="with --http: 0-65535 (default 0: a free port)")
+    agents.set_defaults(func=_mcp)
     serve = command("sandbox", "serve the local API emulator until stopped", plain)
     serve.add_argument("--port", type=_port, default=0, help="0-65535; 0 picks a free port")
     serve.set_defaults(func=_sandbox)
@@ -546,27 +584,6 @@ def parser() -> argparse.ArgumentParser:
 def exit_code(error: BaseException) -> int:
     """2 when the caller's input or usage was wrong (nothing was sent), else 1."""
     return EXIT_USAGE if isinstance(error, (InputError, UsageError)) else EXIT_FAILED
-
-
-def error_json(error: BaseException) -> dict[str, Any]:
-    """An error as one JSON object: its class, message, status and what else it carries."""
-    found: dict[str, Any] = {
-        "error": type(error).__name__,
-        "message": str(error),
-        "status": getattr(error, "status", None),
-    }
-    if isinstance(error, InputError):
-        found["inputs"] = error.errors
-    if isinstance(error, ApiError):
-        found["code"] = error.code
-    if isinstance(error, RateLimitError):
-        found["retry_after"] = error.retry_after
-    if isinstance(error, ItemError):
-        found["items"] = error.items
-    if isinstance(error, BatchError):
-        found["records"] = error.records
-        found["cause"] = error_json(error.cause)
-    return found
 
 
 def _say_error(error: BaseException) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -81,10 +82,12 @@ def _output_rows(output: dict[str, Any]) -> list[list[str]]:
     return rows
 
 
-def _rule(spec: manifest.ActionSpec, rule: dict[str, Any]) -> str:
+def rule_text(rule: Mapping[str, Any], labels: Mapping[str, str]) -> str:
+    """A cross-input rule in words, naming inputs by their `labels` (input key -> label)."""
+
     def label(name: str) -> str:
         key, _, inner = name.partition(".")
-        return f"'{inner}' in {spec.input(key).label}" if inner else spec.input(key).label
+        return f"'{inner}' in {labels.get(key, key)}" if inner else labels.get(key, key)
 
     if "one_of_required" in rule:
         return "One of " + ", ".join(map(label, rule["one_of_required"])) + " is required."
@@ -96,7 +99,7 @@ def _rule(spec: manifest.ActionSpec, rule: dict[str, Any]) -> str:
 
 def _section(spec: manifest.ActionSpec) -> list[str]:
     rows = [[i.label, _comments(i, spec), _default(i)] for i in spec.inputs]
-    notes = [_rule(spec, r) for r in spec.rules]
+    notes = [rule_text(r, {i.key: i.label for i in spec.inputs}) for r in spec.rules]
     if spec.destructive:
         notes.insert(0, "**Destructive**: what it removes cannot be restored.")
     return [

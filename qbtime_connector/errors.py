@@ -142,6 +142,27 @@ def describe_item(item: Mapping[str, Any]) -> str:
     return f"{text} ({extra})" if extra else text
 
 
+def error_json(error: BaseException) -> dict[str, Any]:
+    """An error as one JSON object: its class, message, status and what else it carries."""
+    found: dict[str, Any] = {
+        "error": type(error).__name__,
+        "message": str(error),
+        "status": getattr(error, "status", None),
+    }
+    if isinstance(error, InputError):
+        found["inputs"] = error.errors
+    if isinstance(error, ApiError):
+        found["code"] = error.code
+    if isinstance(error, RateLimitError):
+        found["retry_after"] = error.retry_after
+    if isinstance(error, ItemError):
+        found["items"] = error.items
+    if isinstance(error, BatchError):
+        found["records"] = error.records
+        found["cause"] = error_json(error.cause)
+    return found
+
+
 # -- from an HTTP answer to an exception (the one place that reads error bodies) ----------------
 
 
