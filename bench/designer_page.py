@@ -1,9 +1,10 @@
 """`python -m bench.designer_page`: what the designer's page costs a browser to load and build.
 
-Opens the designer in headless Chromium (Debian's chromium and chromedriver), builds a 3-step
-flow (New or Changed Records, then Get Users, Get Time Sheets, Create Timesheet) and prints: the catalog's bytes on the wire
-and uncompressed, every file's Cache-Control, how often the icon was fetched over two loads,
-and how many elements the page holds (and how many of them are <option>s).
+Opens the designer in headless Chromium (Debian's chromium and chromedriver) with one connected
+instance, builds a 3-step flow (New or Changed Records, then Get Users, Get Time Sheets, Create
+Timesheet) twice (the second time after a reload) and prints: the catalog's bytes on the wire,
+every file's Cache-Control, how often the icon was fetched over the two loads, and how many
+elements the page holds (and how many of them are <option>s).
 """
 
 from __future__ import annotations
