@@ -301,6 +301,13 @@ def _run(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _preview(args: argparse.Namespace) -> int:
+    from .invoke import preview
+
+    print(_dump(preview(_spec(args.action).key, _inputs(args))))
+    return EXIT_OK
+
+
 def _port(text: str) -> int:
     """A TCP port number, 0 (any free port) to 65535."""
     try:
@@ -508,6 +515,11 @@ def parser() -> argparse.ArgumentParser:
     run.add_argument("--sandbox", action="store_true", help="run against an embedded sandbox")
     _token_store_arguments(run)
     run.set_defaults(func=_run)
+    shown = command("preview", "print the requests `run` would send, sending nothing", with_json)
+    shown.add_argument("action")
+    shown.add_argument("--input", "-i", action="append", metavar="KEY=VALUE")
+    shown.add_argument("--inputs", metavar="FILE.json", help="inputs as a JSON object")
+    shown.set_defaults(func=_preview)
     serve = command("sandbox", "serve the local API emulator until stopped", plain)
     serve.add_argument("--port", type=_port, default=0, help="0-65535; 0 picks a free port")
     serve.set_defaults(func=_sandbox)
