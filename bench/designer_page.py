@@ -3,13 +3,15 @@
 Opens the designer in headless Chromium (Debian's chromium and chromedriver) with one connected
 instance, builds a 3-step flow (New or Changed Records, then Get Users, Get Time Sheets, Create
 Timesheet) twice (the second time after a reload) and prints: the catalog's bytes on the wire,
-every file's Cache-Control, how often the icon was fetched over the two loads, and how many
+every file's Cache-Control, how often the icon was asked for and fetched over the two loads
+(counted where the server answers), and how many
 elements the page holds (and how many of them are <option>s).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import shutil
 import tempfile
 from pathlib import Path
@@ -92,8 +94,23 @@ def _build(driver: Any) -> None:
     )
 
 
+class _Served(logging.Handler):
+    """Every request the designer's server answered, as "METHOD /path STATUS"."""
+
+    def __init__(self) -> None:
+        super().__init__(logging.INFO)
+        self.lines: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.lines.append(record.getMessage())
+
+
 def measure() -> dict[str, Any]:
     """The figures, from one designer and one browser of their own."""
+    served = _Served()
+    logger = logging.getLogger("qbtime_connector.designer.serving")
+    logger.addHandler(served)
+    logger.setLevel(logging.INFO)
     with tempfile.TemporaryDirectory() as temp, Designer(data_dir=Path(temp) / "data") as app:
         _connect(app)
         ours = app.url.rstrip("/")
@@ -132,11 +149,14 @@ def measure() -> dict[str, Any]:
         "catalog_wire_bytes_first_load": done.get(rid),
         "catalog_content_encoding": headers.get("content-encoding", "identity"),
         "catalog_requests_over_two_loads": len(catalog),
-        "icon_fetches_over_two_loads": sum(
+        "icon_requests_by_the_page_over_two_loads": sum(
             1 for e in sent if "/icon.png" in e["params"]["request"]["url"]
         ),
-        "icon_network_fetches_over_two_loads": sum(
-            1 for r in urls.values() if "/icon.png" in r["url"] and r.get("status") == 200
+        "icon_fetches_answered_by_the_server_over_two_loads": sum(
+            1 for line in served.lines if line.startswith("GET /icon.png")
+        ),
+        "static_fetches_answered_by_the_server_over_two_loads": sum(
+            1 for line in served.lines if line.startswith("GET /static/")
         ),
         "cache_control": {
             r["url"].split("/", 3)[-1]: {k.lower(): v for k, v in r["headers"].items()}.get(
