@@ -471,6 +471,27 @@ def test_one_step_is_tested_alone_and_mapped_by_its_sample_values(
     assert designer.app.storage.trigger_state(flow_id(browser), instance) is None
     shot(step(browser, 2), "designer-test-step.png", tmp_path)
 
+    # "each" item of a list maps a list: every user's timesheets, in step 3 tested alone.
+    add(browser, "get_timesheets")
+    sheets = step(browser, 3)
+    field(sheets, "user_ids").find_element(By.CSS_SELECTOR, ".map-button").click()
+    Select(
+        browser.find_element(
+            By.CSS_SELECTOR, ".picker select[aria-label='Which item of Step 1 · Get Users › users']"
+        )
+    ).select_by_visible_text("each")
+    _picker_field(browser, "steps.s1.users.*.id").click()
+    each = field(step(browser, 3), "user_ids").find_element(By.CSS_SELECTOR, ".chip")
+    assert each.text == "Step 1 · Users › each › id"
+    field(step(browser, 3), "start_date").find_element(By.TAG_NAME, "input").send_keys("2026-11-16")
+    step(browser, 3).find_element(By.CSS_SELECTOR, "[aria-label='Test step 3']").click()
+    until_status(browser, "Step 3 tested alone")
+    # A result longer than the card shows is cut, and opened in full on request.
+    step(browser, 3).find_element(By.XPATH, ".//button[starts-with(text(), 'Show all')]").click()
+    found = json.loads(step(browser, 3).find_element(By.CSS_SELECTOR, ".result.ok pre").text)
+    assert len({t["user_id"] for t in found["timesheets"]}) > 1
+    step(browser, 3).find_element(By.CSS_SELECTOR, "[aria-label='Remove step']").click()
+
     # Removing step 1 flags the mapping beside its field, and the run does not start.
     step(browser, 1).find_element(By.CSS_SELECTOR, "[aria-label='Remove step']").click()
     flagged = field(step(browser, 1), "user_id")
@@ -481,9 +502,9 @@ def test_one_step_is_tested_alone_and_mapped_by_its_sample_values(
     browser.find_element(By.ID, "run-flow").click()
     assert until_status(browser, "was removed") == message
     assert counts(designer, "") == sent
-    # Step ids are never given out again: a new step is s3, not s1.
+    # Step ids are never given out again: a new step is s4, not s1 (nor s3, removed above).
     add(browser, "get_users")
-    assert [c.get_attribute("data-step") for c in steps(browser)] == ["s2", "s3"]
+    assert [c.get_attribute("data-step") for c in steps(browser)] == ["s2", "s4"]
     keys(browser, Keys.CONTROL, "z")  # undo the add
     keys(browser, Keys.CONTROL, "z")  # undo the removal: the mapping is whole again
     assert [c.get_attribute("data-step") for c in steps(browser)] == ["s1", "s2"]
@@ -491,7 +512,7 @@ def test_one_step_is_tested_alone_and_mapped_by_its_sample_values(
         field(step(browser, 2), "user_id").find_element(By.CSS_SELECTOR, ".field-error").text == ""
     )
     add(browser, "get_users")
-    assert step(browser, 3).get_attribute("data-step") == "s4"
+    assert step(browser, 3).get_attribute("data-step") == "s5"
     no_javascript_errors(browser)
 
 
