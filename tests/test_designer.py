@@ -31,6 +31,12 @@ USERS_THEN_TIMESHEETS = {
 }
 
 
+WATCH_USERS = {
+    "trigger": {"key": "new_or_changed_records", "inputs": {"record_types": ["users"]}},
+    "steps": [],
+}
+
+
 class Browserless:
     """A designer app and a test client that sends the page's CSRF token like the page does."""
 
@@ -389,11 +395,7 @@ def test_the_trigger_state_is_kept_per_flow_and_instance_between_runs(
 ) -> None:
     from tests.conftest import new_worker
 
-    definition = {
-        "trigger": {"key": "new_or_changed_records", "inputs": {"record_types": ["users"]}},
-        "steps": [],
-    }
-    flow_id = designer.call("POST", "/api/flows", {"name": "T", "definition": definition}).json
+    flow_id = designer.call("POST", "/api/flows", {"name": "T", "definition": WATCH_USERS}).json
     run = f"/api/flows/{flow_id['id']}/run"
     first = designer.call("POST", run, {"instance_id": connected}).json["trigger"]
     assert first["status"] == "ok"
@@ -447,6 +449,14 @@ def _flow(designer: Browserless, definition: dict[str, Any], name: str = "F") ->
         "POST", "/api/flows", {"name": name, "definition": definition}
     ).json["id"]
     return flow_id
+
+
+def _watching_users(designer: Browserless, instance: int) -> tuple[int, str]:
+    """A flow started by new or changed users, and its run URL, after its first poll."""
+    flow_id = _flow(designer, WATCH_USERS)
+    run = f"/api/flows/{flow_id}/run"
+    designer.call("POST", run, {"instance_id": instance})  # the first poll: nothing new
+    return flow_id, run
 
 
 def test_one_step_is_tested_alone_with_the_earlier_steps_last_results(
@@ -509,13 +519,8 @@ def test_the_triggers_test_shows_samples_and_leaves_its_state_where_it_was(
 ) -> None:
     from tests.conftest import new_worker
 
-    definition = {
-        "trigger": {"key": "new_or_changed_records", "inputs": {"record_types": ["users"]}},
-        "steps": [],
-    }
-    flow_id = _flow(designer, definition)
-    run, test = f"/api/flows/{flow_id}/run", f"/api/flows/{flow_id}/trigger/test"
-    designer.call("POST", run, {"instance_id": connected})  # the first poll: nothing new
+    flow_id, run = _watching_users(designer, connected)
+    test = f"/api/flows/{flow_id}/trigger/test"
     state = designer.app.storage.trigger_state(flow_id, connected)
     with designer.sandbox.connect() as admin:
         new_id = new_worker(admin, "newcomer")
@@ -610,13 +615,7 @@ def test_three_runs_of_one_flow_at_once_report_each_new_record_once(
 
     from tests.conftest import new_worker
 
-    definition = {
-        "trigger": {"key": "new_or_changed_records", "inputs": {"record_types": ["users"]}},
-        "steps": [],
-    }
-    flow_id = _flow(designer, definition)
-    run = f"/api/flows/{flow_id}/run"
-    designer.call("POST", run, {"instance_id": connected})
+    flow_id, run = _watching_users(designer, connected)
     with designer.sandbox.connect() as admin:
         new_id = new_worker(admin, "newcomer")
     # Each run's first request waits, so unserialised runs would all read the same state.
