@@ -11,7 +11,7 @@ from .errors import (
     RateLimitError,
     TransportError,
 )
-from .invoke import invoke, poll
+from .invoke import invoke, poll, preview, sample
 from .oauth import authorize_url, exchange_code, new_state
 from .progress import Progress
 from .retry import RetryPolicy
@@ -34,6 +34,8 @@ __all__ = [
     "invoke",
     "new_state",
     "poll",
+    "preview",
+    "sample",
 ]
 
 

@@ -324,6 +324,13 @@ def _mcp(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _preview(args: argparse.Namespace) -> int:
+    from .invoke import preview
+
+    print(_dump(preview(_spec(args.action).key, _inputs(args))))
+    return EXIT_OK
+
+
 def _port(text: str) -> int:
     """A TCP port number, 0 (any free port) to 65535."""
     try:
@@ -546,6 +553,11 @@ def parser() -> argparse.ArgumentParser:
     )
     agents.add_argument("--port", type=_port, help="with --http: 0-65535 (default 0: a free port)")
     agents.set_defaults(func=_mcp)
+    shown = command("preview", "print the requests `run` would send, sending nothing", with_json)
+    shown.add_argument("action")
+    shown.add_argument("--input", "-i", action="append", metavar="KEY=VALUE")
+    shown.add_argument("--inputs", metavar="FILE.json", help="inputs as a JSON object")
+    shown.set_defaults(func=_preview)
     serve = command("sandbox", "serve the local API emulator until stopped", plain)
     serve.add_argument("--port", type=_port, default=0, help="0-65535; 0 picks a free port")
     serve.set_defaults(func=_sandbox)

@@ -1,4 +1,4 @@
-"""The entry points a host calls: invoke(action_key, inputs, connection) and poll(...)."""
+"""The entry points a host calls: invoke(action_key, inputs, connection), poll, preview, sample."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from functools import cache
 from typing import Any
 
 from . import manifest
-from .connection import DEFAULT_BASE_URL, Connection, Token
+from .connection import DEFAULT_BASE_URL, Connection, Token, check_base_url
 from .errors import AuthError, ConnectorError, InputError
 from .progress import ProgressCallback, reporting
 from .tokens.shared import memory_store_for, store_for_url
@@ -20,6 +20,8 @@ from .validation import Call, prepare
 log = logging.getLogger("qbtime_connector")
 ActionFunction = Callable[[Connection, Call], dict[str, Any]]
 TriggerFunction = Callable[[Connection, Call, "dict[str, Any] | None"], dict[str, Any]]
+SampleFunction = Callable[[Connection, Call, int], list[dict[str, Any]]]
+MAX_SAMPLE = 100  # records a trigger's sample may ask for
 
 
 @cache
@@ -133,3 +135,55 @@ def poll(
     function: TriggerFunction = implementation(spec.function)
     with _connected(connection) as live:
         return function(live, call, None if state is None else dict(state))
+
+
+def preview(
+    action_key: str,
+    inputs: Mapping[str, Any] | None,
+    connection: Connection | Mapping[str, Any] | None = None,
+) -> dict[str, Any]:
+    """The requests invoke would send first, validated exactly as invoke does; nothing is sent.
+
+    {"requests": [{"method", "path", "query", "body", "url"}, ...], "notes": [...]}; checks that
+    need the account's data (custom-field values) are left to the real call and named in notes.
+    """
+    from .rehearsal import rehearse
+
+    spec = _spec(action_key, manifest.action, "Action")
+    call = prepare(spec, inputs)
+    function: ActionFunction = implementation(spec.function)
+    return rehearse(spec, call, function, _base_url(connection))
+
+
+def _base_url(connection: Connection | Mapping[str, Any] | None) -> str:
+    if isinstance(connection, Connection):
+        return connection.base_url
+    if isinstance(connection, Mapping) and connection.get("base_url"):
+        return check_base_url(str(connection["base_url"]))
+    return DEFAULT_BASE_URL
+
+
+def sample(
+    trigger_key: str,
+    inputs: Mapping[str, Any] | None,
+    connection: Connection | Mapping[str, Any],
+    limit: int = 3,
+) -> dict[str, Any]:
+    """{"records": [...]}: the trigger's most recent records in its record shape, for a test.
+
+    It takes and returns no state: the host's saved trigger state is never touched.
+    """
+    spec = _spec(trigger_key, manifest.trigger, "Trigger")
+    call = prepare(spec, inputs)
+    if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_SAMPLE:
+        message = f"must be a whole number from 1 to {MAX_SAMPLE}; got {limit!r}"
+        raise InputError([{"input": "limit", "label": "Limit", "message": message}])
+    function: SampleFunction = implementation(_sample_function(trigger_key))
+    with _connected(connection) as live:
+        return {"records": function(live, call, limit)}
+
+
+def _sample_function(trigger_key: str) -> str:
+    """The function the manifest names as the trigger's `sample` (module:function)."""
+    raw = next(t for t in manifest.load_raw().get("triggers", []) if t["key"] == trigger_key)
+    return str(raw["sample"])

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any
 
@@ -54,15 +55,32 @@ def _code_in(codes: dict[str, Any], jobcode_id: Any) -> str:
     return str(codes.get(str(jobcode_id), {}).get("name", jobcode_id))
 
 
+def _pattern(search: str) -> re.Pattern[str]:
+    """The search as a case-blind pattern found anywhere, `*` matching any characters."""
+    return re.compile(".*".join(re.escape(part) for part in search.split("*")), re.IGNORECASE)
+
+
+def _found_in(user: dict[str, Any], pattern: re.Pattern[str]) -> bool:
+    names = [str(user.get(k) or "") for k in ("first_name", "last_name", "username", "email")]
+    return any(pattern.search(text) for text in [*names, _person(user)])
+
+
 def user_options(connection: Connection, call: Call) -> Options:
-    """Users, labelled 'First Last'; Search matches the first name, or 'first last'."""
+    """Users, labelled 'First Last'; Search finds first and last names, usernames and e-mails.
+
+    The API filters names only from their start and cannot filter e-mails, so each page of
+    users is searched here: a page with no match may still have `more` after it.
+    """
     search = str(call.options.get("search", "")).strip()
-    first, _, last = search.partition(" ")
-    names = {"first_name": _wildcard(first)} if first else {}
-    if last.strip():
-        names["last_name"] = _wildcard(last.strip())
-    found = _page(connection, "users", call, **names)
-    return _options(((u["id"], _person(u)) for u in found["users"]), found["more"])
+    found = _page(connection, "users", call)
+    users = found["users"]
+    if search:
+        pattern = _pattern(search)
+        users = [u for u in users if _found_in(u, pattern)]
+    return {
+        "options": [{"key": str(u["id"]), "label": _person(u)} for u in users],
+        "more": found["more"],
+    }
 
 
 def _with_parents(

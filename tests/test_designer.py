@@ -31,6 +31,12 @@ USERS_THEN_TIMESHEETS = {
 }
 
 
+WATCH_USERS = {
+    "trigger": {"key": "new_or_changed_records", "inputs": {"record_types": ["users"]}},
+    "steps": [],
+}
+
+
 class Browserless:
     """A designer app and a test client that sends the page's CSRF token like the page does."""
 
@@ -220,7 +226,7 @@ def test_flows_and_instances_survive_a_restart(designer: Browserless, connected:
         {"id": flow_id, "name": "Weekly 2", "definition": USERS_THEN_TIMESHEETS}
     ]
     assert restarted.call("GET", "/api/instances").json == [
-        {"id": connected, "name": "Acme", "connected": True}
+        {"id": connected, "name": "Acme", "status": "connected", "connected": True}
     ]
     report = restarted.call("POST", f"/api/flows/{flow_id}/run", {"instance_id": connected})
     assert [s["status"] for s in report.json["steps"]] == ["ok", "ok"]
@@ -307,7 +313,7 @@ def test_a_mapped_value_missing_from_the_results_is_an_input_error_on_its_field(
 def test_a_trigger_gets_its_saved_state_and_its_records_can_be_mapped(
     connection: Any, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    import qbtime_connector
+    from qbtime_connector.designer import flows
 
     polled: list[Any] = []
 
@@ -315,7 +321,7 @@ def test_a_trigger_gets_its_saved_state_and_its_records_can_be_mapped(
         polled.append((key, inputs, state))
         return {"records": [{"id": 1000002, "record_type": "users"}], "state": {"cursor": 2}}
 
-    monkeypatch.setattr(qbtime_connector, "poll", poll, raising=False)
+    monkeypatch.setattr(flows, "poll", poll)
     definition = {
         "trigger": {"key": "new_or_changed_records", "inputs": {"record_types": ["users"]}},
         "steps": [
@@ -389,11 +395,7 @@ def test_the_trigger_state_is_kept_per_flow_and_instance_between_runs(
 ) -> None:
     from tests.conftest import new_worker
 
-    definition = {
-        "trigger": {"key": "new_or_changed_records", "inputs": {"record_types": ["users"]}},
-        "steps": [],
-    }
-    flow_id = designer.call("POST", "/api/flows", {"name": "T", "definition": definition}).json
+    flow_id = designer.call("POST", "/api/flows", {"name": "T", "definition": WATCH_USERS}).json
     run = f"/api/flows/{flow_id['id']}/run"
     first = designer.call("POST", run, {"instance_id": connected}).json["trigger"]
     assert first["status"] == "ok"
@@ -440,3 +442,263 @@ def test_a_token_refreshed_during_a_run_is_kept_in_the_store(
     rotated = _secrets(designer, connected)
     assert rotated[1:] != first[1:]
     assert designer.sandbox.state.count("POST /api/v1/grant") == 2  # the code, one refresh
+
+
+def _flow(designer: Browserless, definition: dict[str, Any], name: str = "F") -> int:
+    flow_id: int = designer.call(
+        "POST", "/api/flows", {"name": name, "definition": definition}
+    ).json["id"]
+    return flow_id
+
+
+def _watching_users(designer: Browserless, instance: int) -> tuple[int, str]:
+    """A flow started by new or changed users, and its run URL, after its first poll."""
+    flow_id = _flow(designer, WATCH_USERS)
+    run = f"/api/flows/{flow_id}/run"
+    designer.call("POST", run, {"instance_id": instance})  # the first poll: nothing new
+    return flow_id, run
+
+
+def test_one_step_is_tested_alone_with_the_earlier_steps_last_results(
+    designer: Browserless, connected: int
+) -> None:
+    flow_id = _flow(designer, USERS_THEN_TIMESHEETS)
+    test = f"/api/flows/{flow_id}/steps/%s/test"
+    # step 2 first: step 1 has no result to map from yet, and nothing is sent
+    before = designer.sandbox.state.count()
+    early = designer.call("POST", test % "s2", {"instance_id": connected}).json
+    assert early["status"] == "error"
+    assert [e["input"] for e in early["error"]["errors"]] == ["user_ids"]
+    assert "test them (or run the flow) first" in early["error"]["errors"][0]["message"]
+    assert designer.sandbox.state.count() == before
+    first = designer.call("POST", test % "s1", {"instance_id": connected}).json
+    assert first["status"] == "ok"
+    user_id = first["result"]["users"][1]["id"]
+    for _ in range(2):  # step 2 again and again: step 1 is never run again
+        second = designer.call("POST", test % "s2", {"instance_id": connected}).json
+        assert {t["user_id"] for t in second["result"]["timesheets"]} == {user_id}
+    assert designer.sandbox.state.count("GET /api/v1/users") == 1
+    assert designer.sandbox.state.count("GET /api/v1/timesheets") == 2
+    kept = designer.call("GET", f"/api/flows/{flow_id}/results").json
+    assert kept["steps"]["s1"]["result"] == first["result"]
+    assert kept["steps"]["s1"]["source"] == "test"
+    assert designer.call("POST", test % "s9", {"instance_id": connected}).status_code == 404
+
+
+def test_a_write_steps_request_is_previewed_without_sending_it(
+    designer: Browserless, connected: int
+) -> None:
+    definition = {
+        "steps": [
+            {"id": "s1", "action": "get_users", "inputs": {}},
+            {
+                "id": "s2",
+                "action": "create_timesheet",
+                "inputs": {
+                    "user_id": "{{steps.s1.users.1.id}}",
+                    "jobcode_id": "2000002",
+                    "start_date": "2026-11-24T09:00:00-07:00",
+                    "end_date": "2026-11-24T12:00:00-07:00",
+                },
+            },
+        ]
+    }
+    flow_id = _flow(designer, definition)
+    designer.call("POST", f"/api/flows/{flow_id}/steps/s1/test", {"instance_id": connected})
+    before = designer.sandbox.state.count()
+    shown = designer.call("POST", f"/api/flows/{flow_id}/steps/s2/preview").json
+    assert designer.sandbox.state.count() == before
+    (request,) = shown["result"]["requests"]
+    assert (request["method"], request["path"]) == ("POST", "/timesheets")
+    assert request["body"]["data"][0]["user_id"] == 1000002
+    assert designer.sandbox.state.count("POST /api/v1/timesheets") == 0
+
+
+def test_the_triggers_test_shows_samples_and_leaves_its_state_where_it_was(
+    designer: Browserless, connected: int
+) -> None:
+    from tests.conftest import new_worker
+
+    flow_id, run = _watching_users(designer, connected)
+    test = f"/api/flows/{flow_id}/trigger/test"
+    state = designer.app.storage.trigger_state(flow_id, connected)
+    with designer.sandbox.connect() as admin:
+        new_id = new_worker(admin, "newcomer")
+    for _ in range(2):
+        sampled = designer.call("POST", test, {"instance_id": connected}).json
+        assert sampled["status"] == "ok"
+        assert sampled["result"]["records"][0]["id"] == new_id
+        assert len(sampled["result"]["records"]) == 3
+    assert designer.app.storage.trigger_state(flow_id, connected) == state
+    kept = designer.call("GET", f"/api/flows/{flow_id}/results").json["trigger"]
+    assert kept["result"] == sampled["result"]
+    polled = designer.call("POST", run, {"instance_id": connected}).json["trigger"]
+    assert [r["id"] for r in polled["result"]["records"]] == [new_id]  # not moved on by tests
+
+
+def test_a_mapping_from_a_removed_or_later_step_blocks_the_run(
+    designer: Browserless, connected: int
+) -> None:
+    definition = {
+        "steps": [
+            {
+                "id": "s2",
+                "action": "get_timesheets",
+                "inputs": {"user_ids": "{{steps.s1.users.0.id}}", "start_date": "2026-01-01"},
+            },
+            {"id": "s3", "action": "get_users", "inputs": {"page": "{{steps.s4.page}}"}},
+            {"id": "s4", "action": "get_users", "inputs": {}},
+        ]
+    }
+    flow_id = _flow(designer, definition)
+    before = designer.sandbox.state.count()
+    answer = designer.call("POST", f"/api/flows/{flow_id}/run", {"instance_id": connected})
+    assert answer.status_code == 409
+    assert answer.json["error"] == "Step s1 was removed: map User IDs from another value."
+    assert [(p["step"], p["input"], p["message"]) for p in answer.json["problems"]] == [
+        ("s2", "user_ids", "Step s1 was removed: map User IDs from another value."),
+        ("s3", "page", "Step s4 runs after this one: map Page from another value."),
+    ]
+    assert designer.sandbox.state.count() == before
+    assert designer.call("GET", f"/api/flows/{flow_id}/runs").json == []
+
+
+def test_each_instance_shows_the_truth_checked_with_the_test_action(
+    designer: Browserless, connected: int
+) -> None:
+    fresh = designer.new_instance("Fresh")
+    shown = {i["name"]: i for i in designer.call("GET", "/api/instances").json}
+    assert (shown["Acme"]["status"], shown["Acme"]["connected"]) == ("connected", True)
+    assert (shown["Fresh"]["status"], shown["Fresh"]["connected"]) == ("not connected", False)
+    assert designer.sandbox.state.count("GET /api/v1/current_user") == 1
+    with designer.sandbox.state.lock:  # the customer revoked the app: every token is dead
+        designer.sandbox.state.access.clear()
+        designer.sandbox.state.refresh.clear()
+    dead = {i["name"]: i for i in designer.call("GET", "/api/instances").json}["Acme"]
+    assert (dead["status"], dead["connected"]) == ("needs reconnecting", False)
+    assert "reconnect" in dead["message"].lower()
+    assert designer.connect(connected).status_code == 303
+    again = {i["name"]: i for i in designer.call("GET", "/api/instances").json}
+    assert again["Acme"]["status"] == "connected"
+    assert fresh in {i["id"] for i in again.values()}
+
+
+def test_the_run_history_keeps_each_run_across_a_restart(
+    designer: Browserless, connected: int
+) -> None:
+    flow_id = _flow(designer, USERS_THEN_TIMESHEETS)
+    run = f"/api/flows/{flow_id}/run"
+    designer.call("POST", run, {"instance_id": connected})
+    broken = {"steps": [{"id": "s1", "action": "get_timesheets", "inputs": {}}]}
+    designer.call("PUT", f"/api/flows/{flow_id}", {"name": "F", "definition": broken})
+    designer.call("POST", run, {"instance_id": connected})
+    restarted = Browserless(designer.settings.data_dir, designer.sandbox)
+    runs = restarted.call("GET", f"/api/flows/{flow_id}/runs").json
+    assert [(r["outcome"], r["instance"], r["instance_id"]) for r in runs] == [
+        ("failed", "Acme", connected),
+        ("succeeded", "Acme", connected),
+    ]
+    assert runs[0]["started"] <= runs[0]["finished"]
+    assert runs[1]["report"]["steps"][1]["status"] == "ok"
+    assert runs[0]["report"]["steps"][0]["error"]["kind"] == "InputError"
+    # the last good results stay what later steps map from
+    kept = restarted.call("GET", f"/api/flows/{flow_id}/results").json
+    assert set(kept["steps"]) == {"s1", "s2"}
+    restarted.call("DELETE", f"/api/flows/{flow_id}")
+    assert restarted.app.storage.runs(flow_id) == []
+
+
+def test_three_runs_of_one_flow_at_once_report_each_new_record_once(
+    designer: Browserless, connected: int
+) -> None:
+    import threading
+
+    from tests.conftest import new_worker
+
+    flow_id, run = _watching_users(designer, connected)
+    with designer.sandbox.connect() as admin:
+        new_id = new_worker(admin, "newcomer")
+    # Each run's first request waits, so unserialised runs would all read the same state.
+    designer.sandbox.state.inject(delay=0.3, count=3, path="last_modified_timestamps")
+    reports: list[Any] = []
+
+    def one_run() -> None:
+        client = Client(designer.app)
+        answer = client.post(
+            run,
+            json={"instance_id": connected},
+            headers={"X-CSRF-Token": designer.app.csrf_token},
+            base_url="http://127.0.0.1:5000",
+        )
+        reports.append(answer.json)
+
+    threads = [threading.Thread(target=one_run) for _ in range(3)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    found = [r["id"] for report in reports for r in report["trigger"]["result"]["records"]]
+    assert found == [new_id]
+    assert len(designer.call("GET", f"/api/flows/{flow_id}/runs").json) == 4
+
+
+def test_step_ids_of_a_flow_are_its_own(designer: Browserless) -> None:
+    twice = {"steps": [{"id": "s1", "action": "get_users"}, {"id": "s1", "action": "get_users"}]}
+    assert (
+        designer.call("POST", "/api/flows", {"name": "F", "definition": twice}).status_code == 400
+    )
+    named = {"steps": [{"id": "trigger", "action": "get_users"}]}
+    assert (
+        designer.call("POST", "/api/flows", {"name": "F", "definition": named}).status_code == 400
+    )
+
+
+def test_each_item_of_a_list_is_mapped_with_a_star() -> None:
+    context = {"steps": {"s1": {"users": [{"id": 7}, {"id": 8}]}}}
+    assert resolve("{{steps.s1.users.*.id}}", context) == [7, 8]
+    assert resolve("{{steps.s1.users.1.id}}", context) == 8
+
+
+def test_the_catalog_is_gzipped_only_for_a_browser_that_takes_gzip(
+    designer: Browserless,
+) -> None:
+    import gzip
+
+    plain = designer.call("GET", "/api/catalog", **{"Accept-Encoding": "identity"})
+    packed = designer.call("GET", "/api/catalog", **{"Accept-Encoding": "gzip, deflate, br"})
+    refused = designer.call("GET", "/api/catalog", **{"Accept-Encoding": "gzip;q=0, br"})
+    assert "Content-Encoding" not in plain.headers
+    assert "Content-Encoding" not in refused.headers
+    assert packed.headers["Content-Encoding"] == "gzip"
+    assert gzip.decompress(packed.get_data()) == plain.get_data()
+    assert len(packed.get_data()) * 5 < len(plain.get_data())
+    assert packed.headers["Vary"] == "Accept-Encoding"
+    assert plain.headers["ETag"] != packed.headers["ETag"]
+    again = designer.call(
+        "GET",
+        "/api/catalog",
+        **{"Accept-Encoding": "gzip", "If-None-Match": packed.headers["ETag"]},
+    )
+    assert (again.status_code, again.get_data()) == (304, b"")
+
+
+def test_static_files_are_cacheable_and_the_page_is_not(designer: Browserless) -> None:
+    from qbtime_connector.designer.assets import version
+
+    page = designer.call("GET", "/")
+    assert page.headers["Cache-Control"] == "no-store"  # it carries the CSRF token
+    text = page.get_data(as_text=True)
+    assert f"/static/designer.js?v={version()}" in text
+    assert f"/icon.png?v={version()}" in text
+    for path in ["/static/designer.js", "/static/forms.js", "/static/designer.css", "/icon.png"]:
+        named = designer.call("GET", f"{path}?v={version()}")
+        assert named.headers["Cache-Control"] == "public, max-age=31536000, immutable", path
+        bare = designer.call("GET", path)
+        assert bare.headers["Cache-Control"] == "no-cache", path
+        again = designer.call("GET", path, **{"If-None-Match": bare.headers["ETag"]})
+        assert again.status_code == 304, path
+    js = designer.call("GET", "/static/designer.js", **{"Accept-Encoding": "gzip"})
+    assert js.headers["Content-Encoding"] == "gzip"
+    assert designer.call("GET", "/static/../server.py").status_code == 404
+    assert designer.call("GET", "/static/index.html").status_code == 404
+    assert designer.call("GET", "/api/flows").headers["Cache-Control"] == "no-store"

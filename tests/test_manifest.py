@@ -363,3 +363,20 @@ def test_the_manifest_states_the_api_limits_that_limits_py_holds() -> None:
         i.default for a in manifest.actions().values() for i in a.inputs if i.key == "max_pages"
     ]
     assert max_pages and set(max_pages) == {MAX_PAGES}
+
+
+def test_every_action_names_a_palette_category_the_manifest_declares() -> None:
+    raw = load_raw()
+    categories = raw["categories"]
+    assert len(categories) == len(set(categories))
+    assert [a["key"] for a in raw["actions"] if a.get("category") not in categories] == []
+    used = {a["category"] for a in raw["actions"]}
+    assert [c for c in categories if c not in used] == []  # no empty group in a palette
+
+
+def test_every_trigger_names_its_sample_function() -> None:
+    for trigger in load_raw()["triggers"]:
+        assert callable(implementation(trigger["sample"])), trigger["key"]
+    broken = copy.deepcopy(load_raw())
+    del broken["actions"][0]["category"]
+    assert any("'category' is a required property" in p for p in problems(broken))

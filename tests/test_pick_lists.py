@@ -98,6 +98,23 @@ def test_users_are_searched_by_first_name_or_full_name(
     assert sandbox.state.count("GET /api/v1/users") - before == 3
 
 
+def test_users_are_found_by_last_name_username_and_e_mail_in_one_call_each(
+    sandbox: Sandbox, connection: Connection
+) -> None:
+    before = sandbox.state.count("GET /api/v1/users")
+    for search, label in [
+        ("Samson", "Mary Samsonite"),
+        ("samsonite", "Mary Samsonite"),
+        ("jdoe", "John Doe"),
+        ("lchen@example", "Li Chen"),
+        ("NOVAK", "Petra Novak"),
+        ("p*vak", "Petra Novak"),
+    ]:
+        found = invoke("user_options", {"search": search}, connection)
+        assert [o["label"] for o in found["options"]] == [label], search
+    assert sandbox.state.count("GET /api/v1/users") - before == 6
+
+
 def test_job_codes_are_searched_by_name_and_keep_their_parents_in_the_label(
     connection: Connection,
 ) -> None:

@@ -8,7 +8,18 @@ from typing import Any
 from .. import manifest
 
 # What the page needs of an entry; the rest (functions, schemas, request details) stays here.
-_ENTRY_FIELDS = ("key", "label", "description", "output", "example", "destructive", "rules")
+# The example result, not the output schema, offers a result's fields before a first run:
+# it carries a sample value beside each field.
+_ENTRY_FIELDS = (
+    "key",
+    "label",
+    "description",
+    "category",
+    "method",
+    "example",
+    "destructive",
+    "rules",
+)
 
 
 # Input fields that only the connector needs (how it validates and sends the value).
@@ -31,10 +42,11 @@ def _entry(raw: dict[str, Any]) -> dict[str, Any]:
 
 @cache
 def catalog() -> dict[str, Any]:
-    """Label, icon, actions, triggers and pick lists, ready to send to the page as JSON."""
+    """Label, icon, palette categories, actions, triggers and pick lists, ready for the page."""
     raw = manifest.load_raw()
     return {
         "label": raw["label"],
+        "categories": raw.get("categories", []),
         "description": raw.get("description", ""),
         "icon": "/icon.png",
         "connection": {

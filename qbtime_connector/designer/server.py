@@ -6,7 +6,10 @@ import hmac
 import json
 import logging
 import secrets
-from collections.abc import Callable, Iterable
+import threading
+import time
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from html import escape
 from pathlib import Path
@@ -14,36 +17,52 @@ from typing import Any
 
 from werkzeug.exceptions import BadRequest, Forbidden, HTTPException, NotFound
 from werkzeug.routing import Map, Rule
-from werkzeug.utils import send_from_directory
 from werkzeug.wrappers import Request, Response
 
-from ..connection import is_loopback
-from ..errors import ConnectorError
+from ..connection import Connection, is_loopback
+from ..errors import AuthError, ConnectorError
 from ..invoke import invoke
 from ..oauth import authorize_url, exchange_code, new_state
+from ..tokens import TokenStore
+from .assets import (
+    STATIC_DIR,
+    answer,
+    cache_control,
+    catalog_asset,
+    file_asset,
+    icon_path,
+    version,
+)
 from .catalog import catalog
-from .flows import describe_error, run_flow
-from .storage import Storage
-from .tokens import Store, instance_connection, instance_store
+from .flows import (
+    TRIGGER,
+    dangling,
+    describe_error,
+    outcome,
+    preview_step,
+    run_flow,
+    sample_trigger,
+    try_step,
+)
+from .storage import TRIGGER_STEP, Storage
+from .tokens import instance_connection, instance_store
 
 log = logging.getLogger(__name__)
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"
-CHECKOUT_ICON = Path(__file__).resolve().parents[2] / "assets" / "quickbooks-time.png"
 CSRF_HEADER = "X-CSRF-Token"
 _SAFE_METHODS = {"GET", "HEAD", "OPTIONS"}
 _HEADERS = {
     "Content-Security-Policy": "default-src 'self'; img-src 'self' data:; frame-ancestors 'none'",
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
-    "Cache-Control": "no-store",
 }
-
-
-def icon_path() -> Path:
-    """The connector's icon: shipped beside the page in a wheel, else the checkout's assets/."""
-    shipped = STATIC_DIR / "quickbooks-time.png"
-    return shipped if shipped.is_file() else CHECKOUT_ICON
+# What the page shows for an instance, by what its connection's test action answered.
+CONNECTED, NEEDS_RECONNECTING, NOT_CONNECTED, UNREACHABLE = (
+    "connected",
+    "needs reconnecting",
+    "not connected",
+    "not reachable",
+)
 
 
 @dataclass(frozen=True)
@@ -79,6 +98,9 @@ class DesignerApp:
         self.settings = settings
         self.storage = Storage(settings.data_dir / "designer.sqlite3")
         self.csrf_token = secrets.token_urlsafe(32)
+        self._stores: dict[int, TokenStore] = {}
+        self._run_locks: dict[int, threading.Lock] = {}
+        self._guard = threading.Lock()
         self.url_map = Map(
             [
                 Rule("/", endpoint="index", methods=["GET"]),
@@ -88,6 +110,23 @@ class DesignerApp:
                 Rule("/api/flows", endpoint="flows", methods=["GET", "POST"]),
                 Rule("/api/flows/<int:flow_id>", endpoint="flow", methods=["PUT", "DELETE"]),
                 Rule("/api/flows/<int:flow_id>/run", endpoint="run", methods=["POST"]),
+                Rule("/api/flows/<int:flow_id>/runs", endpoint="runs", methods=["GET"]),
+                Rule("/api/flows/<int:flow_id>/results", endpoint="results", methods=["GET"]),
+                Rule(
+                    "/api/flows/<int:flow_id>/trigger/test",
+                    endpoint="test_trigger",
+                    methods=["POST"],
+                ),
+                Rule(
+                    "/api/flows/<int:flow_id>/steps/<step_id>/test",
+                    endpoint="test_step",
+                    methods=["POST"],
+                ),
+                Rule(
+                    "/api/flows/<int:flow_id>/steps/<step_id>/preview",
+                    endpoint="preview_step",
+                    methods=["POST"],
+                ),
                 Rule("/api/instances", endpoint="instances", methods=["GET", "POST"]),
                 Rule(
                     "/api/instances/<int:instance_id>/connect", endpoint="connect", methods=["POST"]
@@ -106,6 +145,7 @@ class DesignerApp:
         request = Request(environ)
         response = self.dispatch(request)
         response.headers.update(_HEADERS)
+        response.headers.setdefault("Cache-Control", "no-store")  # answers carry customer data
         return response(environ, start_response)
 
     def dispatch(self, request: Request) -> Response:
@@ -131,38 +171,88 @@ class DesignerApp:
         if not hmac.compare_digest(sent.encode(), self.csrf_token.encode()):
             raise Forbidden("Missing or wrong CSRF token: reload the page.")
 
-    def _store(self, instance_id: int) -> Store:
-        return instance_store(self.settings.data_dir / "tokens.sqlite3", f"designer-{instance_id}")
+    def _store(self, instance_id: int) -> TokenStore:
+        """The instance's token store: one per instance for the app's life (stores are
+        thread-safe), so no request opens its own."""
+        with self._guard:
+            if instance_id not in self._stores:
+                path = self.settings.data_dir / "tokens.sqlite3"
+                self._stores[instance_id] = instance_store(path, f"designer-{instance_id}")
+            return self._stores[instance_id]
+
+    @contextmanager
+    def _run_lock(self, flow_id: int) -> Iterator[None]:
+        """One run of a flow at a time: each reads the trigger state the previous one saved."""
+        with self._guard:
+            lock = self._run_locks.setdefault(flow_id, threading.Lock())
+        with lock:
+            yield
 
     def _instance(self, instance_id: Any) -> int:
         if not isinstance(instance_id, int) or self.storage.instance(instance_id) is None:
             raise NotFound("No such customer instance.")
         return instance_id
 
-    def _connection_or_error(self, instance_id: int) -> Any:
+    def _connection(self, instance_id: int) -> Connection | None:
         s = self.settings
-        connection = instance_connection(
+        return instance_connection(
             s.client_id, s.client_secret, s.base_url, self._store(instance_id)
         )
+
+    def _connection_or_error(self, instance_id: int) -> Connection:
+        connection = self._connection(instance_id)
         if connection is None:
             raise BadRequest("Connect this instance first.")
         return connection
+
+    def _flow(self, flow_id: int) -> dict[str, Any]:
+        flow = self.storage.flow(flow_id)
+        if flow is None:
+            raise NotFound("No such flow.")
+        return flow
+
+    def _last(self, flow_id: int) -> dict[str, Any]:
+        """The flow's last results as the steps map from them: {"trigger", "steps": {id: …}}."""
+        kept = self.storage.last_results(flow_id)
+        trigger = kept["trigger"]
+        return {
+            TRIGGER: trigger["result"] if trigger else None,
+            "steps": {k: v["result"] for k, v in kept["steps"].items()},
+        }
+
+    def status(self, instance_id: int) -> dict[str, Any]:
+        """The truth about an instance's connection, by its test action: connected, needs
+        reconnecting (the token is refused), not connected (no token) or not reachable."""
+        connection = self._connection(instance_id)
+        if connection is None:
+            return {"status": NOT_CONNECTED}
+        action = catalog()["connection"].get("test_action", "")
+        with connection:
+            checked = outcome(lambda: invoke(action, {}, connection))
+        if checked["status"] == "ok":
+            return {"status": CONNECTED}
+        error = checked["error"]
+        kind = NEEDS_RECONNECTING if error["kind"] == AuthError.__name__ else UNREACHABLE
+        return {"status": kind, "message": error["message"]}
 
     # -- the page ----------------------------------------------------------------------
 
     def on_index(self, request: Request) -> Response:
         page = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
-        return Response(page.replace("__CSRF_TOKEN__", self.csrf_token), mimetype="text/html")
+        page = page.replace("__CSRF_TOKEN__", self.csrf_token).replace("__VERSION__", version())
+        return Response(page, mimetype="text/html")
 
     def on_static(self, request: Request, name: str) -> Response:
-        return send_from_directory(STATIC_DIR, name, request.environ)
+        path = (STATIC_DIR / name).resolve()
+        if path.parent != STATIC_DIR or not path.is_file() or name == "index.html":
+            raise NotFound("No such file.")
+        return answer(request, file_asset(path), cache_control(request))
 
     def on_icon(self, request: Request) -> Response:
-        path = icon_path()
-        return send_from_directory(path.parent, path.name, request.environ)
+        return answer(request, file_asset(icon_path()), cache_control(request))
 
     def on_catalog(self, request: Request) -> Response:
-        return _json(catalog())
+        return answer(request, catalog_asset(), "no-cache")
 
     # -- flows -------------------------------------------------------------------------
 
@@ -174,8 +264,7 @@ class DesignerApp:
         return _json({"id": flow_id}, 201)
 
     def on_flow(self, request: Request, flow_id: int) -> Response:
-        if self.storage.flow(flow_id) is None:
-            raise NotFound("No such flow.")
+        self._flow(flow_id)
         if request.method == "DELETE":
             self.storage.delete_flow(flow_id)
             return _json({"deleted": flow_id})
@@ -184,16 +273,68 @@ class DesignerApp:
         return _json({"id": flow_id})
 
     def on_run(self, request: Request, flow_id: int) -> Response:
-        flow = self.storage.flow(flow_id)
-        if flow is None:
-            raise NotFound("No such flow.")
+        flow = self._flow(flow_id)
         instance_id = self._instance(_body(request).get("instance_id"))
-        with self._connection_or_error(instance_id) as connection:
+        problems = dangling(flow["definition"])
+        if problems:
+            return _json({"error": problems[0]["message"], "problems": problems}, 409)
+        started = time.time()
+        with self._run_lock(flow_id), self._connection_or_error(instance_id) as connection:
             state = self.storage.trigger_state(flow_id, instance_id)
             report, state = run_flow(flow["definition"], connection, state)
-        if state is not None:
-            self.storage.save_trigger_state(flow_id, instance_id, state)
+            if state is not None:
+                self.storage.save_trigger_state(flow_id, instance_id, state)
+        self._keep_results(flow_id, report)
+        instance = self.storage.instance(instance_id) or {"id": instance_id, "name": "?"}
+        report["run"] = self.storage.add_run(flow_id, instance, started, report)
         return _json(report)
+
+    def _keep_results(self, flow_id: int, report: dict[str, Any]) -> None:
+        """A run's results become what later steps map from (a trigger's, if it found any)."""
+        polled = report.get(TRIGGER)
+        if polled and polled["status"] == "ok" and polled["result"].get("records"):
+            records = {"records": polled["result"]["records"]}
+            self.storage.save_result(flow_id, TRIGGER_STEP, records, "run")
+        for step in report["steps"]:
+            if step["status"] == "ok":
+                self.storage.save_result(flow_id, step["id"], step["result"], "run")
+
+    def on_runs(self, request: Request, flow_id: int) -> Response:
+        self._flow(flow_id)
+        return _json(self.storage.runs(flow_id))
+
+    def on_results(self, request: Request, flow_id: int) -> Response:
+        self._flow(flow_id)
+        return _json(self.storage.last_results(flow_id))
+
+    def on_test_trigger(self, request: Request, flow_id: int) -> Response:
+        flow = self._flow(flow_id)
+        instance_id = self._instance(_body(request).get("instance_id"))
+        with self._connection_or_error(instance_id) as connection:
+            found = sample_trigger(flow["definition"], connection)
+        if found["status"] == "ok":
+            self.storage.save_result(flow_id, TRIGGER_STEP, found["result"], "test")
+        return _json(found)
+
+    def on_test_step(self, request: Request, flow_id: int, step_id: str) -> Response:
+        flow = self._flow(flow_id)
+        instance_id = self._instance(_body(request).get("instance_id"))
+        self._step(flow, step_id)
+        with self._connection_or_error(instance_id) as connection:
+            tried = try_step(flow["definition"], step_id, self._last(flow_id), connection)
+        if tried["status"] == "ok":
+            self.storage.save_result(flow_id, step_id, tried["result"], "test")
+        return _json(tried)
+
+    def on_preview_step(self, request: Request, flow_id: int, step_id: str) -> Response:
+        flow = self._flow(flow_id)
+        self._step(flow, step_id)
+        return _json(preview_step(flow["definition"], step_id, self._last(flow_id)))
+
+    @staticmethod
+    def _step(flow: dict[str, Any], step_id: str) -> None:
+        if not any(s["id"] == step_id for s in flow["definition"].get("steps", [])):
+            raise NotFound("No such step in this flow: save the flow first.")
 
     # -- instances and their connections -----------------------------------------------
 
@@ -201,7 +342,8 @@ class DesignerApp:
         if request.method == "GET":
             found = self.storage.instances()
             for instance in found:
-                instance["connected"] = self._store(instance["id"]).load() is not None
+                instance.update(self.status(instance["id"]))
+                instance["connected"] = instance["status"] == CONNECTED
             return _json(found)
         name = str(_body(request).get("name", "")).strip()
         if not name:
@@ -279,9 +421,13 @@ def _definition(body: dict[str, Any]) -> dict[str, Any]:
     ):
         raise BadRequest("A flow's trigger is null (manual start) or a trigger of the manifest.")
     keys = {a["key"] for a in catalog()["actions"]}
+    ids = []
     for step in definition.get("steps", []):
         if not isinstance(step, dict) or step.get("action") not in keys or not step.get("id"):
             raise BadRequest("Each step needs an id and an action of the manifest.")
+        ids.append(str(step["id"]))
+    if len(ids) != len(set(ids)) or "trigger" in ids:
+        raise BadRequest("Each step needs an id of its own (and none may be 'trigger').")
     return definition
 
 

@@ -1,4 +1,4 @@
-"""The designer's SQLite file: saved flows, customer instances and pending OAuth states."""
+"""The designer's SQLite file: flows, their last results and runs, instances, OAuth states."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 STATE_LIFETIME = 600.0  # seconds an OAuth state stays redeemable
+RUNS_KEPT = 50  # runs of one flow kept in its history
 
 _TABLES = """
 CREATE TABLE IF NOT EXISTS flows (
@@ -24,11 +25,30 @@ CREATE TABLE IF NOT EXISTS oauth_states (
     state TEXT PRIMARY KEY, instance_id INTEGER NOT NULL, redirect_uri TEXT NOT NULL,
     created REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS last_results (
+    flow_id INTEGER NOT NULL, step TEXT NOT NULL, result TEXT NOT NULL, at REAL NOT NULL,
+    source TEXT NOT NULL, PRIMARY KEY (flow_id, step)
+);
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY, flow_id INTEGER NOT NULL, instance_id INTEGER NOT NULL,
+    instance TEXT NOT NULL, started REAL NOT NULL, finished REAL NOT NULL, outcome TEXT NOT NULL,
+    report TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS runs_of_flow ON runs (flow_id, id);
 CREATE TABLE IF NOT EXISTS trigger_states (
     flow_id INTEGER NOT NULL, instance_id INTEGER NOT NULL, state TEXT NOT NULL,
     PRIMARY KEY (flow_id, instance_id)
 );
 """
+
+
+TRIGGER_STEP = "trigger"  # the row of last_results that holds the trigger's
+_OF_A_FLOW = (
+    ("flows", "id"),
+    ("trigger_states", "flow_id"),
+    ("last_results", "flow_id"),
+    ("runs", "flow_id"),
+)
 
 
 class Storage:
@@ -80,10 +100,75 @@ class Storage:
             return flow_id
 
     def delete_flow(self, flow_id: int) -> None:
-        """Forget a flow and its trigger states."""
+        """Forget a flow, its trigger states, last results and runs."""
         with self._db() as db:
-            db.execute("DELETE FROM flows WHERE id = ?", (flow_id,))
-            db.execute("DELETE FROM trigger_states WHERE flow_id = ?", (flow_id,))
+            for table, column in _OF_A_FLOW:
+                db.execute(f"DELETE FROM {table} WHERE {column} = ?", (flow_id,))
+
+    # -- last results (what later steps map from) and runs ------------------------------
+
+    def last_results(self, flow_id: int) -> dict[str, Any]:
+        """{"trigger": {result, at, source} or None, "steps": {id: {result, at, source}}}."""
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT step, result, at, source FROM last_results WHERE flow_id = ?", (flow_id,)
+            ).fetchall()
+        found: dict[str, Any] = {"trigger": None, "steps": {}}
+        for step, result, at, source in rows:
+            kept = {"result": json.loads(result), "at": at, "source": source}
+            if step == TRIGGER_STEP:
+                found["trigger"] = kept
+            else:
+                found["steps"][step] = kept
+        return found
+
+    def save_result(self, flow_id: int, step: str, result: Any, source: str) -> None:
+        """Keep a step's (or, as "trigger", the trigger's) latest result; source: test or run."""
+        with self._db() as db:
+            db.execute(
+                "INSERT OR REPLACE INTO last_results (flow_id, step, result, at, source)"
+                " VALUES (?, ?, ?, ?, ?)",
+                (flow_id, step, json.dumps(result), time.time(), source),
+            )
+
+    def add_run(self, flow_id: int, instance: dict[str, Any], started: float, report: Any) -> int:
+        """Keep a finished run in the flow's history (the last RUNS_KEPT); its id."""
+        failed = any(
+            o and o.get("status") == "error" for o in [report.get("trigger"), *report["steps"]]
+        )
+        with self._db() as db:
+            cursor = db.execute(
+                "INSERT INTO runs (flow_id, instance_id, instance, started, finished, outcome,"
+                " report) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                (
+                    flow_id,
+                    instance["id"],
+                    instance["name"],
+                    started,
+                    time.time(),
+                    "failed" if failed else "succeeded",
+                    json.dumps(report),
+                ),
+            )
+            db.execute(
+                "DELETE FROM runs WHERE flow_id = ? AND id NOT IN (SELECT id FROM runs"
+                " WHERE flow_id = ? ORDER BY id DESC LIMIT ?)",
+                (flow_id, flow_id, RUNS_KEPT),
+            )
+            return int(cursor.lastrowid or 0)
+
+    def runs(self, flow_id: int) -> list[dict[str, Any]]:
+        """The flow's runs, newest first: when, for which instance, the outcome, each step's."""
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT id, instance_id, instance, started, finished, outcome, report FROM runs"
+                " WHERE flow_id = ? ORDER BY id DESC",
+                (flow_id,),
+            ).fetchall()
+        keys = ("id", "instance_id", "instance", "started", "finished", "outcome")
+        return [
+            {**dict(zip(keys, row[:6], strict=True)), "report": json.loads(row[6])} for row in rows
+        ]
 
     # -- instances ---------------------------------------------------------------------
 

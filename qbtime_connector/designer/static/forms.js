@@ -21,6 +21,12 @@
       !(Array.isArray(value) && value.length === 0);
   }
 
+  // A value that is one mapped reference, "{{steps.s1.users.0.id}}": its path, else null.
+  function wholeRef(value) {
+    const found = typeof value === "string" && /^\s*\{\{\s*([^{}\s]+)\s*\}\}\s*$/.exec(value);
+    return found ? found[1] : null;
+  }
+
   function choicesOf(input) {
     if (Array.isArray(input.choices)) return input.choices;
     return (input.allowed || []).map((v) => ({ value: v, label: String(v) }));
@@ -48,7 +54,18 @@
     return "";
   }
 
-  // --- controls ---------------------------------------------------------------------------
+  // --- plain controls ---------------------------------------------------------------------
+
+  function keepOption(select, value, label) {
+    let option = [...select.options].find((o) => o.value === value);
+    if (!option) {
+      option = el("option", { value }, label || value);
+      select.append(option);
+    } else if (label && option.textContent === value) {
+      option.textContent = label;
+    }
+    select.value = value;
+  }
 
   function selectControl(input, value, id, change) {
     const select = el("select", { id, name: input.key, onchange: () => change(select.value) },
@@ -60,81 +77,11 @@
     return select;
   }
 
-  function keepOption(select, value) {
-    if (![...select.options].some((o) => o.value === value)) {
-      select.append(el("option", { value }, value));
-    }
-    select.value = value;
-  }
-
   function booleanControl(input, value, id, change) {
     const withChoices = Object.assign({}, input, {
       choices: [{ value: "true", label: "Yes" }, { value: "false", label: "No" }],
     });
     return selectControl(withChoices, given(value) ? String(value) : "", id, change);
-  }
-
-  function pickListControl(input, value, id, change, ctx) {
-    const select = el("select", { id, name: input.key, "data-pick-list": input.options.pick_list,
-      onchange: () => change(select.value) });
-    const note = el("span", { class: "pick-note" });
-    const more = el("button", { type: "button", class: "small", hidden: true }, "More…");
-    const search = ctx.searchable(input)
-      ? el("input", { type: "search", class: "pick-search", placeholder: "Search…", "aria-label": `Search ${input.label}` })
-      : null;
-    let page = 1;
-    async function load(append) {
-      page = append ? page + 1 : 1;
-      const current = select.value || (given(value) ? String(value) : "");
-      select.dataset.loaded = "";
-      if (!append) select.replaceChildren(emptyOption(input, "Loading…"));
-      select.disabled = true;
-      const answer = await ctx.loadOptions(input, page, search ? search.value.trim() : "");
-      select.disabled = false;
-      if (!append) select.replaceChildren(emptyOption(input, answer.error ? "—" : "Choose…"));
-      note.textContent = answer.error || "";
-      for (const option of answer.options || []) {
-        select.append(el("option", { value: String(option.key) }, option.label));
-      }
-      more.hidden = !answer.more;
-      if (current) keepOption(select, current);
-      select.dataset.loaded = String(page);
-    }
-    more.addEventListener("click", () => load(true));
-    let typing = null;
-    if (search) {
-      search.addEventListener("input", () => { clearTimeout(typing); typing = setTimeout(() => load(false), 300); });
-    }
-    select.reload = () => { value = ""; return load(false); };
-    load(false);
-    const refresh = el("button", { type: "button", class: "small", title: "Reload the list",
-      "aria-label": `Reload ${input.label}`, onclick: () => load(false) }, "⟳");
-    return el("span", { class: "pick" }, select, refresh, search, more, note);
-  }
-
-  function keyValueControl(input, value, id, change) {
-    const rows = el("div", { class: "kv", id });
-    let pairs = Array.isArray(value) ? value.map((p) => ({ key: p.key, value: p.value }))
-      : Object.entries(value || {}).map(([k, v]) => ({ key: k, value: v }));
-    function emit() {
-      change(pairs.filter((p) => p.key !== ""));
-    }
-    function draw() {
-      rows.replaceChildren();
-      pairs.forEach((pair, n) => {
-        const key = el("input", { placeholder: "key", value: pair.key, "aria-label": `${input.label} key ${n + 1}`,
-          oninput: () => { pair.key = key.value; emit(); } });
-        const val = el("input", { placeholder: "value", value: pair.value ?? "", "aria-label": `${input.label} value ${n + 1}`,
-          oninput: () => { pair.value = val.value; emit(); } });
-        const drop = el("button", { type: "button", class: "small", "aria-label": "Remove pair",
-          onclick: () => { pairs.splice(n, 1); draw(); emit(); } }, "✕");
-        rows.append(el("div", { class: "kv-row" }, key, val, drop));
-      });
-      rows.append(el("button", { type: "button", class: "small",
-        onclick: () => { pairs.push({ key: "", value: "" }); draw(); } }, "+ pair"));
-    }
-    draw();
-    return rows;
   }
 
   function textControl(input, value, id, change) {
@@ -150,37 +97,252 @@
     return box;
   }
 
+  // --- dates: the text the API takes, with a picker that writes it -----------------------
+
+  const DATE = /^\d{4}-\d{2}-\d{2}$/;
+  const DATETIME = /^(\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?)([+-]\d{2}:\d{2}|Z)$/;
+  const OFFSETS = ["-12:00", "-11:00", "-10:00", "-09:30", "-09:00", "-08:00", "-07:00", "-06:00",
+    "-05:00", "-04:00", "-03:30", "-03:00", "-02:00", "-01:00", "+00:00", "+01:00", "+02:00",
+    "+03:00", "+03:30", "+04:00", "+04:30", "+05:00", "+05:30", "+05:45", "+06:00", "+06:30",
+    "+07:00", "+08:00", "+08:45", "+09:00", "+09:30", "+10:00", "+10:30", "+11:00", "+12:00",
+    "+12:45", "+13:00", "+14:00"];
+
+  // The browser's UTC offset at a local date-time, as the API writes it ("-07:00").
+  function localOffset(local) {
+    const minutes = -new Date(local || Date.now()).getTimezoneOffset();
+    const sign = minutes < 0 ? "-" : "+";
+    const abs = Math.abs(minutes);
+    return `${sign}${String(Math.floor(abs / 60)).padStart(2, "0")}:${String(abs % 60).padStart(2, "0")}`;
+  }
+
+  function dateControl(input, value, id, change) {
+    const box = textControl(input, value, id, change);
+    const picker = el("input", { type: "date", class: "date-picker", "aria-label": `Pick ${input.label}` });
+    const sync = () => { picker.value = DATE.test(box.value.trim()) ? box.value.trim() : ""; };
+    picker.addEventListener("change", () => {
+      if (!picker.value) return;
+      box.value = picker.value;
+      change(box.value);
+    });
+    box.addEventListener("input", sync);
+    sync();
+    return el("span", { class: "when" }, box, picker);
+  }
+
+  function datetimeControl(input, value, id, change) {
+    const box = textControl(input, value, id, change);
+    const picker = el("input", { type: "datetime-local", step: "1", class: "date-picker",
+      "aria-label": `Pick ${input.label} (date and time)` });
+    const offset = el("select", { class: "offset", "aria-label": `${input.label}: UTC offset` });
+    // The ~40 offsets are added when the menu is first used: a closed menu needs one.
+    const fill = () => {
+      if (offset.options.length > 1) return;
+      const current = offset.value;
+      offset.replaceChildren(...OFFSETS.map((o) => el("option", { value: o }, `UTC${o}`)));
+      keepOption(offset, current, `UTC${current}`);
+    };
+    offset.addEventListener("focus", fill);
+    offset.addEventListener("mousedown", fill);
+    const setOffset = (text) => keepOption(offset, text, `UTC${text}`);
+    const sync = () => {
+      const found = DATETIME.exec(box.value.trim());
+      picker.value = found ? found[1] : "";
+      setOffset(found ? (found[2] === "Z" ? "+00:00" : found[2]) : localOffset());
+    };
+    const write = () => {
+      if (!picker.value) return;
+      const seconds = picker.value.length === 16 ? `${picker.value}:00` : picker.value;
+      box.value = `${seconds}${offset.value || localOffset(picker.value)}`;
+      change(box.value);
+    };
+    picker.addEventListener("change", write);
+    offset.addEventListener("change", write);
+    box.addEventListener("input", sync);
+    sync();
+    return el("span", { class: "when" }, box, picker, offset);
+  }
+
+  // --- pick lists -------------------------------------------------------------------------
+
+  const MAX_SEARCH_PAGES = 5; // pages of a search read in one go while they match nothing
+
+  function idsOf(value) {
+    if (!given(value)) return [];
+    const list = Array.isArray(value) ? value : String(value).split(",");
+    return list.map((v) => String(v).trim()).filter(Boolean);
+  }
+
+  // A drop-down fed by a pick list. `many`: an ID list, several picked (shown as tags).
+  function pickListControl(input, value, id, change, ctx, many) {
+    const labels = ctx.labels(input.key);
+    let picked = many ? idsOf(value) : [];
+    const select = el("select", { id, name: input.key, "data-pick-list": input.options.pick_list });
+    const note = el("span", { class: "pick-note", role: "status" });
+    const more = el("button", { type: "button", class: "small", hidden: true }, "More…");
+    const search = ctx.searchable(input)
+      ? el("input", { type: "search", class: "pick-search", placeholder: "Search…", "aria-label": `Search ${input.label}` })
+      : null;
+    const tags = many ? el("span", { class: "tags" }) : null;
+    let page = 1;
+    let current = !many && given(value) ? String(value) : "";
+
+    function drawTags() {
+      tags.replaceChildren(...picked.map((key, n) => el("span", { class: "tag" }, labels[key] || key,
+        el("button", { type: "button", class: "small", "aria-label": `Remove ${labels[key] || key}`,
+          onclick: () => {
+            picked = picked.filter((k) => k !== key);
+            delete labels[key];
+            drawTags();
+            change(picked.join(","));
+            const next = tags.querySelectorAll("button")[Math.min(n, picked.length - 1)];
+            (next || select).focus();
+          } }, "✕"))));
+    }
+
+    select.addEventListener("change", () => {
+      const option = select.selectedOptions[0];
+      if (!select.value) { if (!many) { current = ""; change(""); } return; }
+      if (many) {
+        if (!picked.includes(select.value)) picked.push(select.value);
+        labels[select.value] = option.textContent;
+        select.value = "";
+        drawTags();
+        change(picked.join(","));
+        return;
+      }
+      current = select.value;
+      for (const key of Object.keys(labels)) delete labels[key];
+      labels[current] = option.textContent;
+      change(current);
+    });
+
+    async function load(append, fresh) {
+      page = append ? page + 1 : 1;
+      const term = search ? search.value.trim() : "";
+      select.dataset.loaded = "";
+      if (!append) select.replaceChildren(emptyOption(input, "Loading…"));
+      select.disabled = true;
+      let answer = await ctx.loadOptions(input, page, term, fresh);
+      // A search answered page by page: go on while pages match nothing but more follow.
+      for (let n = 1; term && !answer.error && answer.more && !(answer.options || []).length && n < MAX_SEARCH_PAGES; n++) {
+        page += 1;
+        answer = await ctx.loadOptions(input, page, term, fresh);
+      }
+      select.disabled = false;
+      const empty = many ? "Add…" : (answer.error ? "—" : "Choose…");
+      if (!append) select.replaceChildren(emptyOption(input, empty));
+      for (const option of answer.options || []) {
+        select.append(el("option", { value: String(option.key) }, option.label));
+      }
+      const found = select.options.length > 1;
+      note.textContent = answer.error
+        || (!found && !answer.more ? (term ? `No matches for “${term}”` : "Nothing to choose from") : "");
+      more.hidden = !answer.more;
+      if (!many && current) keepOption(select, current, labels[current]);
+      if (many) select.value = "";
+      select.dataset.loaded = String(page);
+    }
+    more.addEventListener("click", () => load(true));
+    let typing = null;
+    if (search) {
+      search.addEventListener("input", () => { clearTimeout(typing); typing = setTimeout(() => load(false), 300); });
+    }
+    select.reload = () => {
+      current = "";
+      picked = [];
+      for (const key of Object.keys(labels)) delete labels[key];
+      if (tags) drawTags();
+      return load(false);
+    };
+    if (tags) drawTags();
+    load(false);
+    const refresh = el("button", { type: "button", class: "small", title: "Reload the list",
+      "aria-label": `Reload ${input.label}`, onclick: () => load(false, true) }, "⟳");
+    return el("span", { class: "pick" }, tags, select, refresh, search, more, note);
+  }
+
+  // --- key/value pairs: a value that is JSON is sent as such, unless "as text" is ticked ---
+
+  function parsesAsJson(text) {
+    if (typeof text !== "string" || wholeRef(text) || text.trim() === "") return false;
+    try { JSON.parse(text); return true; } catch (error) { return false; }
+  }
+
+  function pairsOf(value) {
+    const list = Array.isArray(value) ? value.map((p) => [p.key, p.value])
+      : Object.entries(value || {});
+    return list.map(([key, v]) => typeof v === "string"
+      ? { key, text: v, asText: parsesAsJson(v) } // stored as text although it parses: ticked
+      : { key, text: JSON.stringify(v), asText: false });
+  }
+
+  function pairValue(pair) {
+    return parsesAsJson(pair.text) && !pair.asText ? JSON.parse(pair.text) : pair.text;
+  }
+
+  function keyValueControl(input, value, id, change) {
+    const rows = el("div", { class: "kv", id });
+    const pairs = pairsOf(value);
+    function emit() {
+      change(pairs.filter((p) => p.key !== "").map((p) => ({ key: p.key, value: pairValue(p) })));
+    }
+    function draw(focus) {
+      rows.replaceChildren();
+      pairs.forEach((pair, n) => {
+        const key = el("input", { placeholder: "key", value: pair.key, "aria-label": `${input.label} key ${n + 1}`,
+          oninput: () => { pair.key = key.value; emit(); } });
+        const tick = el("input", { type: "checkbox", checked: pair.asText,
+          onchange: () => { pair.asText = tick.checked; emit(); } });
+        const asText = el("label", { class: "as-text", title: "Send the value as text even if it is JSON",
+          hidden: !parsesAsJson(pair.text) }, tick, " as text");
+        const val = el("input", { placeholder: "value (text or JSON)", value: pair.text ?? "",
+          "aria-label": `${input.label} value ${n + 1}`,
+          oninput: () => { pair.text = val.value; asText.hidden = !parsesAsJson(val.value); emit(); } });
+        const drop = el("button", { type: "button", class: "small", "aria-label": `Remove pair ${n + 1}`,
+          onclick: () => { pairs.splice(n, 1); draw(["drop", Math.min(n, pairs.length - 1)]); emit(); } }, "✕");
+        rows.append(el("div", { class: "kv-row" }, key, val, asText, drop));
+      });
+      const add = el("button", { type: "button", class: "small add-pair",
+        onclick: () => { pairs.push({ key: "", text: "", asText: false }); draw(["key", pairs.length - 1]); } }, "+ pair");
+      rows.append(add);
+      // Keep the keyboard where the builder is: on the new key, or the next remove button.
+      if (!focus) return;
+      const [what, n] = focus;
+      const row = rows.querySelectorAll(".kv-row")[n];
+      const target = row && (what === "key" ? row.querySelector("input") : row.querySelector("button"));
+      (target || add).focus();
+    }
+    draw();
+    return rows;
+  }
+
   // Several of the choices (a choice_list): checkboxes; none ticked means "not given".
   function checkboxesControl(input, value, id, change) {
     const picked = new Set((Array.isArray(value) ? value : given(value) ? String(value).split(",") : []).map(String));
-    const box = el("div", { class: "checks", id, role: "group" });
+    const box = el("div", { class: "checks", id, role: "group", "aria-label": input.label });
     for (const choice of choicesOf(input)) {
       const tick = el("input", { type: "checkbox", value: String(choice.value), checked: picked.has(String(choice.value)),
         onchange: () => change([...box.querySelectorAll("input:checked")].map((t) => t.value)) });
-      box.append(el("label", { class: "check" }, tick, ` ${choice.label}`));
+      box.append(el("label", { class: "check" }, tick, el("span", {}, choice.label)));
     }
     return box;
   }
 
   function control(input, value, id, change, ctx) {
-    if (input.options && input.options.pick_list) return pickListControl(input, value, id, change, ctx);
+    if (input.options && input.options.pick_list) {
+      return pickListControl(input, value, id, change, ctx, input.type === "id_list");
+    }
     if (input.type === "choice_list") return checkboxesControl(input, value, id, change);
     if (choicesOf(input).length) return selectControl(input, value, id, change);
     if (input.type === "boolean") return booleanControl(input, value, id, change);
     if (input.type === "key_value_list") return keyValueControl(input, value, id, change);
+    if (input.type === "date") return dateControl(input, value, id, change);
+    if (input.type === "datetime") return datetimeControl(input, value, id, change);
     return textControl(input, value, id, change);
   }
 
-  // --- mapping from earlier steps ---------------------------------------------------------
-
-  function mapper(input, id, ctx, setMapped) {
-    const paths = ctx.mappings();
-    if (!paths.length || input.type === "key_value_list" || input.type === "choice_list") return null;
-    const menu = el("select", { class: "map-menu", "aria-label": `Map ${input.label} from an earlier step`,
-      onchange: () => { if (menu.value) setMapped(`{{${menu.value}}}`); menu.value = ""; } },
-      el("option", { value: "" }, "Map…"));
-    for (const path of paths) menu.append(el("option", { value: path.ref }, path.label));
-    return menu;
+  function mappable(input) {
+    return !["key_value_list", "choice_list"].includes(input.type);
   }
 
   // --- visibility -------------------------------------------------------------------------
@@ -221,8 +383,10 @@
   // --- the form ---------------------------------------------------------------------------
 
   // entry: a manifest action or trigger; values: the step's inputs (changed in place);
-  // ctx: {prefix, loadOptions(input, page, search) -> Promise<{options, more, error}>,
-  //       searchable(input) -> bool, mappings()}.
+  // ctx: {prefix, labels(key) -> {value: label} kept with the step,
+  //       loadOptions(input, page, search, fresh) -> Promise<{options, more, error}>,
+  //       searchable(input) -> bool, canMap -> bool, describeRef(path, input) -> {text, title, problem},
+  //       openPicker(input, anchor, choose(path)), beforeChange(key), changed(key)}.
   function renderForm(entry, values, ctx) {
     const form = el("div", { class: "form" });
     const fields = new Map();
@@ -243,27 +407,62 @@
 
     function field(input) {
       const id = `${ctx.prefix}-${input.key}`;
-      const change = (value) => {
-        if (given(value)) values[input.key] = value; else delete values[input.key];
-        field.querySelector(".field-error").textContent = "";
-        field.classList.remove("invalid");
-        refresh(input.key);
-        if (ctx.changed) ctx.changed();
-      };
-      const widget = control(input, values[input.key], id, change, ctx);
-      const setMapped = (ref) => {
-        const target = widget.matches("select, input, textarea") ? widget : widget.querySelector("select");
-        if (target.tagName === "SELECT") keepOption(target, ref); else target.value = ref;
-        change(ref);
-      };
-      const field = el("div", { class: "field", "data-input": input.key },
+      const box = el("div", { class: "control" });
+      const error = el("p", { class: "field-error", "data-error-for": input.key, role: "alert" });
+      const node = el("div", { class: "field", "data-input": input.key },
         el("label", { for: id }, input.label,
           input.required ? el("span", { class: "required", title: "required" }, " *") : null),
-        el("div", { class: "control" }, widget, mapper(input, id, ctx, setMapped)),
+        box,
         input.comments ? el("p", { class: "help" }, input.comments) : null,
-        el("p", { class: "field-error", "data-error-for": input.key, role: "alert" }));
-      fields.set(input.key, field);
-      return field;
+        error);
+
+      function set(value) {
+        if (ctx.beforeChange) ctx.beforeChange(input.key);
+        if (given(value)) values[input.key] = value; else delete values[input.key];
+        error.textContent = "";
+        node.classList.remove("invalid");
+        refresh(input.key);
+        if (ctx.changed) ctx.changed(input.key);
+      }
+
+      function openPicker(anchor) {
+        ctx.openPicker(input, anchor, (path) => {
+          set(`{{${path}}}`);
+          draw();
+          box.querySelector(".chip").focus();
+        });
+      }
+
+      // The value as a chip when it is mapped from an earlier step, else its control.
+      function draw() {
+        const path = wholeRef(values[input.key]);
+        const canMap = ctx.canMap && mappable(input);
+        const mapButton = canMap
+          ? el("button", { type: "button", class: "small map-button", "aria-haspopup": "dialog",
+            "aria-label": `Map ${input.label} from an earlier step`, title: "Map a value from an earlier step",
+            onclick: (event) => openPicker(event.currentTarget) }, "Map…")
+          : null;
+        if (path && canMap) {
+          const shown = ctx.describeRef(path, input);
+          const chip = el("button", { type: "button", class: "chip", id, title: shown.title,
+            "aria-label": `${input.label}: mapped from ${shown.text}; press to change`,
+            onclick: () => openPicker(chip) }, shown.text);
+          const clear = el("button", { type: "button", class: "small", "aria-label": `Clear the mapping of ${input.label}`,
+            onclick: () => { set(""); draw(); box.querySelector(`#${CSS.escape(id)}`).focus(); } }, "✕");
+          box.replaceChildren(chip, clear);
+          if (shown.problem) {
+            node.classList.add("invalid", "dangling");
+            error.textContent = shown.problem;
+          }
+          return;
+        }
+        node.classList.remove("dangling");
+        box.replaceChildren(control(input, values[input.key], id, set, ctx), mapButton);
+      }
+
+      draw();
+      fields.set(input.key, node);
+      return node;
     }
 
     for (const note of rulesText(entry.rules, inputs)) form.append(el("p", { class: "rule" }, note));
@@ -284,6 +483,7 @@
       parent.append(field(input));
     }
     if (advanced.children.length > 1) form.append(advanced);
+    if (advanced.querySelector(".dangling")) advanced.open = true;
     refresh(null);
 
     form.showErrors = (errors) => {
@@ -299,6 +499,7 @@
     };
     form.clearErrors = () => {
       for (const target of fields.values()) {
+        if (target.classList.contains("dangling")) continue;
         target.classList.remove("invalid");
         target.querySelector(".field-error").textContent = "";
       }
@@ -306,52 +507,5 @@
     return form;
   }
 
-  // --- what a result offers for mapping ---------------------------------------------------
-
-  function resolveRef(root, schema) {
-    let node = schema;
-    for (let hops = 0; node && node.$ref && hops < 10; hops++) {
-      if (!node.$ref.startsWith("#/")) return {};
-      node = node.$ref.slice(2).split("/").reduce((at, part) => (at ? at[part] : undefined), root);
-    }
-    if (node && !node.properties && !node.items) {
-      const branch = (node.anyOf || node.oneOf || node.allOf || []).find((b) => b.properties || b.items || b.$ref);
-      if (branch) return resolveRef(root, branch);
-    }
-    return node || {};
-  }
-
-  function schemaPaths(root, schema, ref, label, out, depth) {
-    const node = resolveRef(root, schema);
-    if (depth > 6 || out.length > 400) return;
-    if (node.properties) {
-      for (const [key, child] of Object.entries(node.properties)) {
-        out.push({ ref: `${ref}.${key}`, label: `${label} › ${key}` });
-        schemaPaths(root, child, `${ref}.${key}`, `${label} › ${key}`, out, depth + 1);
-      }
-    } else if (node.items && !Array.isArray(node.items)) {
-      out.push({ ref: `${ref}.0`, label: `${label} › first` });
-      schemaPaths(root, node.items, `${ref}.0`, `${label} › first`, out, depth + 1);
-    }
-  }
-
-  function examplePaths(value, ref, label, out, depth) {
-    if (depth > 6 || out.length > 400 || value === null || typeof value !== "object") return;
-    const entries = Array.isArray(value) ? (value.length ? [["0", value[0]]] : []) : Object.entries(value);
-    for (const [key, child] of entries) {
-      const name = Array.isArray(value) ? "first" : key;
-      out.push({ ref: `${ref}.${key}`, label: `${label} › ${name}` });
-      examplePaths(child, `${ref}.${key}`, `${label} › ${name}`, out, depth + 1);
-    }
-  }
-
-  // The fields an action's result offers, from its output schema (else its example result).
-  function outputPaths(entry, ref, label) {
-    const out = [];
-    if (entry.output) schemaPaths(entry.output, entry.output, ref, label, out, 0);
-    else if (entry.example) examplePaths(entry.example, ref, label, out, 0);
-    return out;
-  }
-
-  window.QBForms = { el, renderForm, outputPaths, given };
+  window.QBForms = { el, renderForm, given, wholeRef };
 })();
