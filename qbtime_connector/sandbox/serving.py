@@ -94,9 +94,11 @@ def _keep_alive_handler(verbose: bool, owner: KeepAliveServer) -> type[Any]:
     from werkzeug.exceptions import ClientDisconnected
     from werkzeug.wsgi import LimitedStream
 
-    class Answer(ServerHandler):  # type: ignore[misc]
+    class Answer(ServerHandler):
         http_version = "1.1"
         length_known = False
+        headers: Any
+        request_handler: Any
 
         def cleanup_headers(self) -> None:
             super().cleanup_headers()
@@ -136,12 +138,15 @@ def _keep_alive_handler(verbose: bool, owner: KeepAliveServer) -> type[Any]:
             if not self.parse_request():
                 return
             chunked = "chunked" in self.headers.get("Transfer-Encoding", "").lower()
-            body = LimitedStream(self.rfile, int(self.headers.get("Content-Length") or 0))
+            stream: Any = self.rfile
+            body = LimitedStream(stream, int(self.headers.get("Content-Length") or 0))
             environ = self.get_environ()
             environ[SOCKET_KEY] = self.connection
-            handler = Answer(body, self.wfile, self.get_stderr(), environ, multithread=True)
+            out: Any = self.wfile
+            handler = Answer(body, out, self.get_stderr(), environ, multithread=True)
             handler.request_handler = self  # wsgiref logs through it
-            handler.run(self.server.get_app())
+            server: Any = self.server
+            handler.run(server.get_app())
             if chunked or not handler.length_known or environ.get(DROPPED_KEY):
                 self.close_connection = True  # the answer's end, or the body's, is unknown
                 return
