@@ -87,6 +87,11 @@ def test_each_company_has_its_own_records_tokens_faults_and_counts() -> None:
             assert sandbox.company("acme").count("GET /api/v1/users") == 2
             assert sandbox.company("globex").count("GET /api/v1/users") == 1
             assert sandbox.state.count("GET /api/v1/users") == 1
+            headers = {"Authorization": f"Bearer {globex.token['access_token']}"}
+            raw = requests.get(f"{sandbox.base_url}/users", headers=headers, timeout=10)
+            assert raw.status_code == 503
+            assert sandbox.company("globex").statuses[503] == 1  # answers are tallied by status
+            assert sandbox.company("acme").statuses[503] == 0
         ids = {sandbox.company(n).company.company_id for n in ("acme", "globex")}
         assert len(ids | {sandbox.state.company.company_id}) == 3
         assert sandbox.companies.names() == ["demo", "acme", "globex"]

@@ -124,7 +124,8 @@ class SandboxApp:
         try:
             response = self.dispatch(request)
             if request.path.startswith(API):
-                self.state.answered()  # the answer is made: changes now land between requests
+                # The answer is made: changes now land between requests.
+                self.state.answered(response.status_code)
         finally:
             state, self._request.state = self.state, None
         # The Date header follows the sandbox's clock, as last_modified does.

@@ -77,6 +77,7 @@ class SandboxState:
             self.faults: list[Fault] = []
             self.calls: dict[str, collections.deque[float]] = {}
             self.counts: collections.Counter[str] = collections.Counter()
+            self.statuses: collections.Counter[int] = collections.Counter()  # API answers
             self.hooks: list[Callable[[SandboxState], None]] = []
             self.swept = time.time()
 
@@ -99,9 +100,10 @@ class SandboxState:
         with self.lock:
             self.hooks.append(hook)
 
-    def answered(self) -> None:
-        """Run the between-request hooks (the app calls this once per API request)."""
+    def answered(self, status: int = 200) -> None:
+        """Tally an API answer's status and run the between-request hooks (once per request)."""
         with self.lock:
+            self.statuses[status] += 1
             hooks = list(self.hooks)
         for hook in hooks:
             hook(self)
