@@ -355,16 +355,24 @@ def _settle(
     return [(r, s) for r, s in found if not _at_or_after(r, moment)], sorted(reported)
 
 
-def _report(endpoint: str, found: Found, top: Any) -> list[dict[str, Any]]:
-    where = ENDPOINTS[endpoint]
-    return [shape(where, record, change_of(where, record, since, top)) for record, since in found]
+def _outcome(endpoint: str, found: Found, mark: Mark) -> tuple[list[dict[str, Any]], Mark]:
+    """The changes found, told by the mark's `top` (if kept), and the mark with `top` raised
+    past the ids just reported."""
+    where, top = ENDPOINTS[endpoint], mark.get("top")
+    records = [shape(where, r, change_of(where, r, since, top)) for r, since in found]
+    if top is not None:
+        mark = {**mark, "top": max([top, *(int(r["id"]) for r, _ in found)])}
+    return records, mark
 
 
-def _raised(mark: Mark, found: Found) -> Mark:
-    """The mark with `top` moved past the ids just reported (where the endpoint keeps one)."""
-    if "top" not in mark:
-        return mark
-    return {**mark, "top": max([mark["top"], *(int(r["id"]) for r, _ in found)])}
+def _next_mark(mark: Mark, now: str, remembered: list[str], read: Read) -> Mark:
+    """From `now` on, with what is remembered, `top` kept, and where a capped read stopped."""
+    following: Mark = {"since": now, "seen": remembered}
+    if "top" in mark:
+        following["top"] = mark["top"]
+    if read.more and read.last_id is not None:
+        following["resume"] = {"since": mark["since"], "offset": read.offset, "after": read.last_id}
+    return following
 
 
 def _poll_endpoint(
@@ -378,20 +386,13 @@ def _poll_endpoint(
     if mark.get("resume") is not None:
         found, left, calls = _resumed(connection, endpoint, mark, budget)
         if left is not None:
-            return _report(endpoint, found, mark.get("top")), _raised(
-                {**mark, "resume": left}, found
-            )
+            return _outcome(endpoint, found, {**mark, "resume": left})
         budget = max(1, budget - calls)
     read = _read(connection, endpoint, mark["since"], budget)
     seen = set(mark["seen"])
     found += [(r, mark["since"]) for r in read.records if digest(r) not in seen]
     found, remembered = _settle(found, read.records, seen, now)
-    next_mark: Mark = {"since": now, "seen": remembered}
-    if "top" in mark:
-        next_mark["top"] = mark["top"]
-    if read.more and read.last_id is not None:
-        next_mark["resume"] = {"since": mark["since"], "offset": read.offset, "after": read.last_id}
-    return _report(endpoint, found, mark.get("top")), _raised(next_mark, found)
+    return _outcome(endpoint, found, _next_mark(mark, now, remembered, read))
 
 
 def _clock_past(connection: Connection, endpoint: str, moment: str) -> str | None:
