@@ -208,7 +208,7 @@ def sandbox_summary(sandbox: Any) -> dict[str, Any]:
 
 def worker(plan: dict[str, Any], slot: int, index: int, fault: str | None) -> None:
     """One worker process: poll its share of the triggers, write to instances at random."""
-    from qbtime_connector import AuthError, invoke, poll
+    from qbtime_connector import AuthError, invoke
 
     rng = random.Random(plan["seed"] * 1000 + slot)
     folder = Path(plan["folder"])
@@ -255,18 +255,8 @@ def worker(plan: dict[str, Any], slot: int, index: int, fault: str | None) -> No
                 n = min(due, key=due.__getitem__)
                 due[n] += plan["poll_every"]
                 began = time.monotonic()
-                page = poll(TRIGGER, INPUTS, mapping(plan, n), states.load(n))
+                poll_and_record(plan, n, states, reports)
                 metrics["latencies"].append(time.monotonic() - began)
-                for change in page["records"]:
-                    record = change["record"]
-                    reports.write(
-                        i=n,
-                        id=change["id"],
-                        notes=record.get("notes", ""),
-                        lm=record.get("last_modified", ""),
-                        change=change["change"],
-                    )
-                states.save(n, page["state"])
                 metrics["polls"] += 1
         except AuthError:
             errors["AuthError"] += 1
@@ -277,6 +267,25 @@ def worker(plan: dict[str, Any], slot: int, index: int, fault: str | None) -> No
             flush_metrics(folder, slot, metrics, errors, lost)
             flushed = time.monotonic()
     flush_metrics(folder, slot, metrics, errors, lost)
+
+
+def poll_and_record(plan: dict[str, Any], n: int, states: States, log: Log) -> int:
+    """Poll instance n's trigger from its saved state, log each change, save the new state
+    (after the log, so a worker killed in between reports again rather than loses); how many."""
+    from qbtime_connector import poll
+
+    page = poll(TRIGGER, INPUTS, mapping(plan, n), states.load(n))
+    for change in page["records"]:
+        record = change["record"]
+        log.write(
+            i=n,
+            id=change["id"],
+            notes=record.get("notes", ""),
+            lm=record.get("last_modified", ""),
+            change=change["change"],
+        )
+    states.save(n, page["state"])
+    return len(page["records"])
 
 
 def create(
@@ -395,27 +404,15 @@ def finish_here(folder: Path) -> None:
 
 def drain(plan: dict[str, Any], states: States, folder: Path) -> collections.Counter[str]:
     """Poll every trigger until quiet, recording what it reports; errors by class."""
-    from qbtime_connector import poll
 
     log, errors = Log(folder / "reports-drain.jsonl"), collections.Counter[str]()
     for n in range(plan["instances"]):
         for _ in range(10):
             try:
-                page = poll(TRIGGER, INPUTS, mapping(plan, n), states.load(n))
+                if not poll_and_record(plan, n, states, log):
+                    break
             except Exception as error:
                 errors[type(error).__name__] += 1
-                break
-            for change in page["records"]:
-                record = change["record"]
-                log.write(
-                    i=n,
-                    id=change["id"],
-                    notes=record.get("notes", ""),
-                    lm=record.get("last_modified", ""),
-                    change=change["change"],
-                )
-            states.save(n, page["state"])
-            if not page["records"]:
                 break
     return errors
 
