@@ -25,6 +25,7 @@ import datetime as dt
 import json
 import os
 import random
+import shutil
 import signal
 import sqlite3
 import statistics
@@ -498,6 +499,10 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
                 os.kill(pid, signal.SIGKILL)
         figures["sandbox_cpu_s"] = sandbox.stop()
         postgres.close()
+        if options.keep:
+            print(f"the soak's logs are in {folder}", file=sys.stderr)
+        else:
+            shutil.rmtree(folder, ignore_errors=True)
     return figures
 
 
@@ -673,6 +678,7 @@ def parse(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--write-every", type=float, default=20.0, help="seconds per instance")
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--keep", action="store_true", help="keep the writes' and reports' logs")
     parser.add_argument("--finish", metavar="FOLDER", help=argparse.SUPPRESS)
     options = parser.parse_args(argv)
     if options.workers < 3:
