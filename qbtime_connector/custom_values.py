@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 
 from .connection import Connection
 from .errors import ApiError, InputError
+from .patterns import matches
 from .results import records_of
 
 MANAGED = "managed-list"
@@ -84,7 +84,7 @@ class FieldCheck:
                 return f"{name} must be one of its items ({', '.join(names)}); got {value!r}"
             return ""
         pattern = str(field.get("regex_filter") or "")
-        if pattern and not re.search(pattern, value):
+        if pattern and matches(pattern, value) is False:  # None: unreadable, the API judges
             return f"{name} must match {pattern}; got {value!r}"
         return ""
 

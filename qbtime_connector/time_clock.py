@@ -8,7 +8,7 @@ from typing import Any
 from .actions import send_records
 from .connection import Connection
 from .custom_values import check_custom_values
-from .errors import ApiError
+from .errors import ApiError, ItemError
 from .results import checked, records_of
 from .validation import Call
 
@@ -17,6 +17,7 @@ ENDPOINT = "timesheets"
 # any time, so the search for one asks for everything modified since this instant.
 EVER = "2000-01-01T00:00:00+00:00"
 CONFLICT = 409
+OVERLAP = 406  # the API's item status for a timesheet that overlaps another
 
 
 def now_at(offset_of: str | None = None) -> dt.datetime:
@@ -40,6 +41,23 @@ def clock_in(connection: Connection, call: Call) -> dict[str, Any]:
     check_custom_values(
         connection, call.body.get("customfields"), ENDPOINT, "customfields", "Custom Fields"
     )
+    _refuse_if_on_the_clock(connection, user_id)
+    start = call.options.get("start_time") or now_at().isoformat()
+    # The one write that sends an empty end on purpose: that is what makes it clocked in.
+    record = {**call.body, "start": start, "end": ""}
+    result = send_records(connection, "POST", ENDPOINT, [record])
+    try:
+        return checked(ENDPOINT, result)
+    except ItemError as refused:
+        if refused.status == OVERLAP:
+            # Another caller clocked the user in between our look and our write: say so as
+            # the look would have, not as the API's overlap of two timesheets.
+            _refuse_if_on_the_clock(connection, user_id)
+        raise
+
+
+def _refuse_if_on_the_clock(connection: Connection, user_id: Any) -> None:
+    """ApiError 409 already_on_the_clock when the user has an open timesheet."""
     already = open_timesheets(connection, user_ids=user_id)
     if already:
         sheet = already[0]
@@ -49,11 +67,6 @@ def clock_in(connection: Connection, call: Call) -> dict[str, Any]:
             f"{sheet['start']}): clock out first.",
             "already_on_the_clock",
         )
-    start = call.options.get("start_time") or now_at().isoformat()
-    # The one write that sends an empty end on purpose: that is what makes it clocked in.
-    record = {**call.body, "start": start, "end": ""}
-    result = send_records(connection, "POST", ENDPOINT, [record])
-    return checked(ENDPOINT, result)
 
 
 def clock_out(connection: Connection, call: Call) -> dict[str, Any]:

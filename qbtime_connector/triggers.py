@@ -21,4 +21,5 @@ def new_or_changed_records(
     """New or Changed Records: what changed since `state`, each change once, and the next state."""
     record_types = chosen(call.options["record_types"])
     include_deleted = bool(call.options["include_deleted"])
-    return changes.poll(connection, record_types, include_deleted, state)
+    key = call.options.get("state_key") or None
+    return changes.poll(connection, record_types, include_deleted, state, key=key)

@@ -50,8 +50,9 @@ def find_users(connection: Connection, call: Call) -> dict[str, Any]:
 
 
 def _by_username(connection: Connection, username: str) -> dict[str, Any] | None:
+    """The user whose username is exactly `username` (the API's filter is looser)."""
     found = find(connection, {"username": username, "active": "both"})
-    return found[0] if found else None
+    return next((u for u in found if u.get("username") == username), None)
 
 
 def _answer(user: dict[str, Any], created: bool, outcome: str) -> dict[str, Any]:

@@ -87,8 +87,11 @@ class _Errors:
     def __init__(self, spec: ActionSpec) -> None:
         self._spec = spec
         self._by_key: dict[str, str] = {}
+        self._secret = {i.key for i in spec.inputs if i.secret}
 
     def add(self, key: str, message: str) -> None:
+        if key in self._secret:
+            message = message.split("; got ")[0]  # a secret's value is never echoed
         if (
             key in self._by_key
             and message.startswith("record ")

@@ -175,3 +175,23 @@ def test_find_or_create_needs_the_names_to_create_with() -> None:
     with pytest.raises(InputError) as refused:
         invoke("find_or_create_user", {"username": "x"}, {"client_id": "x"})
     assert [e["input"] for e in refused.value.errors] == ["first_name", "last_name"]
+
+
+@pytest.mark.parametrize("username", ["admin,new.hire", "new.hire,", ",admin"])
+def test_find_or_create_refuses_a_username_with_a_comma_before_any_call(
+    mocked_api: responses.RequestsMock, mocked_connection: Connection, username: str
+) -> None:
+    # The API's username filter splits on commas: "admin,new.hire" would find user admin.
+    with pytest.raises(InputError, match="Username") as refused:
+        invoke("find_or_create_user", {**NEW, "username": username}, mocked_connection)
+    assert "comma" in refused.value.errors[0]["message"]
+
+
+def test_find_or_create_takes_only_a_user_whose_username_is_exactly_the_one_asked(
+    mocked_api: responses.RequestsMock, mocked_connection: Connection
+) -> None:
+    other = {**USER, "id": 5, "username": "NewHire"}  # an answer that is not the user asked for
+    mocked_api.get(f"{API}/users", json=listing("users", [other]))
+    mocked_api.post(f"{API}/users", json=written("users", [{**USER, "_status_code": 200}]))
+    result = invoke("find_or_create_user", NEW, mocked_connection)
+    assert (result["outcome"], result["user"]["id"]) == ("created", 77)

@@ -94,7 +94,8 @@ def test_after_changes_a_poll_reads_only_the_changed_types(
     ]
     assert sandbox.state.count() - before == 2
     deleted = sandbox.state.count("GET /api/v1/timesheets_deleted")
-    assert (sandbox.state.count("GET /api/v1/timesheets") - deleted, deleted) == (1, 0)
+    # The first poll's look for the highest timesheet id (one page here), and this read.
+    assert (sandbox.state.count("GET /api/v1/timesheets") - deleted, deleted) == (2, 0)
     assert sandbox.state.count("GET /api/v1/users") == 0
     clock.tick()
     before = sandbox.state.count()
@@ -326,8 +327,9 @@ def test_the_largest_state_stays_under_4_kb_and_its_cursor_under_the_limit() -> 
             "seen": ["f" * 10] * changes.MAX_REMEMBERED,
             "resume": {"since": stamp, "offset": 10**12, "after": 9_223_372_036_854_775_807},
         }
-        for endpoint in changes.FILTERS
+        for endpoint in changes.ENDPOINTS
     }
+    marks["timesheets"]["top"] = 9_223_372_036_854_775_807
     state = changes.seal(marks)
     assert len(json.dumps(state)) < 4096
     assert len(changes.encode_cursor(state)) < 8000
@@ -342,7 +344,8 @@ def test_changes_before_the_first_poll_in_its_second_are_not_reported(
     before = sandbox.state.count()
     watcher = Watcher(connection)
     watcher.poll()  # same second as the deletion: it reads that second once to know it
-    assert sandbox.state.count() - before == 3  # stamps, timesheets, timesheets_deleted
+    # stamps, the highest timesheet id (one page), timesheets, timesheets_deleted
+    assert sandbox.state.count() - before == 4
     invoke("delete_timesheet", {"timesheet_ids": 4000004}, connection)
     clock.tick()
     assert [(c["change"], c["id"]) for c in watcher.poll()] == [("deleted", 4000004)]
@@ -527,3 +530,110 @@ def test_a_first_poll_with_since_reports_changes_from_then(connection: Connectio
 def test_a_bad_cursor_is_an_input_error(connection: Connection) -> None:
     with pytest.raises(InputError, match="Cursor"):
         invoke("get_changes", {"cursor": "bm90LWEtY3Vyc29y"}, connection)
+
+
+# -- created timesheets, bursts in a first poll's second, held-back bursts ----------------------
+
+
+def kinds(changes_found: list[dict[str, Any]]) -> list[tuple[str, str, int]]:
+    return [(c["record_type"], c["change"], c["id"]) for c in changes_found]
+
+
+def new_timesheet(connection: Connection, day: str) -> int:
+    made = invoke(
+        "create_timesheet",
+        {
+            "user_id": 1000002,
+            "jobcode_id": 2000004,
+            "start_date": f"{day}T08:00:00-07:00",
+            "end_date": f"{day}T09:00:00-07:00",
+        },
+        connection,
+    )
+    sheet_id: int = made["timesheets"][0]["id"]
+    return sheet_id
+
+
+def test_a_new_timesheet_is_created_and_an_edited_one_updated(
+    connection: Connection, clock: ManualClock
+) -> None:
+    watcher = Watcher(connection)
+    watcher.poll()
+    clock.tick()
+    made = new_timesheet(connection, "2026-12-01")
+    set_notes(connection, 4000002, "edited")
+    clock.tick()
+    assert sorted(kinds(watcher.poll())) == [
+        ("timesheets", "created", made),
+        ("timesheets", "updated", 4000002),
+    ]
+    set_notes(connection, made, "now an edit of a known one")
+    clock.tick()
+    assert kinds(watcher.poll()) == [("timesheets", "updated", made)]
+    assert len(json.dumps(watcher.state)) < 4096
+
+
+def test_the_highest_id_of_a_large_table_costs_a_few_calls(
+    sandbox: Sandbox, connection: Connection
+) -> None:
+    sandbox.state.add_timesheets(5000)  # 26 pages of 200
+    before = sandbox.state.count("GET /api/v1/timesheets")
+    assert changes.highest_id(connection, "timesheets") == max(sandbox.state.company.timesheets)
+    assert sandbox.state.count("GET /api/v1/timesheets") - before <= 10
+    assert changes.highest_id(connection, "timesheets_deleted") == 0
+
+
+def test_a_state_made_before_created_timesheets_is_accepted_and_learns_the_highest_id(
+    connection: Connection, clock: ManualClock
+) -> None:
+    watcher = Watcher(connection)
+    watcher.poll()
+    assert watcher.state is not None
+    marks = watcher.state["marks"]
+    for mark in marks.values():
+        mark.pop("top", None)  # what a state made before this change held
+    watcher.state = changes.seal(marks)
+    clock.tick()
+    first = new_timesheet(connection, "2026-12-01")
+    clock.tick()
+    assert kinds(watcher.poll()) == [("timesheets", "updated", first)]  # as such states said
+    second = new_timesheet(connection, "2026-12-02")
+    clock.tick()
+    assert kinds(watcher.poll()) == [("timesheets", "created", second)]
+
+
+def test_a_burst_in_the_first_polls_second_is_not_reported_but_what_follows_it_is(
+    sandbox: Sandbox, connection: Connection, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    clock.tick()
+    sandbox.state.add_timesheets(changes.MAX_REMEMBERED + 5)  # before the trigger starts
+    monkeypatch.setattr(changes, "sleep", lambda seconds: clock.tick())
+    after_start: list[int] = []
+
+    def change_once(state: SandboxState) -> None:
+        if not after_start and state.count("GET /api/v1/timesheets") == 2:  # the burst was read
+            touch_notes(state, 4000002, "after the trigger started, in the same second")
+            after_start.append(4000002)
+
+    sandbox.state.between(change_once)
+    watcher = Watcher(connection, include_deleted=False)
+    watcher.poll()
+    clock.tick()
+    watcher.until_quiet()
+    assert [(kind, key) for _, kind, key, _ in watcher.reported] == [("updated", 4000002)]
+
+
+def test_a_held_back_burst_does_not_bring_back_what_was_reported(
+    sandbox: Sandbox, connection: Connection, clock: ManualClock
+) -> None:
+    watcher = Watcher(connection, include_deleted=False)
+    watcher.poll()
+    clock.tick()
+    for sheet in range(4000002, 4000012):
+        touch_notes(sandbox.state, sheet, "first")
+    assert len(watcher.poll()) == 10  # remembered: 10 versions of this second
+    sandbox.state.add_timesheets(changes.MAX_REMEMBERED)  # the same second: too many now
+    assert watcher.poll() == []  # held back until the second is over
+    clock.tick()
+    assert len(watcher.poll()) == changes.MAX_REMEMBERED
+    assert len(set(watcher.reported)) == len(watcher.reported) == 10 + changes.MAX_REMEMBERED

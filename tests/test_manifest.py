@@ -191,7 +191,8 @@ def test_every_action_key_is_the_snake_case_of_its_label() -> None:
 def test_every_entry_has_a_connection_input_and_only_the_secret_is_secret() -> None:
     for action in EVERY:
         assert action.inputs[0].type == "connection"
-        assert not any(i.secret for i in action.inputs)
+        # The one secret beside the connection's: the host's key for the trigger's state.
+        assert [i.key for i in action.inputs if i.secret] in ([], ["state_key"])
     secrets = [i.key for i in manifest.connection_inputs() if i.secret]
     assert secrets == ["client_secret"]
 

@@ -172,9 +172,7 @@ def test_two_concurrent_clock_ins_leave_one_open_timesheet(sandbox: Sandbox) -> 
             try:
                 clock_in(own)
                 outcomes.append("clocked in")
-            except ItemError as overlap:  # both looked before either wrote: the API says 406
-                outcomes.append(f"item {overlap.status}")
-            except ApiError as already:  # the other one's timesheet was there to see
+            except ApiError as already:  # whether it looked before or after the other wrote
                 outcomes.append(str(already.code))
 
     threads = [threading.Thread(target=run) for _ in range(2)]
@@ -183,7 +181,49 @@ def test_two_concurrent_clock_ins_leave_one_open_timesheet(sandbox: Sandbox) -> 
     for thread in threads:
         thread.join()
     assert len(outcomes) == 2 and outcomes.count("clocked in") == 1
-    assert set(outcomes) - {"clocked in"} <= {"already_on_the_clock", "item 406"}
+    assert set(outcomes) - {"clocked in"} == {"already_on_the_clock"}
     with sandbox.connect() as check:
         totals = invoke("get_current_totals", {"on_the_clock": "yes"}, check)["current_totals"]
     assert [t["user_id"] for t in totals] == [MARY]
+
+
+def test_the_loser_of_two_clock_ins_at_once_is_told_already_on_the_clock(
+    sandbox: Sandbox,
+) -> None:
+    """Both callers look before either writes (the between-request hook holds each after its
+    look until the other has looked too); the one whose write is refused must hear the
+    documented 409 already_on_the_clock, not the API's raw 406 overlap."""
+    import threading
+
+    looked = threading.Barrier(2, timeout=20)
+    held: set[int] = set()
+
+    def after_each_request(state: Any) -> None:
+        me = threading.get_ident()  # one server thread per client connection
+        if me not in held and state.count("POST /api/v1/timesheets") == 0:
+            held.add(me)  # its first request is the look for an open timesheet
+            looked.wait()
+
+    connections = [sandbox.connect(), sandbox.connect()]
+    sandbox.state.between(after_each_request)
+    outcomes: list[Any] = []
+
+    def run(own: Connection) -> None:
+        try:
+            outcomes.append(clock_in(own)["timesheets"][0]["_status_code"])
+        except ApiError as refused:
+            outcomes.append(refused)
+
+    threads = [threading.Thread(target=run, args=(c,)) for c in connections]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    for own in connections:
+        own.close()
+    assert sandbox.state.count("POST /api/v1/timesheets") == 2  # both wrote: a real race
+    assert 200 in outcomes and len(outcomes) == 2
+    loser = next(o for o in outcomes if o != 200)
+    assert not isinstance(loser, ItemError), loser
+    assert (loser.status, loser.code) == (409, "already_on_the_clock")
+    assert "already on the clock" in str(loser)

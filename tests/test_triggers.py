@@ -25,7 +25,7 @@ class Engine:
         self.calls: list[tuple[Any, ...]] = []
 
     def __call__(
-        self, connection: Connection, types: list[str], deleted: bool, state: Any
+        self, connection: Connection, types: list[str], deleted: bool, state: Any, key: Any = None
     ) -> dict[str, Any]:
         self.calls.append((connection, types, deleted, state))
         return {"records": [], "state": {"n": len(self.calls)}}
@@ -42,7 +42,7 @@ def test_poll_is_public_and_the_trigger_is_declared() -> None:
     assert qbtime_connector.poll is poll
     spec = qbtime_connector.manifest.trigger("new_or_changed_records")
     assert spec.label == "New or Changed Records"
-    assert [i.key for i in spec.value_inputs] == ["record_types", "include_deleted"]
+    assert [i.key for i in spec.value_inputs] == ["record_types", "include_deleted", "state_key"]
 
 
 def test_defaults_watch_everything_without_deletions(
@@ -192,3 +192,36 @@ def test_an_altered_state_is_refused(clocked_connection: Connection) -> None:
     altered = {**state, "tampered": True}
     with pytest.raises(InputError):
         poll(KEY, {}, connection, state=altered)
+
+
+def test_a_keyed_state_edited_and_rehashed_is_refused(clocked_connection: Connection) -> None:
+    connection, host_key = clocked_connection, "host-secret-k3y-value"
+    keyed = {"state_key": host_key}
+    state = poll(KEY, keyed, connection)["state"]
+    assert host_key not in json.dumps(state)
+    assert poll(KEY, keyed, connection, state=state)["records"] == []  # its own state passes
+    marks = json.loads(json.dumps(state["marks"]))
+    for mark in marks.values():
+        mark["since"] = "2000-01-01T00:00:00+00:00"  # replay everything since 2000
+    for forged in (changes_module.seal(marks), changes_module.seal(marks, "a guessed key")):
+        with pytest.raises(InputError, match="State") as refused:
+            poll(KEY, keyed, connection, state=forged)
+        assert host_key not in str(refused.value) and host_key not in repr(refused.value.errors)
+    with pytest.raises(InputError):
+        poll(KEY, {}, connection, state=state)  # a keyed state is not an unkeyed one
+
+
+def test_unkeyed_states_are_still_accepted_without_a_key(clocked_connection: Connection) -> None:
+    connection = clocked_connection
+    marks = {"users": {"since": "2026-11-24T12:00:00+00:00", "seen": []}}
+    saved = {"kind": "qbtime-changes/1", "marks": marks, "check": "0" * 16}
+    saved["check"] = changes_module._seal(marks)  # the check as every state before keys had it
+    assert poll(KEY, {"record_types": "users"}, connection, state=saved)["records"] == []
+
+
+def test_a_state_key_that_is_not_text_is_refused_without_echoing_it(
+    mocked_connection: Connection,
+) -> None:
+    with pytest.raises(InputError, match="State Key") as refused:
+        poll(KEY, {"state_key": ["s3cret-in-a-list"]}, mocked_connection)
+    assert "s3cret" not in str(refused.value) and "s3cret" not in repr(refused.value.errors)

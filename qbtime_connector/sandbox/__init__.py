@@ -3,31 +3,36 @@
 with Sandbox() as sb:
     connection = sb.connect()          # a Connection through the real OAuth flow
     invoke("get_users", {}, connection)
+    acme = sb.connect(company="acme")  # another customer's company, on the same port
 """
 
 from __future__ import annotations
 
-import datetime as dt
-from email.utils import format_datetime
 from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, urlsplit
 
 if TYPE_CHECKING:
-    from .serving import LoopbackServer
+    from .serving import KeepAliveServer
 
+from .companies import Companies
 from .state import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, SandboxState
 
-__all__ = ["DEMO_CLIENT_ID", "DEMO_CLIENT_SECRET", "Sandbox", "SandboxState"]
+__all__ = ["DEMO_CLIENT_ID", "DEMO_CLIENT_SECRET", "Companies", "Sandbox", "SandboxState"]
 
 
 class Sandbox:
-    """The emulator served on 127.0.0.1 from a background thread; a context manager."""
+    """The emulator served on 127.0.0.1 from a background thread; a context manager.
+
+    `settings` (token_lifetime, rate_limit, rate_window, clock, code_lifetime, sweep_every) are
+    every company's; `state` is the seeded demo company's, `company(name)` another's.
+    """
 
     def __init__(self, port: int = 0, verbose: bool = False, **settings: Any) -> None:
-        self.state = SandboxState(**settings)
+        self.companies = Companies(**settings)
+        self.state = self.companies.default
         self._port = port
         self._verbose = verbose
-        self._server: LoopbackServer | None = None
+        self._server: KeepAliveServer | None = None
 
     @property
     def base_url(self) -> str:
@@ -38,26 +43,22 @@ class Sandbox:
     def port(self) -> int:
         return self._server.port if self._server else self._port
 
+    @property
+    def connections(self) -> int:
+        """TCP connections accepted so far (clients keep theirs open between requests)."""
+        return self._server.connections if self._server else 0
+
+    def company(self, name: str) -> SandboxState:
+        """The state of the company called `name` (made, with the demo data, on first use)."""
+        return self.companies.get(name)
+
     def start(self) -> Sandbox:
         """Start serving (on a free port when port is 0)."""
-        from werkzeug.serving import WSGIRequestHandler
-
         from .app import SandboxApp
-        from .serving import LoopbackServer
+        from .serving import KeepAliveServer
 
-        verbose = self._verbose
-        clock = self.state.clock
-
-        class Handler(WSGIRequestHandler):
-            def log(self, type: str, message: str, *args: Any) -> None:
-                if verbose:
-                    super().log(type, message, *args)
-
-            def date_time_string(self, timestamp: float | None = None) -> str:
-                # The Date header follows the sandbox's clock, as last_modified does.
-                return format_datetime(clock().astimezone(dt.timezone.utc), usegmt=True)
-
-        self._server = LoopbackServer(SandboxApp(self.state), self._port, Handler, "qbtime-sandbox")
+        app = SandboxApp(self.companies)
+        self._server = KeepAliveServer(app, self._port, "qbtime-sandbox", self._verbose)
         return self
 
     def stop(self) -> None:
@@ -73,40 +74,47 @@ class Sandbox:
         self.stop()
 
     def authorize(
-        self, redirect_uri: str = "http://127.0.0.1/callback", state: str = "sandbox"
+        self,
+        redirect_uri: str = "http://127.0.0.1/callback",
+        state: str = "sandbox",
+        company: str | None = None,
     ) -> str:
-        """Walk the authorize step as an approving admin would; returns the code."""
+        """Walk the authorize step as an approving admin (of `company`) would; returns the code."""
         import requests
 
         from ..oauth import authorize_url
 
         url = authorize_url(DEMO_CLIENT_ID, redirect_uri, state, base_url=self.base_url)
-        answer = requests.get(url, allow_redirects=False, timeout=10)
+        params = {"company": company} if company else None
+        answer = requests.get(url, params=params, allow_redirects=False, timeout=10)
         location = urlsplit(answer.headers["Location"])
         return parse_qs(location.query)["code"][0]
 
-    def token(self, redirect_uri: str = "http://127.0.0.1/callback") -> dict[str, Any]:
-        """A fresh token for the demo app, through authorize and grant."""
+    def token(
+        self, redirect_uri: str = "http://127.0.0.1/callback", company: str | None = None
+    ) -> dict[str, Any]:
+        """A fresh token for the demo app (in `company`), through authorize and grant."""
         from ..oauth import exchange_code
 
-        code = self.authorize(redirect_uri)
+        code = self.authorize(redirect_uri, company=company)
         return exchange_code(
             DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, code, redirect_uri, base_url=self.base_url
         )
 
-    def connection_config(self) -> dict[str, Any]:
+    def connection_config(self, company: str | None = None) -> dict[str, Any]:
         """The contract's plain-mapping connection to this sandbox, with a fresh token."""
         return {
             "client_id": DEMO_CLIENT_ID,
             "client_secret": DEMO_CLIENT_SECRET,
-            "token": self.token(),
+            "token": self.token(company=company),
             "base_url": self.base_url,
         }
 
-    def connect(self, **options: Any) -> Any:
-        """A Connection to this sandbox with a fresh token (options go to Connection)."""
+    def connect(self, company: str | None = None, **options: Any) -> Any:
+        """A Connection to this sandbox (to `company`) with a fresh token; options go to it."""
         from ..connection import Connection
 
+        token = self.token(company=company)
         return Connection(
-            DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, self.token(), base_url=self.base_url, **options
+            DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, token, base_url=self.base_url, **options
         )

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import json
 import socket
+import threading
 import time
 from collections.abc import Callable, Iterable
+from email.utils import format_datetime
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 
@@ -17,9 +20,11 @@ from werkzeug.wrappers import Request, Response
 from ..limits import MAX_WRITE_ITEMS
 from ..urls import is_loopback
 from . import custom_fields, directory, reports
+from .companies import Companies
 from .company import Company, Record, page_of
 from .errors import ApiFailure, GrantFailure, ItemFailure
 from .seed import DEFAULT_STAMPED
+from .serving import DROPPED_KEY, SOCKET_KEY
 from .state import SandboxState
 
 API = "/api/v1"
@@ -62,10 +67,15 @@ def json_response(body: Any, status: int = 200, headers: dict[str, str] | None =
 
 
 class SandboxApp:
-    """A WSGI application that answers as the QuickBooks Time API does."""
+    """A WSGI application that answers as the QuickBooks Time API does, for many companies.
 
-    def __init__(self, state: SandboxState) -> None:
-        self.state = state
+    Each request is for one company (companies.py says how it is found); inside a handler,
+    `self.state` is that company's SandboxState.
+    """
+
+    def __init__(self, companies: Companies) -> None:
+        self.companies = companies
+        self._request = threading.local()  # the company of the request this thread serves
         self.routes = Map(
             [
                 Rule(f"{API}/authorize", endpoint="authorize", methods=["GET"]),
@@ -97,14 +107,48 @@ class SandboxApp:
             ]
         )
 
+    @property
+    def state(self) -> SandboxState:
+        """The company the request being served is for."""
+        state: SandboxState = self._request.state
+        return state
+
     def __call__(
         self, environ: dict[str, Any], start_response: Callable[..., Any]
     ) -> Iterable[bytes]:
         request = Request(environ)
-        response = self.dispatch(request)
-        if request.path.startswith(API):
-            self.state.answered()  # the answer is made: changes now land between requests
+        try:
+            self._request.state = self.company_of(request)
+        except ApiFailure as failure:
+            return json_response(failure.body(), failure.status)(environ, start_response)
+        try:
+            response = self.dispatch(request)
+            if request.path.startswith(API):
+                # The answer is made: changes now land between requests.
+                self.state.answered(response.status_code)
+        finally:
+            state, self._request.state = self.state, None
+        # The Date header follows the sandbox's clock, as last_modified does.
+        response.headers["Date"] = format_datetime(
+            state.clock().astimezone(dt.timezone.utc), usegmt=True
+        )
         return response(environ, start_response)
+
+    def company_of(self, request: Request) -> SandboxState:
+        """The company a request is for: by the token or code it carries, or as it names."""
+        if not request.path.startswith(API):
+            name = request.args.get("company")
+            found = self.companies.default if name is None else self.companies.find(name)
+            if found is None:
+                raise ApiFailure(404, f"no company {name!r} in this sandbox")
+            return found
+        if request.path == f"{API}/authorize" and request.args.get("company"):
+            return self.companies.get(request.args["company"])
+        header = request.headers.get("Authorization") or ""
+        carried = header[7:].strip() if header[:7].lower() == "bearer " else ""
+        if request.path == f"{API}/grant":
+            carried = request.form.get("code") or request.form.get("refresh_token") or ""
+        return self.companies.owner(carried) or self.companies.default
 
     def dispatch(self, request: Request) -> Response:
         fault = None
@@ -295,8 +339,8 @@ def batch_of(request: Request) -> list[dict[str, Any]]:
 
 def drop_connection(request: Request) -> None:
     """Close the client's socket without an answer, as a failing network would."""
-    sock = request.environ.get("werkzeug.socket")
+    sock = request.environ.get(SOCKET_KEY)
+    request.environ[DROPPED_KEY] = True
     if sock is not None:
         with contextlib.suppress(OSError):
             sock.shutdown(socket.SHUT_RDWR)
-        sock.close()

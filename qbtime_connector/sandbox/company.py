@@ -106,10 +106,15 @@ def page_of(records: list[Record], query: Query) -> tuple[list[Record], bool]:
 class Company:
     """Users, job codes, assignments and timesheets of one company, with the API's rules."""
 
-    def __init__(self, clock: Callable[[], dt.datetime]) -> None:
+    def __init__(
+        self,
+        clock: Callable[[], dt.datetime],
+        company_id: str = "5001",
+        client_url: str = "sandbox",
+    ) -> None:
         self.clock = clock
-        self.company_id = "5001"
-        self.client_url = "sandbox"
+        self.company_id = company_id
+        self.client_url = client_url
         self.users: dict[int, Record] = {}
         self.jobcodes: dict[int, Record] = {}
         self.assignments: dict[int, Record] = {}

@@ -1,4 +1,4 @@
-"""Everything a running sandbox holds: the company, apps, tokens, faults and counters."""
+"""Everything the sandbox holds for one company: its records, tokens, faults, hooks and counts."""
 
 from __future__ import annotations
 
@@ -17,6 +17,8 @@ from .seed import ADMIN_ID, add_timesheets, seed
 
 DEMO_CLIENT_ID = "demo-client"
 DEMO_CLIENT_SECRET = "demo-secret"
+DEMO_COMPANY = "demo"
+PREFIX_DIGITS = 8  # a token or code starts with its company's number in hex (companies.py)
 
 
 @dataclass
@@ -33,7 +35,7 @@ class Fault:
 
 @dataclass
 class Grant:
-    """Who an access or refresh token speaks for."""
+    """Who an access or refresh token speaks for, and until when."""
 
     client_id: str
     user_id: int
@@ -42,30 +44,45 @@ class Grant:
 
 @dataclass
 class SandboxState:
-    """The sandbox's whole state; every method is safe to call from any thread."""
+    """One company's whole state; every method is safe to call from any thread.
+
+    Tokens and codes start with the company's `number` (8 hex digits), so a request finds its
+    company without a shared index. What has expired (access tokens with their rate windows,
+    codes) is dropped by a sweep at most every `sweep_every` seconds, when a grant is made.
+    """
 
     token_lifetime: float = 864000.0
     rate_limit: int = 300
     rate_window: float = 300.0
     clock: Callable[[], dt.datetime] = field(default=lambda: dt.datetime.now(dt.timezone.utc))
+    code_lifetime: float = 600.0
+    sweep_every: float = 60.0
+    name: str = DEMO_COMPANY
+    number: int = 1
     lock: threading.RLock = field(default_factory=threading.RLock)
 
     def __post_init__(self) -> None:
         self.apps = {DEMO_CLIENT_ID: DEMO_CLIENT_SECRET}
+        self.prefix = f"{self.number:0{PREFIX_DIGITS}x}"
         self.reset()
 
     def reset(self) -> None:
         """Back to the seeded demo company, with no tokens, faults or counts."""
         with self.lock:
-            self.company = Company(self.clock)
+            self.company = Company(self.clock, str(5000 + self.number), self._client_url())
             seed(self.company)
-            self.codes: dict[str, tuple[str, str, int]] = {}
+            self.codes: dict[str, tuple[str, str, int, float]] = {}
             self.access: dict[str, Grant] = {}
             self.refresh: dict[str, Grant] = {}
             self.faults: list[Fault] = []
             self.calls: dict[str, collections.deque[float]] = {}
             self.counts: collections.Counter[str] = collections.Counter()
+            self.statuses: collections.Counter[int] = collections.Counter()  # API answers
             self.hooks: list[Callable[[SandboxState], None]] = []
+            self.swept = time.time()
+
+    def _client_url(self) -> str:
+        return "sandbox" if self.name == DEMO_COMPANY else f"sandbox-{self.name}"
 
     # -- controls for tests -------------------------------------------------------------------
 
@@ -78,15 +95,18 @@ class SandboxState:
         """Call `hook(state)` after each API request is answered, before the next is served.
 
         Tests use it to change records between the pages of a read; `reset()` removes it.
+        Hooks run outside the lock, so a hook may wait for another caller's requests.
         """
         with self.lock:
             self.hooks.append(hook)
 
-    def answered(self) -> None:
-        """Run the between-request hooks (the app calls this once per API request)."""
+    def answered(self, status: int = 200) -> None:
+        """Tally an API answer's status and run the between-request hooks (once per request)."""
         with self.lock:
-            for hook in list(self.hooks):
-                hook(self)
+            self.statuses[status] += 1
+            hooks = list(self.hooks)
+        for hook in hooks:
+            hook(self)
 
     def add_timesheets(self, count: int) -> None:
         """Bulk-add timesheets (from 2025-01-01) for tests and benchmarks of large reads."""
@@ -141,8 +161,8 @@ class SandboxState:
         with self.lock:
             if client_id not in self.apps:
                 raise ApiFailure(400, "unknown client_id")
-            code = secrets.token_urlsafe(16)
-            self.codes[code] = (client_id, redirect_uri, ADMIN_ID)
+            code = self._secret(16)
+            self.codes[code] = (client_id, redirect_uri, ADMIN_ID, time.time())
             return code
 
     def grant(self, form: dict[str, str]) -> dict[str, Any]:
@@ -171,10 +191,15 @@ class SandboxState:
                 raise GrantFailure(
                     "unsupported_grant_type", f"grant_type {kind!r} is not supported"
                 )
+            self._sweep()
             return self._tokens(client_id, user_id)
 
+    def _secret(self, size: int) -> str:
+        """A token or code: the company's prefix, then random hex (40 digits for a token)."""
+        return self.prefix + secrets.token_hex(size)
+
     def _tokens(self, client_id: str, user_id: int) -> dict[str, Any]:
-        access, refresh = secrets.token_hex(20), secrets.token_hex(20)
+        access, refresh = self._secret(16), self._secret(16)
         self.access[access] = Grant(client_id, user_id, time.time() + self.token_lifetime)
         self.refresh[refresh] = Grant(client_id, user_id)
         return {
@@ -187,3 +212,19 @@ class SandboxState:
             "company_id": self.company.company_id,
             "client_url": self.company.client_url,
         }
+
+    def _sweep(self) -> None:
+        """Drop expired access tokens (with their rate windows) and codes, when a sweep is due.
+
+        A sweep walks the company's tables, so it runs at most every `sweep_every` seconds:
+        the tables hold what was issued since the last sweep, plus what is still good.
+        """
+        now = time.time()
+        if now - self.swept < self.sweep_every:
+            return
+        self.swept = now
+        for token in [t for t, g in self.access.items() if g.expires_at <= now]:
+            del self.access[token]
+            self.calls.pop(token, None)
+        for code in [c for c, v in self.codes.items() if v[3] + self.code_lifetime <= now]:
+            del self.codes[code]

@@ -1,0 +1,52 @@
+"""The short soak: 50 instances, 4 forked workers, 20-second tokens, one minute, the same faults
+as the full one (PostgreSQL restarted, a worker SIGKILLed as it refreshes, a worker an hour
+fast). It must lose no connection, meet no 429, miss or repeat no change, and fail no call.
+
+It takes about a minute and a half, against a real PostgreSQL server and the sandbox.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from bench.postgres import server_bin
+
+from .conftest import ROOT
+
+SHORT = ["-n", "50", "-w", "4", "-t", "20", "-m", "1", "--poll-every", "5", "--write-every", "10"]
+
+try:
+    from qbtime_connector.tokens import PostgresTokenStore
+
+    STORES_HOLD = hasattr(PostgresTokenStore, "close")  # the fork-safe, pooled stores' mark
+except ImportError:  # pragma: no cover - the postgres extra is part of dev
+    STORES_HOLD = False
+
+
+@pytest.mark.skipif(server_bin() is None, reason="PostgreSQL server programs are missing")
+@pytest.mark.xfail(
+    not STORES_HOLD,
+    reason="the token stores are not yet fork-safe, pooled and reconnecting (issue 25's other "
+    "half); this branch's soak measures what they break",
+    strict=True,
+)
+def test_a_short_soak_meets_the_zero_targets() -> None:
+    done = subprocess.run(
+        [sys.executable, "-m", "bench.soak", *SHORT, "--json"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
+    )
+    figures = json.loads(done.stdout.strip().splitlines()[-1])
+    assert figures["polls"] > 0 and figures["changes"]["writes"] > 0  # it did run
+    assert any("SIGKILLed" in event for event in figures["events"])  # the faults happened
+    assert figures["lost"] == []
+    assert figures["answers_429"] == 0
+    assert (figures["changes"]["missed"], figures["changes"]["repeated"]) == (0, 0)
+    assert figures["errors"] == {} and figures["drain_errors"] == {}
