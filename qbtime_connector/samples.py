@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from .changes import EPOCH, FILTERS, RECORD_TYPE_OF, endpoints_for
+from .changes import ENDPOINTS, EPOCH, endpoints_for, shape
 from .connection import Connection
 from .limits import MAX_LIMIT
 from .results import records_of
@@ -54,7 +54,7 @@ def _read(
 ) -> tuple[list[dict[str, Any]], bool]:
     """One page of 200 records modified at or after `since`, and whether there are more."""
     params = {
-        **FILTERS[endpoint],
+        **ENDPOINTS[endpoint].filters,
         "modified_since": since.isoformat(),
         "supplemental_data": "no",
         "limit": MAX_LIMIT,
@@ -103,16 +103,11 @@ def _newest(
 
 
 def _change(endpoint: str, record: dict[str, Any]) -> dict[str, Any]:
-    if endpoint == "timesheets_deleted":
+    if ENDPOINTS[endpoint].deleted:
         kind = "deleted"
     else:
         kind = "created" if record.get("created") == record.get("last_modified") else "updated"
-    return {
-        "record_type": RECORD_TYPE_OF[endpoint],
-        "change": kind,
-        "id": int(record["id"]),
-        "record": record,
-    }
+    return shape(ENDPOINTS[endpoint], record, kind)
 
 
 def recent_changes(connection: Connection, call: Call, limit: int) -> list[dict[str, Any]]:

@@ -158,7 +158,11 @@ def test_reads_are_read_only_and_writes_say_whether_they_destroy(
 def test_the_trigger_is_a_tool_that_takes_back_its_state(tools: dict[str, dict[str, Any]]) -> None:
     trigger = tools["new_or_changed_records"]
     properties = trigger["inputSchema"]["properties"]
-    assert list(properties) == ["record_types", "include_deleted", "state"]
+    assert list(properties) == [
+        *(i.key for i in TRIGGERS["new_or_changed_records"].value_inputs),
+        "state",
+    ]
+    assert "state_key" in properties  # a host may key the state's check
     assert properties["state"]["type"] == ["object", "null"]
     assert "pass back" in trigger["description"]
     assert set(trigger["outputSchema"]["required"]) == {"records", "state"}
