@@ -308,21 +308,22 @@ def create(
 
 
 def arm_kill_on_refresh(kill_at: float) -> None:
-    """SIGKILL this process as it starts its first refresh after `kill_at` (monotonic)."""
-    from qbtime_connector.connection import Connection
+    """SIGKILL this process as it starts its first refresh after `kill_at` (monotonic).
 
-    original = getattr(Connection, "_refresh_grant", None)
-    if original is None:  # the refresh moved: kill at that time instead, wherever it is
-        signal.signal(signal.SIGALRM, lambda *_: os.kill(os.getpid(), signal.SIGKILL))
-        signal.setitimer(signal.ITIMER_REAL, max(0.01, kill_at - time.monotonic()))
-        return
+    It dies holding the instance's refresh lock, before the grant is sent: a death after the
+    API answered but before the new token was stored would lose that customer whatever the
+    client did (the old refresh token is spent), so that is not the fault under test.
+    """
+    from qbtime_connector.tokens.grant import GrantClient
 
-    def refresh_then_die(self: Any, refresh_token: str) -> Any:
+    original = GrantClient.refresh
+
+    def refresh_then_die(self: GrantClient, refresh_token: str) -> Any:
         if time.monotonic() >= kill_at:
-            os.kill(os.getpid(), signal.SIGKILL)  # holding the instance's refresh lock
+            os.kill(os.getpid(), signal.SIGKILL)
         return original(self, refresh_token)
 
-    Connection._refresh_grant = refresh_then_die  # type: ignore[method-assign]
+    GrantClient.refresh = refresh_then_die  # type: ignore[method-assign]
 
 
 def flush_metrics(

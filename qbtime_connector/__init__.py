@@ -9,6 +9,7 @@ from .errors import (
     InputError,
     ItemError,
     RateLimitError,
+    StoreError,
     TransportError,
 )
 from .invoke import invoke, poll, preview, sample
@@ -27,6 +28,7 @@ __all__ = [
     "Progress",
     "RateLimitError",
     "RetryPolicy",
+    "StoreError",
     "TransportError",
     "__version__",
     "authorize_url",

@@ -8,7 +8,6 @@ import errno
 import json
 import logging
 import os
-import re
 import shutil
 import sys
 import textwrap
@@ -652,20 +651,21 @@ def main(argv: Sequence[str] | None = None) -> int:
         except KeyboardInterrupt:
             print(file=sys.stderr)  # after the ^C, so the prompt starts on its own line
             return EXIT_INTERRUPTED
-        except Exception as error:  # a store's database, a bug: one line, not a traceback
-            logging.getLogger("qbtime_connector").debug("unexpected failure", exc_info=True)
-            unexpected = RuntimeError(f"{type(error).__name__}: {_without_userinfo(str(error))}")
+        except Exception as error:  # a bug: one line, not a traceback (that only at -vv)
+            import traceback
+
+            from .tokens.locations import scrub
+
+            # Database passwords are taken out of the traceback too (a DSN may be in it).
+            text = scrub("".join(traceback.format_exception(error)))
+            logging.getLogger("qbtime_connector").debug("unexpected failure\n%s", text)
+            unexpected = RuntimeError(f"{type(error).__name__}: {scrub(str(error))}")
             if getattr(args, "json", False):
                 print(_dump(error_json(unexpected)))
             else:
                 _say_error(unexpected)
             return EXIT_FAILED
     return code
-
-
-def _without_userinfo(text: str) -> str:
-    """The text with any URL's user name and password taken out (a libpq URL may hold them)."""
-    return re.sub(r"://[^/@\s]+@", "://…@", text)
 
 
 if __name__ == "__main__":

@@ -3,44 +3,33 @@
 from __future__ import annotations
 
 import logging
-import time
 from collections.abc import Callable, Mapping, MutableMapping
 from typing import Any
 from urllib.parse import urlsplit
 
-import requests
-
-from . import progress
 from .errors import (
     AuthError,
     ConnectorError,
-    TransportError,
     error_from_response,
     error_message,
     parse_json,
     redacted,
 )
 from .pacing import CallLedger, Pacer
-from .retry import (
-    RetryPolicy,
-    exception_retryable,
-    grant_exception_retryable,
-    grant_status_retryable,
-    parse_retry_after,
-    status_retryable,
-)
+from .processes import PerProcess
+from .retry import RetryPolicy
+from .sending import send
 from .session import ApiSession
-from .tokens.grant import parse_token_response
+from .tokens.grant import GrantClient
 from .tokens.hooks import HostHooksStore, HostLock
 from .tokens.lifecycle import TokenCallback, TokenKeeper
+from .tokens.mapping import mapping_tokens
 from .tokens.store import MemoryTokenStore, Token, TokenStore
 from .urls import DEFAULT_BASE_URL, api_url, check_base_url, is_loopback
 
 __all__ = ["DEFAULT_BASE_URL", "Connection", "Token", "check_base_url", "is_loopback"]
 
 log = logging.getLogger("qbtime_connector")
-StatusRule = Callable[[str, int], bool]
-FailureRule = Callable[[str, requests.RequestException], bool]
 
 
 class Connection:
@@ -78,10 +67,19 @@ class Connection:
             store = HostHooksStore(load_token, refresh_lock) if hooks else MemoryTokenStore()
         self.store = store
         self._ledger = store if isinstance(store, CallLedger) else None
-        self.session = ApiSession(self.base_url)
+        # Made anew in a forked child: a keep-alive socket is never shared with the parent.
+        self._sessions: PerProcess[ApiSession] = PerProcess(lambda: ApiSession(self.base_url))
+        self.grants = GrantClient(
+            client_id,
+            client_secret,
+            self.base_url,
+            session=self._sessions.get,
+            retry=self.retry,
+            timeout=timeout,
+        )
         self.tokens = TokenKeeper(
             store,
-            self._refresh_grant,
+            self.grants.refresh,
             given=token,
             on_token_refresh=on_token_refresh,
             refresh_margin=refresh_margin,
@@ -90,6 +88,25 @@ class Connection:
 
     def __repr__(self) -> str:
         return f"Connection(client_id={self.client_id!r}, base_url={self.base_url!r})"
+
+    @classmethod
+    def from_mapping(cls, config: Mapping[str, Any]) -> Connection:
+        """A Connection from the contract's plain mapping (its token: tokens/mapping.py)."""
+        held = mapping_tokens(config)
+        return cls(
+            client_id=str(config["client_id"]),
+            client_secret=str(config["client_secret"]),
+            token=held.token,
+            base_url=str(config.get("base_url") or DEFAULT_BASE_URL),
+            on_token_refresh=held.on_token_refresh,
+            store=held.store,
+            refresh_margin=held.refresh_margin,
+        )
+
+    @property
+    def session(self) -> ApiSession:
+        """This process's HTTP session (pooled connections to the API's origin)."""
+        return self._sessions.get()
 
     @property
     def token(self) -> Token:
@@ -109,11 +126,14 @@ class Connection:
     @property
     def token_url(self) -> str:
         """The token endpoint that belongs to this base URL."""
-        return f"{self.base_url}/grant"
+        return self.grants.token_url
 
     def close(self) -> None:
-        """Close the pooled HTTP connections."""
-        self.session.close()
+        """Save a rotated token its store refused before, if any; close the HTTP connections."""
+        self.tokens.close()
+        session = self._sessions.made()
+        if session is not None:
+            session.close()
 
     def __enter__(self) -> Connection:
         return self
@@ -127,25 +147,6 @@ class Connection:
             return self.tokens.refresh(stale)
         except ConnectorError as error:
             raise redacted(error, self._secrets()) from None
-
-    def _refresh_grant(self, refresh_token: str) -> Token:
-        fields = {"grant_type": "refresh_token", "refresh_token": refresh_token}
-        return self.token_request(fields, reason="Refreshing the access token failed.")
-
-    def token_request(self, fields: Mapping[str, str], reason: str) -> Token:
-        """POST to the grant endpoint with the client credentials in the form body."""
-        data = {**fields, "client_id": self.client_id, "client_secret": self._client_secret}
-        try:
-            response = self._send(
-                "POST",
-                self.token_url,
-                data=data,
-                headers={"Accept": "application/json"},
-                rules=(grant_status_retryable, grant_exception_retryable),
-            )
-            return parse_token_response(response, reason)
-        except ConnectorError as error:
-            raise redacted(error, [*fields.values(), *self._secrets()]) from None
 
     def _secrets(self) -> list[str]:
         token = self.tokens.token
@@ -190,21 +191,31 @@ class Connection:
     ) -> dict[str, Any]:
         url = self.url(path)
         retried_auth = False
+        sent: list[str] = []
+
+        def authorize() -> dict[str, str]:
+            if self.pacer is not None:
+                self.pacer.wait_turn(self._ledger)
+            # Taken after the wait, which can outlast a short token.
+            sent.append(self.tokens.current()["access_token"])
+            return {"access_token": sent[-1]}
+
         while True:
-            token = self.tokens.current()
-            response = self._send(
+            response = send(
+                self.session,
                 method,
                 url,
+                retry=self.retry,
+                timeout=self.timeout,
+                before_each=authorize,
                 params=params,
                 json=json,
                 headers=headers,
-                access_token=token["access_token"],
-                paced=True,
             )
             if response.status_code == 401 and not retried_auth:
                 retried_auth = True
                 log.info("%s %s: the token was refused; refreshing it", method, urlsplit(url).path)
-                self.tokens.refresh(stale=token["access_token"])
+                self.tokens.refresh(stale=sent[-1])
                 continue
             if response.status_code == 401:
                 raise AuthError(
@@ -216,52 +227,3 @@ class Connection:
             if response_headers is not None:
                 response_headers.update(response.headers)
             return parse_json(response)
-
-    def _send(
-        self,
-        method: str,
-        url: str,
-        *,
-        rules: tuple[StatusRule, FailureRule] = (status_retryable, exception_retryable),
-        paced: bool = False,
-        **kwargs: Any,
-    ) -> requests.Response:
-        """One request with retries for what `rules` allow; never raises for status."""
-        retry, waited = 0, 0.0
-        status_rule, failure_rule = rules
-        path = urlsplit(url).path
-        while True:
-            if paced and self.pacer is not None:
-                self.pacer.wait_turn(self._ledger)
-            started = time.monotonic()
-            try:
-                response = self.session.request(method, url, timeout=self.timeout, **kwargs)
-            except requests.RequestException as exc:
-                retryable = failure_rule(method, exc)
-                wait = self.retry.next_wait(retry, waited, None) if retryable else None
-                failure = type(exc).__name__
-                log.debug("%s %s failed: %s", method, path, failure)
-                if wait is None:
-                    raise TransportError(
-                        f"{method} {path} could not reach QuickBooks Time "
-                        f"({type(exc).__name__}) after {retry} retries."
-                    ) from None
-            else:
-                log.debug(
-                    "%s %s -> %s in %.0f ms",
-                    method,
-                    response.request.path_url,  # with the query: what was asked (no secret)
-                    response.status_code,
-                    (time.monotonic() - started) * 1000,
-                )
-                if not status_rule(method, response.status_code):
-                    return response
-                after = parse_retry_after(response.headers.get("Retry-After"))
-                wait = self.retry.next_wait(retry, waited, after)
-                if wait is None:
-                    return response
-                failure = f"HTTP {response.status_code}"
-            log.info("%s %s: %s; retry %d in %.1f s", method, path, failure, retry + 1, wait)
-            progress.waiting(wait)
-            self.retry.sleep(wait)
-            retry, waited = retry + 1, waited + wait

@@ -37,6 +37,20 @@ class TransportError(ConnectorError):
     """Raised when the API could not be reached or did not answer in time, after any retries."""
 
 
+class StoreError(ConnectorError):
+    """Raised when a token store cannot be read, reached or written, or its contents are corrupt.
+
+    `store` names the store (never with a password), `instance` the customer instance (or None).
+    """
+
+    def __init__(self, store: str, instance: str | None, problem: str) -> None:
+        self.store = store
+        self.instance = instance
+        self.problem = problem
+        named = f" (instance {instance!r})" if instance is not None else ""
+        super().__init__(f"Token store {store}{named}: {problem}")
+
+
 class ApiError(ConnectorError):
     """Raised when the API answered with an error."""
 

@@ -3,21 +3,17 @@
 from __future__ import annotations
 
 import importlib
-import logging
-from collections.abc import Callable, Iterator, Mapping, MutableMapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from functools import cache
 from typing import Any
 
 from . import manifest
-from .connection import DEFAULT_BASE_URL, Connection, Token, check_base_url
-from .errors import AuthError, ConnectorError, InputError
+from .connection import DEFAULT_BASE_URL, Connection, check_base_url
+from .errors import ConnectorError, InputError
 from .progress import ProgressCallback, reporting
-from .tokens.shared import memory_store_for, store_for_url
-from .tokens.store import normalise_token
 from .validation import Call, prepare
 
-log = logging.getLogger("qbtime_connector")
 ActionFunction = Callable[[Connection, Call], dict[str, Any]]
 TriggerFunction = Callable[[Connection, Call, "dict[str, Any] | None"], dict[str, Any]]
 SampleFunction = Callable[[Connection, Call, int], list[dict[str, Any]]]
@@ -41,52 +37,8 @@ def _spec(key: str, find: Callable[[str], manifest.ActionSpec], label: str) -> m
 
 
 def connection_from_mapping(config: Mapping[str, Any]) -> Connection:
-    """A Connection from the contract's plain mapping.
-
-    With "token_store" (a URL) and "instance", the token lives in that store. Otherwise the
-    mapping's "token" is shared, in this process, by every connection made from a mapping that
-    holds it (or any later token of its chain), so they refresh once; each refreshed token is
-    written back into the mapping and handed to an optional "on_token_refresh" callable there.
-    """
-    store_url = config.get("token_store")
-    needed = (
-        ("client_id", "client_secret") if store_url else ("client_id", "client_secret", "token")
-    )
-    missing = [k for k in needed if not config.get(k)]
-    if missing == ["token"]:
-        raise AuthError("The connection has no token.")
-    if missing:
-        raise ConnectorError(f"The connection is missing {', '.join(missing)}.")
-    host_callback = config.get("on_token_refresh")
-    if store_url:
-        instance = config.get("instance")
-        store = store_for_url(str(store_url), None if instance in (None, "") else str(instance))
-    else:
-        store = memory_store_for(normalise_token(config["token"]))
-
-    def write_back(token: Token) -> None:
-        held = config.get("token")
-        if isinstance(held, MutableMapping):
-            held.clear()
-            held.update(token)
-        elif isinstance(config, MutableMapping) and not store_url:
-            config["token"] = dict(token)
-        elif not store_url and not callable(host_callback):
-            log.warning(
-                "The connection mapping is read-only: the rotated token is kept in this "
-                "process only. Give the mapping an on_token_refresh or a token_store."
-            )
-        if callable(host_callback):
-            host_callback(dict(token))
-
-    return Connection(
-        client_id=str(config["client_id"]),
-        client_secret=str(config["client_secret"]),
-        token=config.get("token") or None,
-        base_url=str(config.get("base_url") or DEFAULT_BASE_URL),
-        on_token_refresh=write_back,
-        store=store,
-    )
+    """A Connection from the contract's plain mapping (see Connection.from_mapping)."""
+    return Connection.from_mapping(config)
 
 
 @contextmanager
@@ -97,7 +49,7 @@ def _connected(connection: Connection | Mapping[str, Any]) -> Iterator[Connectio
         return
     if not isinstance(connection, Mapping):
         raise ConnectorError("connection must be a Connection or a mapping of its fields.")
-    with connection_from_mapping(connection) as owned:
+    with Connection.from_mapping(connection) as owned:
         yield owned
 
 

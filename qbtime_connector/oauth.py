@@ -5,7 +5,7 @@ from __future__ import annotations
 import secrets
 from urllib.parse import urlencode
 
-from .connection import Connection
+from .tokens.grant import GrantClient
 from .tokens.store import Token
 from .urls import DEFAULT_BASE_URL, check_base_url
 
@@ -39,7 +39,5 @@ def exchange_code(
     base_url: str = DEFAULT_BASE_URL,
 ) -> Token:
     """Trade an authorization code for the customer's first token (store all of it)."""
-    placeholder = {"access_token": "-", "token_type": "bearer"}  # no token is sent to /grant
-    with Connection(client_id, client_secret, placeholder, base_url=base_url) as connection:
-        fields = {"grant_type": "authorization_code", "code": code, "redirect_uri": redirect_uri}
-        return connection.token_request(fields, reason="Exchanging the authorization code failed.")
+    with GrantClient(client_id, client_secret, base_url) as grants:
+        return grants.exchange_code(code, redirect_uri)

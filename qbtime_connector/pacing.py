@@ -13,6 +13,7 @@ from collections.abc import Callable
 from typing import Protocol, runtime_checkable
 
 from . import progress
+from .processes import PerProcess
 from .values import Value
 
 log = logging.getLogger(__name__)
@@ -28,8 +29,12 @@ class CallLedger(Protocol):
 
 
 def admit(sent: list[float], calls: int, window: float, now: float) -> tuple[list[float], float]:
-    """The calls still in the window (this one added when admitted), and the wait (0 = admitted)."""
-    recent = sorted(t for t in sent if t > now - window)
+    """The calls still in the window (this one added when admitted), and the wait (0 = admitted).
+
+    A time after `now` (written by a worker whose clock runs ahead) counts as `now`: it can hold
+    the others back for one window at most, never for as long as that clock is wrong.
+    """
+    recent = sorted(min(t, now) for t in sent if t > now - window)
     if len(recent) < calls:
         return [*recent, now], 0.0
     return recent, max(recent[len(recent) - calls] + window - now, 1e-3)
@@ -40,11 +45,11 @@ class CallWindow:
 
     def __init__(self) -> None:
         self._sent: list[float] = []
-        self._lock = threading.Lock()
+        self._lock: PerProcess[threading.Lock] = PerProcess(threading.Lock)
 
     def admit(self, calls: int, window: float, now: float) -> float:
         """0.0 when one more call fits (and it is counted), else the seconds to wait first."""
-        with self._lock:
+        with self._lock.get():
             self._sent, wait = admit(self._sent, calls, window, now)
             return wait
 

@@ -7,6 +7,10 @@
 - `stored`: every token a connection handed to `on_token_refresh`, in order.
 - `clock`: a ManualClock (moves only when told) for a sandbox made with `Sandbox(clock=clock)`.
 - `postgres_dsn`: a real PostgreSQL 15 server this test session started (session-scoped).
+- `postgres_server`: a PostgreSQL server of this test's own, which it may stop and start.
+- `store_url`: `store_url(kind, name="tokens")`, the open_store URL of a file, sqlite or
+  postgres store in this test's temporary directory (postgres: the session's server).
+- `short_lived`: a sandbox whose tokens live SHORT_LIFETIME (2) seconds, with no rate limit.
 
 Every test's DEBUG log records are scanned for secrets (`no_secret_in_log_records`).
 
@@ -24,7 +28,7 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +38,7 @@ import responses
 from qbtime_connector import Connection, InputError, RetryPolicy
 from qbtime_connector.manifest import ActionSpec
 from qbtime_connector.sandbox import Sandbox
+from qbtime_connector.tokens import MemoryTokenStore
 from qbtime_connector.validation import prepare
 
 ROOT = Path(__file__).resolve().parent.parent  # the project's root folder
@@ -177,6 +182,32 @@ def written(endpoint: str, items: list[dict[str, Any]]) -> dict[str, Any]:
     return {"results": {endpoint: {str(n): i for n, i in enumerate(items, 1)}}}
 
 
+StoreUrl = Callable[..., str]
+SHORT_LIFETIME = 2.0
+
+
+@pytest.fixture
+def store_url(request: pytest.FixtureRequest, tmp_path: Path) -> StoreUrl:
+    """The open_store URL of a store of `kind` in this test's temporary directory."""
+
+    def url(kind: str, name: str = "tokens") -> str:
+        if kind == "file":
+            return f"file:{tmp_path / (name + '.json')}"
+        if kind == "sqlite":
+            return f"sqlite:{tmp_path / (name + '.db')}"
+        dsn: str = request.getfixturevalue("postgres_dsn")
+        return dsn
+
+    return url
+
+
+@pytest.fixture
+def short_lived() -> Iterator[Sandbox]:
+    """A sandbox whose tokens live SHORT_LIFETIME seconds, with no rate limit."""
+    with Sandbox(token_lifetime=SHORT_LIFETIME, rate_limit=100_000) as running:
+        yield running
+
+
 class ManualClock:
     """A sandbox clock that moves only when told, so changes can share a second."""
 
@@ -211,6 +242,14 @@ class FakeTime:
         self.now += seconds
 
 
+class ClockedStore(MemoryTokenStore):
+    """A memory token store whose clock (what its workers agree the time is) is `clock`."""
+
+    def __init__(self, clock: Callable[[], float], token: dict[str, Any] | None = None) -> None:
+        super().__init__(token)
+        self.clock = clock
+
+
 POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
 
 
@@ -219,39 +258,80 @@ def _as_postgres(command: list[str]) -> list[str]:
     return ["runuser", "-u", "postgres", "--", *command] if os.geteuid() == 0 else command
 
 
-@pytest.fixture(scope="session")
-def postgres_dsn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real PostgreSQL 15 server of our own in a temporary directory, for this test session."""
-    if not (POSTGRES_BIN / "initdb").exists():
-        pytest.skip("PostgreSQL 15 server binaries are missing (.ci/run installs them)")
-    root = Path(tempfile.mkdtemp(prefix="qbtime-pg-"))
-    data = root / "data"
-    if os.geteuid() == 0:
-        shutil.chown(root, "postgres", "postgres")
-    initdb = [str(POSTGRES_BIN / "initdb"), "-D", str(data), "-U", "postgres", "--auth=trust"]
-    subprocess.run(_as_postgres([*initdb, "-E", "UTF8"]), check=True, capture_output=True)
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        port = probe.getsockname()[1]
-    serve = [str(POSTGRES_BIN / "postgres"), "-D", str(data), "-p", str(port)]
-    settings = ["-c", "listen_addresses=127.0.0.1", "-c", f"unix_socket_directories={root}"]
-    server = subprocess.Popen(
-        _as_postgres([*serve, *settings]),
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    dsn = f"postgresql://postgres@127.0.0.1:{port}/postgres"
-    try:
+class PostgresServer:
+    """A PostgreSQL 15 server of our own in a temporary directory (default max_connections, 100)."""
+
+    def __init__(self) -> None:
+        if not (POSTGRES_BIN / "initdb").exists():
+            pytest.skip("PostgreSQL 15 server binaries are missing (.ci/run installs them)")
+        self.root = Path(tempfile.mkdtemp(prefix="qbtime-pg-"))
+        self.data = self.root / "data"
+        if os.geteuid() == 0:
+            shutil.chown(self.root, "postgres", "postgres")
+        initdb = [str(POSTGRES_BIN / "initdb"), "-D", str(self.data), "-U", "postgres"]
+        subprocess.run(
+            _as_postgres([*initdb, "--auth=trust", "-E", "UTF8"]), check=True, capture_output=True
+        )
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.dsn = f"postgresql://postgres@127.0.0.1:{self.port}/postgres"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        """Serve, and return once the server accepts connections."""
         import psycopg
 
-        for _ in range(200):
+        serve = [str(POSTGRES_BIN / "postgres"), "-D", str(self.data), "-p", str(self.port)]
+        settings = [
+            "-c",
+            "listen_addresses=127.0.0.1",
+            "-c",
+            f"unix_socket_directories={self.root}",
+        ]
+        self.process = subprocess.Popen(
+            _as_postgres([*serve, *settings]),
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        for _ in range(600):
             try:
-                psycopg.connect(dsn, connect_timeout=1).close()
-                break
+                psycopg.connect(self.dsn, connect_timeout=1).close()
+                return
             except psycopg.OperationalError:
                 time.sleep(0.1)
-        yield dsn
+        raise RuntimeError(f"PostgreSQL did not start in {self.data}")
+
+    def stop(self) -> None:
+        """Stop as an administrator's fast shutdown does: every session is ended."""
+        if self.process is not None:
+            pg_ctl = [str(POSTGRES_BIN / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w"]
+            subprocess.run(_as_postgres([*pg_ctl, "stop"]), capture_output=True, timeout=60)
+            self.process.wait(timeout=60)
+            self.process = None
+
+    def remove(self) -> None:
+        self.stop()
+        shutil.rmtree(self.root, ignore_errors=True)
+
+
+@pytest.fixture(scope="session")
+def postgres_dsn() -> Iterator[str]:
+    """A real PostgreSQL 15 server of our own in a temporary directory, for this test session."""
+    server = PostgresServer()
+    try:
+        server.start()
+        yield server.dsn
     finally:
-        server.terminate()
-        server.wait(timeout=30)
-        shutil.rmtree(root, ignore_errors=True)
+        server.remove()
+
+
+@pytest.fixture
+def postgres_server() -> Iterator[PostgresServer]:
+    """A PostgreSQL server for this test alone, which it may stop and start again."""
+    server = PostgresServer()
+    try:
+        server.start()
+        yield server
+    finally:
+        server.remove()

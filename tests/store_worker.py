@@ -1,14 +1,22 @@
 """A host's worker process for the stress tests: threads making calls through one token store.
 
 python -m tests.store_worker STORE_URL INSTANCE BASE_URL THREADS SECONDS_OR_CALLS
+
+`forked(children, work)` runs `work(n)` in forked children instead, as gunicorn or Celery's
+prefork pool would, and gathers what each returned.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import select
+import signal
 import sys
 import threading
 import time
+import traceback
+from collections.abc import Callable
 from typing import Any
 
 from qbtime_connector import Connection, ConnectorError, RetryPolicy, invoke
@@ -58,6 +66,54 @@ def run_threads(
     for worker in workers:
         worker.join()
     return outcome
+
+
+def forked(
+    children: int, work: Callable[[int], Any], timeout: float = 120.0
+) -> list[dict[str, Any]]:
+    """Fork `children` processes from this one; child n runs `work(n)` and exits at once.
+
+    Each child's outcome is {"result": what work returned} or {"error": its traceback's last
+    line}; a child still running after `timeout` seconds is killed and reported as {"hung":
+    True}. A child never returns into the caller's code (pytest's included).
+    """
+    pipes: list[tuple[int, int]] = []
+    for n in range(children):
+        read, write = os.pipe()
+        pid = os.fork()
+        if pid == 0:  # the child
+            os.close(read)
+            outcome: dict[str, Any]
+            try:
+                outcome = {"result": work(n)}
+            except BaseException as error:
+                last = traceback.format_exception_only(type(error), error)[-1].strip()
+                outcome = {"error": last}
+            try:
+                os.write(write, json.dumps(outcome, default=str).encode())
+            finally:
+                os._exit(0)
+        os.close(write)
+        pipes.append((pid, read))
+    deadline = time.monotonic() + timeout
+    outcomes = []
+    for pid, read in pipes:
+        chunks = []
+        while True:
+            ready, _, _ = select.select([read], [], [], max(0.0, deadline - time.monotonic()))
+            chunk = os.read(read, 65536) if ready else b""
+            if not chunk:
+                break
+            chunks.append(chunk)
+        os.close(read)
+        if not ready:
+            os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        if not ready:
+            outcomes.append({"hung": True})
+        else:
+            outcomes.append(json.loads(b"".join(chunks)) if chunks else {"error": "no answer"})
+    return outcomes
 
 
 def main(argv: list[str]) -> int:

@@ -6,6 +6,7 @@ test); `connection` here is a Connection to it.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -130,7 +131,11 @@ def test_an_expired_token_is_refreshed_and_the_rotated_one_stored(
 def test_a_token_near_expiry_is_refreshed_before_the_call(shared_sandbox: Sandbox) -> None:
     shared_sandbox.state.token_lifetime = 60
     try:
-        with shared_sandbox.connect(refresh_margin=120) as connection:
+        token = shared_sandbox.token()
+        token["expires_at"] = time.time() + 2  # 2 s left: within the margin (3 s of a 60-s life)
+        with Connection(
+            DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, token, shared_sandbox.base_url, refresh_margin=120
+        ) as connection:
             grants, reads = (
                 shared_sandbox.state.count("POST /api/v1/grant"),
                 shared_sandbox.state.count("GET"),

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import json
+import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 import responses
@@ -15,7 +18,8 @@ from qbtime_connector.pacing import CallLedger, CallWindow, Pacer
 from qbtime_connector.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
 from qbtime_connector.tokens import MemoryTokenStore, TokenStore, open_store
 
-from .conftest import API, SECRET, FakeTime, listing, make_token
+from .conftest import API, SECRET, ClockedStore, FakeTime, StoreUrl, listing, make_token
+from .store_worker import forked
 
 
 @pytest.fixture(params=["memory", "file", "sqlite", "postgres"])
@@ -113,3 +117,69 @@ def test_a_paced_connection_waits_before_sending(mocked_api: responses.RequestsM
     invoke("get_users", {}, conn)
     invoke("get_users", {}, conn)
     assert pacer.waited == 5.0
+
+
+# -- the token is taken after the wait, not before -------------------------------------------------
+
+
+def test_the_token_is_taken_after_the_pacing_wait(mocked_api: responses.RequestsMock) -> None:
+    fake = FakeTime()
+    lives = {"access-0": fake.now + 60}  # each access token the API issued, until when it works
+
+    def users(request: Any) -> tuple[int, dict[str, str], str]:
+        if lives.get(request.headers["Authorization"][7:], 0) <= fake.now:
+            return 401, {}, json.dumps({"error": {"code": 401, "message": "expired"}})
+        return 200, {}, json.dumps(listing("users", []))
+
+    def grant(request: Any) -> tuple[int, dict[str, str], str]:
+        access = f"access-{len(lives)}"
+        lives[access] = fake.now + 60
+        body = {"access_token": access, "refresh_token": f"r-{access}", "expires_in": 60}
+        return 200, {}, json.dumps(body)
+
+    mocked_api.add_callback(responses.GET, f"{API}/users", callback=users)
+    mocked_api.add_callback(responses.POST, f"{API}/grant", callback=grant)
+    store = ClockedStore(
+        fake, {"access_token": "access-0", "refresh_token": "r-0", "expires_in": 60}
+    )
+    store.save({**store.load(), "expires_at": fake.now + 60})  # type: ignore[dict-item]
+    pacer = Pacer(calls=1, window=300.0, clock=fake, sleep=fake.sleep)
+    connection = Connection("c", SECRET, base_url=API, store=store, pacer=pacer)
+    for _ in range(3):
+        invoke("get_users", {}, connection)  # each waits 300 s: longer than a token lives
+    statuses = [(call.request.method, call.response.status_code) for call in mocked_api.calls]
+    assert statuses == [("GET", 200), ("POST", 200), ("GET", 200), ("POST", 200), ("GET", 200)]
+    assert fake.slept == [300.0, 300.0]
+
+
+# -- a worker whose clock runs an hour fast -------------------------------------------------------
+
+
+class Paused(Exception):
+    """Raised by a pacer's sleep, to see how long it was told to wait."""
+
+
+def stop_at_first_wait(seconds: float) -> None:
+    raise Paused(seconds)
+
+
+@pytest.mark.parametrize("kind", ["file", "sqlite", "postgres"])
+def test_a_worker_whose_clock_runs_an_hour_fast_never_holds_the_others_back(
+    kind: str, store_url: StoreUrl, request: pytest.FixtureRequest
+) -> None:
+    url = store_url(kind)
+    instance = None if kind == "file" else f"{request.node.name}-acme"
+
+    def fast_worker(_: int) -> float:
+        real = time.time
+        time.time = lambda: real() + 3600.0  # type: ignore[assignment]
+        pacer = Pacer(calls=3, window=10.0, clock=time.time, sleep=stop_at_first_wait)
+        for _ in range(3):
+            pacer.wait_turn(open_store(url, instance))  # type: ignore[arg-type]
+        return pacer.waited
+
+    assert forked(1, fast_worker) == [{"result": 0.0}]
+    pacer = Pacer(calls=3, window=10.0, sleep=stop_at_first_wait)
+    with pytest.raises(Paused) as paused:
+        pacer.wait_turn(open_store(url, instance))  # type: ignore[arg-type]
+    assert 0.0 < paused.value.args[0] <= 10.0  # the budget is full for its window, no longer

@@ -161,3 +161,18 @@ def test_the_unpacked_wheel_finds_its_files_away_from_the_checkout(
     )
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.strip() == VERSION
+
+
+def test_every_declared_run_time_dependency_is_imported_by_the_package() -> None:
+    import tomllib
+
+    project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
+    extras = project["optional-dependencies"]
+    declared = [*project["dependencies"], *extras["sandbox"], *extras["postgres"]]
+    modules = {
+        re.split(r"[\[<>=~! ]", d, maxsplit=1)[0].lower().replace("-", "_") for d in declared
+    }
+    source = "\n".join(p.read_text() for p in (ROOT / "qbtime_connector").rglob("*.py"))
+    unused = {m for m in modules if not re.search(rf"^\s*(import|from) {m}\b", source, re.M)}
+    assert unused == set()
+    assert "requests_oauthlib" not in modules  # see docs/architecture.md, "Tokens"

@@ -6,9 +6,11 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
+import time
 import types
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
@@ -20,11 +22,22 @@ import pytest
 import requests
 import responses
 
-from qbtime_connector import AuthError, Connection, invoke
+from qbtime_connector import AuthError, Connection, ConnectorError, invoke
 from qbtime_connector.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
-from qbtime_connector.tokens import MemoryTokenStore
+from qbtime_connector.tokens import MemoryTokenStore, SQLiteTokenStore, lifecycle, open_store
+from qbtime_connector.tokens.lifecycle import TokenKeeper
 
-from .conftest import ACCESS, API, REFRESH, SECRET, listing, make_token, no_sleep_policy
+from .conftest import (
+    ACCESS,
+    API,
+    REFRESH,
+    SECRET,
+    ClockedStore,
+    FakeTime,
+    listing,
+    make_token,
+    no_sleep_policy,
+)
 
 GRANTS = "POST /api/v1/grant"
 NEW = {
@@ -66,7 +79,7 @@ def test_a_contextmanager_refresh_lock_works_for_every_refresh(
     connection = Connection(
         "c", SECRET, make_token(expires_in=1), base_url=API, refresh_lock=host_lock(held)
     )
-    mocked_api.post(f"{API}/grant", json={**NEW, "expires_in": 1})
+    mocked_api.post(f"{API}/grant", json={**NEW, "expires_in": 0})  # expired at once
     mocked_api.post(f"{API}/grant", json=NEW)
     mocked_api.get(f"{API}/users", json=listing("users", []))
     mocked_api.get(f"{API}/users", json=listing("users", []))
@@ -415,3 +428,144 @@ def test_a_token_another_process_stored_is_adopted_instead_of_refreshing(
     invoke("get_users", {}, conn)
     assert len(mocked_api.calls) == 1  # no POST /grant: the stored token was taken
     assert mocked_api.calls[0].request.headers["Authorization"] == f"Bearer {NEW['access_token']}"
+
+
+# -- the refresh margin: never longer than a short token's life ----------------------------------
+
+
+def test_a_sixty_second_token_is_not_refreshed_on_every_call() -> None:
+    with Sandbox(token_lifetime=60.0) as sandbox:
+        config = sandbox.connection_config()
+        for _ in range(10):
+            invoke("get_users", {}, config)
+        assert sandbox.state.count(GRANTS) == 1  # the first token only: it is still young
+
+
+def test_a_short_token_is_refreshed_once_per_life_not_once_per_call() -> None:
+    fake, grants = FakeTime(), []
+
+    def grant(refresh_token: str) -> dict[str, Any]:
+        grants.append(refresh_token)
+        n = len(grants)
+        return {"access_token": f"access-{n}", "refresh_token": f"refresh-{n}", "expires_in": 60}
+
+    first = {"access_token": "access-0", "refresh_token": "refresh-0", "expires_in": 60}
+    store = ClockedStore(fake, {**first, "expires_at": fake.now + 60})
+    keeper = TokenKeeper(store, grant)  # the default margin, 300 s, is five lifetimes
+    for _ in range(600):  # ten minutes, a call a second
+        keeper.current()
+        fake.now += 1.0
+    # Capped at 5% of the 60-s life, the margin is 3 s: a refresh at 57 s of each token's life.
+    assert len(grants) == 10
+    assert grants == [f"refresh-{n}" for n in range(10)]
+
+
+@pytest.mark.parametrize(("margin", "refreshed"), [(30, True), (10, False)])
+def test_a_mapping_connection_sets_its_refresh_margin(
+    mocked_api: responses.RequestsMock, margin: int, refreshed: bool
+) -> None:
+    config = {
+        "client_id": "c",
+        "client_secret": SECRET,
+        "base_url": API,
+        "token": {
+            "access_token": f"margin-access-{margin}",
+            "refresh_token": f"margin-refresh-{margin}",
+            "expires_at": time.time() + 20,
+        },
+        "refresh_margin": margin,
+    }
+    if refreshed:
+        mocked_api.post(f"{API}/grant", json=NEW)
+    mocked_api.get(f"{API}/users", json=listing("users", []))
+    invoke("get_users", {}, config)
+    assert len(mocked_api.calls) == (2 if refreshed else 1)
+
+
+@pytest.mark.parametrize("margin", ["soon", -1, float("nan"), True])
+def test_a_mapping_refresh_margin_that_is_not_seconds_is_refused(
+    mocked_api: responses.RequestsMock, margin: Any
+) -> None:
+    config = {"client_id": "c", "client_secret": SECRET, "token": make_token()}
+    with pytest.raises(ConnectorError, match="refresh_margin"):
+        invoke("get_users", {}, {**config, "refresh_margin": margin})
+
+
+# -- a rotated token reaches its store, even when saving it fails for a while --------------------
+
+
+def failing_saves(monkeypatch: pytest.MonkeyPatch, times: int) -> list[int]:
+    """SQLite stores refuse the next `times` saves as a locked database makes them; returns the
+    count left (set it to [0] to let saves through)."""
+    left, save = [times], SQLiteTokenStore.save
+
+    def flaky(self: SQLiteTokenStore, token: Any) -> None:
+        if left[0] > 0:
+            left[0] -= 1
+            with self.reporting("save the token", sqlite3.Error):
+                raise sqlite3.OperationalError("database is locked")
+        save(self, token)
+
+    monkeypatch.setattr(SQLiteTokenStore, "save", flaky)
+    monkeypatch.setattr(lifecycle, "SAVE_RETRY", no_sleep_policy(), raising=False)
+    return left
+
+
+def store_mapping(sandbox: Sandbox, url: str) -> dict[str, Any]:
+    open_store(url, "acme").save(sandbox.token())
+    return {
+        "client_id": DEMO_CLIENT_ID,
+        "client_secret": DEMO_CLIENT_SECRET,
+        "base_url": sandbox.base_url,
+        "token_store": url,
+        "instance": "acme",
+    }
+
+
+def newest(sandbox: Sandbox) -> str:
+    return max(sandbox.state.access.items(), key=lambda item: item[1].expires_at)[0]
+
+
+def test_a_rotated_token_whose_save_fails_a_few_times_is_saved_before_the_call_returns(
+    sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:{tmp_path / 'tokens.db'}"
+    config = store_mapping(sandbox, url)
+    failing_saves(monkeypatch, 3)
+    sandbox.state.expire_tokens()
+    assert len(invoke("get_users", {}, config)["users"]) == 5
+    assert open_store(url, "acme").load()["access_token"] == newest(sandbox)  # type: ignore[index]
+    assert sandbox.state.count(GRANTS) == 2
+
+
+def test_a_rotated_token_that_could_not_be_saved_outlives_its_mapping_connection(
+    sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    url = f"sqlite:{tmp_path / 'tokens.db'}"
+    config = store_mapping(sandbox, url)
+    left = failing_saves(monkeypatch, 1000)  # the store refuses every save for now
+    sandbox.state.expire_tokens()
+    with pytest.raises(ConnectorError):
+        invoke("get_users", {}, config)  # refreshed, but the new token could not be stored
+    left[0] = 0  # the store is back
+    assert len(invoke("get_users", {}, config)["users"]) == 5  # not invalid_grant
+    assert sandbox.state.count(GRANTS) == 2  # the one refresh: its token was kept and saved
+    assert open_store(url, "acme").load()["access_token"] == newest(sandbox)  # type: ignore[index]
+
+
+def test_closing_a_connection_saves_a_rotated_token_its_store_refused_before(
+    sandbox: Sandbox, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store = SQLiteTokenStore(tmp_path / "tokens.db", "acme")
+    store.save(sandbox.token())
+    connection = Connection(
+        DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, base_url=sandbox.base_url, store=store
+    )
+    left = failing_saves(monkeypatch, 1000)
+    sandbox.state.expire_tokens()
+    with pytest.raises(ConnectorError):
+        invoke("get_users", {}, connection)
+    left[0] = 0
+    connection.close()
+    assert store.load() == connection.token
+    assert store.load()["access_token"] == newest(sandbox)  # type: ignore[index]

@@ -375,3 +375,72 @@ def test_no_secret_reaches_a_log_record_an_error_or_a_repr(
     assert len(records) > 50  # the run really was logged at DEBUG
     leaked = [(secret, text) for secret in secrets for text in records + texts if secret in text]
     assert leaked == []
+
+
+# -- a database password never leaves -------------------------------------------------------------
+
+PASSWORD = "pg-Pa55word-never-shown"
+DSNS = [
+    f"postgresql://app:{PASSWORD}@[::1/tokens",  # malformed: libpq quotes it whole
+    f"postgresql://app:{PASSWORD}@127.0.0.1:1/tokens",  # nothing listens there
+    f"host=127.0.0.1 port=1 user=app password={PASSWORD} dbname=tokens",  # keyword form
+]
+
+
+def traceback_text(error: BaseException) -> str:
+    import traceback
+
+    return "".join(traceback.format_exception(type(error), error, error.__traceback__))
+
+
+@pytest.mark.parametrize("dsn", DSNS)
+def test_no_store_error_repr_or_traceback_carries_the_database_password(
+    dsn: str, caplog: pytest.LogCaptureFixture
+) -> None:
+    from qbtime_connector.tokens import PostgresTokenStore, StoreError, open_store
+
+    caplog.set_level(logging.DEBUG)
+    store = PostgresTokenStore(dsn, "acme", timeout=1.0)
+    texts = [repr(store), str(store)]
+    with pytest.raises(StoreError) as caught:
+        store.load()
+    texts += [*error_texts(caught.value), traceback_text(caught.value)]
+    try:
+        open_store(dsn, "acme").load()
+    except ConnectorError as error:  # the keyword form is not a URL open_store takes
+        texts += [*error_texts(error), traceback_text(error)]
+    texts += [f"{r.name} {r.getMessage()}" for r in caplog.records]
+    assert "acme" in str(caught.value)
+    assert leaks(texts, {PASSWORD}) == []
+
+
+@pytest.mark.parametrize("dsn", DSNS)
+def test_the_cli_prints_no_database_password_even_at_debug(
+    dsn: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("QBTIME_CLIENT_ID", "c")
+    monkeypatch.setenv("QBTIME_CLIENT_SECRET", SECRET)
+    monkeypatch.setenv("QBTIME_POSTGRES_TIMEOUT", "1")
+    status = main(["run", "get_users", "--token-store", dsn, "--instance", "acme", "-vv"])
+    out, err = capsys.readouterr()
+    assert status in (1, 2)
+    assert leaks([out, err], {PASSWORD}) == []
+
+
+def test_a_cli_traceback_at_debug_carries_no_database_password(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    def broken(*args: Any, **kwargs: Any) -> Any:
+        raise RuntimeError(f"lost {DSNS[1]} and {DSNS[2]}")  # what a bug could carry
+
+    monkeypatch.setattr(sys.modules["qbtime_connector.invoke"], "invoke", broken)
+    monkeypatch.setenv("QBTIME_CLIENT_ID", "c")
+    monkeypatch.setenv("QBTIME_CLIENT_SECRET", SECRET)
+    url = f"sqlite:{tmp_path / 'tokens.db'}"
+    from qbtime_connector.tokens import open_store
+
+    open_store(url, "acme").save(make_token())
+    status = main(["run", "get_users", "--token-store", url, "--instance", "acme", "-vv"])
+    out, err = capsys.readouterr()
+    assert status == 1 and "Traceback" in err and "RuntimeError" in err
+    assert leaks([out, err], {PASSWORD}) == []

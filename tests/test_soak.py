@@ -19,21 +19,7 @@ from .conftest import ROOT
 
 SHORT = ["-n", "50", "-w", "4", "-t", "20", "-m", "1", "--poll-every", "5", "--write-every", "10"]
 
-try:
-    from qbtime_connector.tokens import PostgresTokenStore
-
-    STORES_HOLD = hasattr(PostgresTokenStore, "close")  # the fork-safe, pooled stores' mark
-except ImportError:  # pragma: no cover - the postgres extra is part of dev
-    STORES_HOLD = False
-
-
 @pytest.mark.skipif(server_bin() is None, reason="PostgreSQL server programs are missing")
-@pytest.mark.xfail(
-    not STORES_HOLD,
-    reason="the token stores are not yet fork-safe, pooled and reconnecting (issue 25's other "
-    "half); this branch's soak measures what they break",
-    strict=True,
-)
 def test_a_short_soak_meets_the_zero_targets() -> None:
     done = subprocess.run(
         [sys.executable, "-m", "bench.soak", *SHORT, "--json"],

@@ -10,6 +10,7 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+from ..errors import StoreError
 from .store import MemoryTokenStore, Token, TokenStore, is_newer
 
 if TYPE_CHECKING:
@@ -30,6 +31,7 @@ __all__ = [
     "MemoryTokenStore",
     "PostgresTokenStore",
     "SQLiteTokenStore",
+    "StoreError",
     "Token",
     "TokenStore",
     "is_newer",

@@ -6,7 +6,7 @@ import contextlib
 from collections.abc import Callable, Mapping
 from typing import Any
 
-from .store import Token
+from .store import StoreBase, Token
 
 HostLock = (
     contextlib.AbstractContextManager[Any] | Callable[[], contextlib.AbstractContextManager[Any]]
@@ -29,7 +29,7 @@ def fresh_lock(lock: HostLock | None) -> contextlib.AbstractContextManager[Any]:
     return lock  # type: ignore[return-value]
 
 
-class HostHooksStore:
+class HostHooksStore(StoreBase):
     """A store whose reads and lock are the host's; saving is left to `on_token_refresh`."""
 
     def __init__(

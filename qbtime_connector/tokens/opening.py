@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 from ..errors import ConnectorError
@@ -33,7 +34,9 @@ def open_store(url: str, instance: str | None = None) -> TokenStore:
         from .postgres import PostgresTokenStore
 
         return PostgresTokenStore(url, instance)
-    raise ConnectorError(f"A token store URL is one of {', '.join(SCHEMES)}; got {scheme}:….")
+    # Only a plain scheme is said back: a keyword DSN ("host=… password=…") has no scheme.
+    said = f"{scheme}:…" if re.fullmatch(r"[a-z][a-z0-9+.-]{0,20}", scheme) else "something else"
+    raise ConnectorError(f"A token store URL is one of {', '.join(SCHEMES)}; got {said}.")
 
 
 def _path(rest: str) -> str:

@@ -4,17 +4,25 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import json
+import logging
+import math
 import os
+import sqlite3
+import stat
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Hashable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, TypeVar
 
 from ..pacing import admit
-from .store import Token
+from ..processes import Shared
+from .clocks import StoreClock
+from .lockfiles import LockFile
+from .store import DatabaseStore, Token, stored_token
 
-if TYPE_CHECKING:
-    import sqlite3
+log = logging.getLogger("qbtime_connector")
+T = TypeVar("T")
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS qbtime_tokens (
@@ -22,88 +30,158 @@ CREATE TABLE IF NOT EXISTS qbtime_tokens (
 CREATE TABLE IF NOT EXISTS qbtime_calls (instance TEXT NOT NULL, at REAL NOT NULL);
 CREATE INDEX IF NOT EXISTS qbtime_calls_instance ON qbtime_calls (instance, at);
 """
+# SQLite's clock is the operating system's (not a Python process's idea of it), in seconds.
+NOW = "(julianday('now') - 2440587.5) * 86400.0"
 
 
-class SQLiteTokenStore:
-    """One row per instance in a SQLite file (WAL; tables created on first use).
+def owner_only(path: Path) -> None:
+    """Take group and other permissions off a file of ours that holds tokens (if it exists)."""
+    with contextlib.suppress(FileNotFoundError):
+        mode = stat.S_IMODE(path.stat().st_mode)
+        if mode & 0o077:
+            try:
+                path.chmod(mode & 0o700)
+            except PermissionError:
+                log.warning("%s is readable by others and is not ours to change: fix it.", path)
 
-    The refresh lock is a per-instance lock file beside the database (the filelock library),
-    so a refresh in one instance never holds up the others' reads and writes.
+
+class SQLiteDatabase:
+    """One SQLite file as this process uses it: one connection, taken in turns by its threads.
+
+    Statements take microseconds and SQLite writes one at a time anyway, so a connection per
+    thread or per instance only multiplies file handles (60 instances x 3 threads made 180).
     """
 
-    def __init__(self, path: str | os.PathLike[str], instance: str) -> None:
-        from filelock import FileLock
-
+    def __init__(self, path: str) -> None:
         self.path = Path(path)
-        self.instance = instance
+        if not self.path.exists():
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
+        owner_only(self.path)
+        self.db = sqlite3.connect(
+            self.path, timeout=60.0, isolation_level=None, check_same_thread=False
+        )
+        self.turn = threading.Lock()
+        try:
+            self.db.execute("PRAGMA journal_mode=WAL")
+            self.db.execute("PRAGMA synchronous=FULL")
+            self.db.executescript(SCHEMA)
+        except sqlite3.Error:
+            self.db.close()
+            raise
+        for companion in ("-wal", "-shm"):  # SQLite gives new ones the database file's mode
+            owner_only(Path(f"{self.path}{companion}"))
+        self.clock = StoreClock(self._now)
+
+    def _now(self) -> float:
+        return float(self.run(lambda db: db.execute(f"SELECT {NOW}").fetchone()[0]))
+
+    def run(self, operation: Callable[[sqlite3.Connection], T]) -> T:
+        """Run `operation` on the connection, this thread's turn."""
+        with self.turn:
+            return operation(self.db)
+
+    def close(self) -> None:
+        with self.turn:
+            self.db.close()
+
+
+DATABASES: Shared[SQLiteDatabase] = Shared(SQLiteDatabase, SQLiteDatabase.close)
+
+
+class SQLiteTokenStore(DatabaseStore[SQLiteDatabase]):
+    """One row per instance in a SQLite file (WAL; tables created on first use; mode 0600).
+
+    Each process holds one connection per file, shared by every instance and thread. The refresh
+    lock is a per-instance lock file beside the database (the filelock library), so a refresh in
+    one instance never holds up the others' reads and writes.
+    """
+
+    databases = DATABASES
+    failures = (OSError, sqlite3.Error)
+
+    def __init__(self, path: str | os.PathLike[str], instance: str) -> None:
+        super().__init__(os.path.realpath(path), instance)
+        self.path = Path(path)
+        self.name = str(self.path)
         digest = hashlib.sha256(instance.encode()).hexdigest()[:16]
-        self._lock = FileLock(f"{self.path}.{digest}.lock", mode=0o600)
-        self._local = threading.local()
-        self._threads = threading.RLock()
+        self._lock = LockFile(f"{self.path}.{digest}.lock")
 
     def __repr__(self) -> str:
         return f"SQLiteTokenStore({str(self.path)!r}, {self.instance!r})"
 
-    def _db(self) -> sqlite3.Connection:
-        db: sqlite3.Connection | None = getattr(self._local, "db", None)
-        if db is None:
-            import sqlite3
+    def _run(self, doing: str, operation: Callable[[sqlite3.Connection], T]) -> T:
+        with self.reporting(doing, *self.failures):
+            return self._database.get().run(operation)
 
-            if not self.path.exists():
-                self.path.parent.mkdir(parents=True, exist_ok=True)
-                os.close(os.open(self.path, os.O_CREAT | os.O_WRONLY, 0o600))
-            db = sqlite3.connect(self.path, timeout=60.0, isolation_level=None)
-            db.execute("PRAGMA journal_mode=WAL")
-            db.execute("PRAGMA synchronous=FULL")
-            db.executescript(SCHEMA)
-            self._local.db = db
-        return db
+    def key(self) -> Hashable:
+        """Every SQLiteTokenStore of one file and instance has the same key."""
+        return ("sqlite", self._key, self.instance)
 
     def load(self) -> Token | None:
         """The stored token, or None when there is none."""
-        import json
-
-        row = (
-            self._db()
-            .execute("SELECT token FROM qbtime_tokens WHERE instance = ?", (self.instance,))
-            .fetchone()
+        row = self._run(
+            "read the token",
+            lambda db: db.execute(
+                "SELECT token FROM qbtime_tokens WHERE instance = ?", (self.instance,)
+            ).fetchone(),
         )
-        return dict(json.loads(row[0])) if row else None
+        if row is None:
+            return None
+        try:
+            data = json.loads(row[0])
+        except (TypeError, ValueError):
+            raise self.failure("the stored token is not JSON; fix or delete its row") from None
+        return stored_token(data, self)
 
     def save(self, token: Mapping[str, Any]) -> None:
         """Insert or replace this instance's row; committed (and synced) on return."""
-        import json
-        import time
-
-        self._db().execute(
-            "INSERT INTO qbtime_tokens (instance, token, saved_at) VALUES (?, ?, ?) "
-            "ON CONFLICT (instance) DO UPDATE SET token = excluded.token, "
-            "saved_at = excluded.saved_at",
-            (self.instance, json.dumps(dict(token)), time.time()),
+        text = json.dumps(dict(token))
+        self._run(
+            "save the token",
+            lambda db: db.execute(
+                "INSERT INTO qbtime_tokens (instance, token, saved_at) "
+                f"VALUES (?, ?, {NOW}) ON CONFLICT (instance) DO UPDATE SET "
+                "token = excluded.token, saved_at = excluded.saved_at",
+                (self.instance, text),
+            ),
         )
 
-    @contextlib.contextmanager
-    def lock(self) -> Iterator[None]:
+    def lock(self) -> contextlib.AbstractContextManager[None]:
         """Exclusive for this instance across threads and processes on this machine."""
-        with self._threads, self._lock:
-            yield
+        return self._lock.held(self)
 
     def admit(self, calls: int, window: float, now: float) -> float:
         """0.0 when one more call fits (and it is counted), else the seconds to wait first."""
-        db = self._db()
+        now += self._database.get().clock.offset()
+        wait, corrupt = self._run("count the call", lambda db: self._admit(db, calls, window, now))
+        if corrupt:
+            raise self.failure(
+                f"its call budget held an entry that is not a time ({corrupt!r}); "
+                "the budget was reset"
+            )
+        return wait
+
+    def _admit(
+        self, db: sqlite3.Connection, calls: int, window: float, now: float
+    ) -> tuple[float, str]:
         db.execute("BEGIN IMMEDIATE")
         try:
+            rows = db.execute(
+                "SELECT at FROM qbtime_calls WHERE instance = ?", (self.instance,)
+            ).fetchall()
+            corrupt = [r[0] for r in rows if not _is_time(r[0])]
+            if corrupt:
+                db.execute("DELETE FROM qbtime_calls WHERE instance = ?", (self.instance,))
+                db.execute("COMMIT")
+                return 0.0, str(corrupt[0])[:40]
+            # Entries aged out, or further ahead than a window (a clock far off): gone.
             db.execute(
-                "DELETE FROM qbtime_calls WHERE instance = ? AND at <= ?",
-                (self.instance, now - window),
+                "DELETE FROM qbtime_calls WHERE instance = ? AND (at <= ? OR at > ?)",
+                (self.instance, now - window, now + window),
             )
-            sent = [
-                row[0]
-                for row in db.execute(
-                    "SELECT at FROM qbtime_calls WHERE instance = ?", (self.instance,)
-                )
-            ]
-            _, wait = admit(sent, calls, window, now)
+            live = [r[0] for r in rows if now - window < r[0] <= now + window]
+            _, wait = admit(live, calls, window, now)
             if not wait:
                 db.execute(
                     "INSERT INTO qbtime_calls (instance, at) VALUES (?, ?)", (self.instance, now)
@@ -112,4 +190,8 @@ class SQLiteTokenStore:
         except BaseException:
             db.execute("ROLLBACK")
             raise
-        return wait
+        return wait, ""
+
+
+def _is_time(value: Any) -> bool:
+    return isinstance(value, int | float) and math.isfinite(value)
