@@ -36,3 +36,4 @@ def test_a_short_soak_meets_the_zero_targets() -> None:
     assert figures["answers_429"] == 0
     assert (figures["changes"]["missed"], figures["changes"]["repeated"]) == (0, 0)
     assert figures["errors"] == {} and figures["drain_errors"] == {}
+    assert figures["grants_per_instance_per_lifetime"] <= 1.1
