@@ -168,10 +168,10 @@ def test_every_declared_run_time_dependency_is_imported_by_the_package() -> None
 
     project = tomllib.loads((ROOT / "pyproject.toml").read_text())["project"]
     extras = project["optional-dependencies"]
-    declared = [*project["dependencies"], *extras["sandbox"], *extras["postgres"]]
-    modules = {
-        re.split(r"[\[<>=~! ]", d, maxsplit=1)[0].lower().replace("-", "_") for d in declared
-    }
+    declared = [*project["dependencies"], *extras["sandbox"], *extras["postgres"], *extras["mcp"]]
+    imported_as = {"google_re2": "re2"}  # distributions whose module has another name
+    names = {re.split(r"[\[<>=~! ]", d, maxsplit=1)[0].lower().replace("-", "_") for d in declared}
+    modules = {imported_as.get(n, n) for n in names} - {"qbtime_connector"}
     source = "\n".join(p.read_text() for p in (ROOT / "qbtime_connector").rglob("*.py"))
     unused = {m for m in modules if not re.search(rf"^\s*(import|from) {m}\b", source, re.M)}
     assert unused == set()
