@@ -11,7 +11,7 @@ from .errors import BatchError, ConnectorError
 from .limits import MAX_LIMIT, MAX_PAGES, MAX_WRITE_ITEMS
 from .paging import read_every
 from .results import checked, merge_supplemental, page_result, write_items
-from .validation import Call
+from .specs import Call
 
 
 def chunks(items: Sequence[Any], size: int = MAX_WRITE_ITEMS) -> Iterator[Sequence[Any]]:

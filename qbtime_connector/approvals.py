@@ -7,7 +7,7 @@ from typing import Any
 from .batches import send_batch
 from .connection import Connection
 from .results import checked
-from .validation import Call
+from .specs import Call
 
 ENDPOINT = "users"
 

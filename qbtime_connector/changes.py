@@ -26,7 +26,7 @@ from .connection import Connection
 from .errors import InputError
 from .limits import MAX_PAGES
 from .paging import read_every
-from .validation import Call
+from .specs import Call
 
 RECORD_TYPES = ("timesheets", "users", "jobcodes")
 # Filters under which a read sees every record of its endpoint, whatever its state.

@@ -6,7 +6,7 @@ from typing import Any
 
 from .connection import Connection
 from .results import records_of
-from .validation import Call
+from .specs import Call
 
 
 def get_current_user(connection: Connection, call: Call) -> dict[str, Any]:

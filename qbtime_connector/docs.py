@@ -6,7 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from . import manifest
-from .manifest import InputSpec
+from .specs import InputSpec
 
 DOCS_PATH = Path("docs") / "quickbooks-time.md"
 

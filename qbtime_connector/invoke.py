@@ -13,9 +13,10 @@ from . import manifest
 from .connection import DEFAULT_BASE_URL, Connection, Token
 from .errors import AuthError, ConnectorError, InputError
 from .progress import ProgressCallback, reporting
+from .specs import Call
 from .tokens.shared import memory_store_for, store_for_url
 from .tokens.store import normalise_token
-from .validation import Call, prepare
+from .validation import prepare
 
 log = logging.getLogger("qbtime_connector")
 ActionFunction = Callable[[Connection, Call], dict[str, Any]]

@@ -8,7 +8,7 @@ from typing import Any
 from .connection import Connection
 from .limits import MAX_LIMIT
 from .results import page_result
-from .validation import Call
+from .specs import Call
 
 Options = dict[str, Any]
 MAX_DEPTH = 10  # job-code parents fetched for labels, at most this many levels up

@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from .manifest import ActionSpec
+from .specs import ActionSpec, is_sent
 
 Problem = tuple[str, str]  # (input key, message)
 _PARSERS: dict[str, Callable[[str], Any]] = {
@@ -21,7 +21,7 @@ def _given(values: Mapping[str, Any], name: str) -> bool:
     value = values.get(key)
     if inner:
         value = value.get(inner) if isinstance(value, Mapping) else None
-    return value is not None and value != "" and value != []
+    return is_sent(value)  # blank text or [] is never sent, so it cannot satisfy a rule
 
 
 def _one_of(spec: ActionSpec, names: list[str], values: Mapping[str, Any]) -> Iterator[Problem]:

@@ -10,7 +10,7 @@ from .connection import Connection
 from .custom_values import check_custom_values
 from .errors import ApiError
 from .results import checked, records_of
-from .validation import Call
+from .specs import Call
 
 ENDPOINT = "timesheets"
 # /timesheets needs one of ids, start_date or modified_*: an open timesheet may have started

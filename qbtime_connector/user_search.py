@@ -8,7 +8,7 @@ from .actions import read_all, send_records
 from .connection import Connection
 from .custom_values import check_custom_values
 from .errors import ApiError, ItemError, TransportError, item_failed
-from .validation import Call
+from .specs import Call
 
 ENDPOINT = "users"
 _SERVER_FILTERS = {

@@ -3,14 +3,26 @@
 `dataclasses` imports `inspect` (and with it `ast` and `dis`) and writes each class's methods
 with `exec`; on the path of one action that was a tenth of a cold start. These classes keep what
 callers used of those dataclasses: keyword construction, repr, equality, `replace()`, and
-frozen ones that refuse assignment (and hash by their fields).
+frozen ones that refuse assignment (and hash by their fields). `Declared` and `FrozenDeclared`
+take their fields from annotated class attributes, as a dataclass does, so each field is
+written once.
 """
 
 from __future__ import annotations
 
-from typing import Any, ClassVar, TypeVar
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
+
+if TYPE_CHECKING:  # only for type checkers: at run time the decorator does nothing
+    from typing_extensions import dataclass_transform
+else:
+
+    def dataclass_transform(**_: Any) -> Callable[[type], type]:
+        return lambda cls: cls
+
 
 V = TypeVar("V", bound="Value")
+T = TypeVar("T")
 
 
 class Value:
@@ -58,3 +70,69 @@ class FrozenValue(Value):
 
     def __hash__(self) -> int:  # type: ignore[override]  # frozen: hashable by its fields
         return hash(self._values())
+
+
+class _Fresh:
+    """A default made anew for each value, so that no two values share one list or dict."""
+
+    __slots__ = ("make",)
+
+    def __init__(self, make: Callable[[], Any]) -> None:
+        self.make = make
+
+
+def field(*, default_factory: Callable[[], T]) -> T:
+    """A field's default that is `default_factory()`, called for each new value."""
+    return cast(T, _Fresh(default_factory))
+
+
+class _Declaring(Value):
+    """Fields from the class's annotations (ClassVars aside), defaults from its attributes."""
+
+    __slots__ = ()
+    _defaults: ClassVar[dict[str, Any]] = {}
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        own = [
+            name
+            for name, kind in vars(cls).get("__annotations__", {}).items()
+            if not str(kind).startswith(("ClassVar", "typing.ClassVar"))
+        ]
+        cls._fields = (*cls._fields, *own)
+        cls._defaults = {**cls._defaults, **{n: vars(cls)[n] for n in own if n in vars(cls)}}
+
+    def __init__(self, *args: Any, **values: Any) -> None:
+        if len(args) > len(self._fields):
+            raise TypeError(f"{type(self).__name__} takes at most {len(self._fields)} fields")
+        given = dict(zip(self._fields, args, strict=False))  # the fields not given take defaults
+        twice = given.keys() & values.keys()
+        unknown = values.keys() - set(self._fields)
+        if twice or unknown:
+            names = ", ".join(sorted(twice | unknown))
+            raise TypeError(f"{type(self).__name__} got unknown or repeated fields: {names}")
+        given.update(values)
+        for name in self._fields:
+            if name in given:
+                value = given[name]
+            elif name in self._defaults:
+                default = self._defaults[name]
+                value = default.make() if isinstance(default, _Fresh) else default
+            else:
+                raise TypeError(f"{type(self).__name__} needs its field {name!r}")
+            object.__setattr__(self, name, value)
+
+
+@dataclass_transform(field_specifiers=(field,))
+class Declared(_Declaring):
+    """A Value whose fields are its annotated class attributes (a value beside one: its default),
+    given by position in that order or by keyword."""
+
+    __slots__ = ()
+
+
+@dataclass_transform(frozen_default=True, field_specifiers=(field,))
+class FrozenDeclared(_Declaring, FrozenValue):
+    """A Declared value whose fields cannot be assigned after construction."""
+
+    __slots__ = ()

@@ -163,6 +163,19 @@ def test_a_broken_manifest_names_the_bad_entry() -> None:
     assert any(p.startswith("actions[create_timesheet].inputs[jobcode_id].options") for p in found)
 
 
+@pytest.mark.parametrize(
+    ("spec", "where"), [(manifest.InputSpec, "input"), (manifest.ActionSpec, "entry")]
+)
+def test_the_spec_types_have_exactly_the_fields_the_meta_schema_documents(
+    spec: type[manifest.InputSpec | manifest.ActionSpec], where: str
+) -> None:
+    """Each field is written once in specs.py; the meta-schema documents the same ones."""
+    documented = load_schema("manifest.meta.json")["$defs"][where]
+    assert set(spec._fields) == set(documented["properties"])
+    needed = {name for name in spec._fields if name not in spec._defaults}
+    assert needed <= set(documented["required"])
+
+
 def test_the_meta_schema_documents_every_field() -> None:
     meta = load_schema("manifest.meta.json")
     objects = [meta, meta["properties"]["connection"], *meta["$defs"].values()]
