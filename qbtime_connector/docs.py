@@ -90,13 +90,30 @@ def _rule(spec: manifest.ActionSpec, rule: dict[str, Any]) -> str:
         return "One of " + ", ".join(map(label, rule["one_of_required"])) + " is required."
     if "at_least_one_of" in rule:
         return "At least one of " + ", ".join(map(label, rule["at_least_one_of"])) + " is needed."
+    if "records_apart" in rule:
+        return _apart(spec, rule["records_apart"])
     pair = rule["end_after_start"]
     return f"{label(pair['end'])} must come after {label(pair['start'])}."
+
+
+def _apart(spec: manifest.ActionSpec, apart: dict[str, Any]) -> str:
+    def matching(when: dict[str, Any]) -> str:
+        return " and ".join(f"no {k}" if v is None else f"{k} '{v}'" for k, v in when.items())
+
+    kinds = " or ".join(map(matching, apart["when"]))
+    filled = ", ".join(f"{k} '{v}'" for k, v in apart.get("set", {}).items())
+    action = manifest.action(str(spec.record_action)).label
+    sent = f" and sent with {filled}" if filled else ""
+    alone = f"they are checked by their schema alone{sent}"
+    return f"Records with {kinds} are not ones {action} takes: {alone}."
 
 
 def _section(spec: manifest.ActionSpec) -> list[str]:
     rows = [[i.label, _comments(i, spec), _default(i)] for i in spec.inputs]
     notes = [_rule(spec, r) for r in spec.rules]
+    if spec.record_action:
+        action = manifest.action(spec.record_action).label
+        notes.insert(0, f"Each record is checked and converted as {action} checks its inputs.")
     if spec.destructive:
         notes.insert(0, "**Destructive**: what it removes cannot be restored.")
     return [

@@ -67,6 +67,23 @@ def _end_after_start(
         yield end_key, f"must be {relation} {label} ({values[start_key]}); got {values[end_key]}"
 
 
+def _matches(record: Mapping[str, Any], when: Mapping[str, Any]) -> bool:
+    """Whether each field of `when` has its value in the record (None: is not given there)."""
+    return all(
+        not is_sent(record.get(k)) if v is None else record.get(k) == v for k, v in when.items()
+    )
+
+
+def apart(spec: ActionSpec, record: Mapping[str, Any]) -> dict[str, Any] | None:
+    """For a record of a batch: the fields to fill when a `records_apart` rule of the entry
+    takes it out of its record action's hands, else None (the record action checks it)."""
+    for rule in spec.rules:
+        found = rule.get("records_apart")
+        if found and any(_matches(record, when) for when in found["when"]):
+            return dict(found.get("set", {}))
+    return None
+
+
 def problems(spec: ActionSpec, values: Mapping[str, Any]) -> list[Problem]:
     """Every rule of the entry that the given values break, as (input key, message)."""
     found: list[Problem] = []

@@ -92,6 +92,7 @@ class ActionSpec(FrozenDeclared):
     inputs: tuple[InputSpec, ...]
     fixed: dict[str, Any] = field(default_factory=dict)
     rules: tuple[dict[str, Any], ...] = ()
+    record_action: str | None = None
     retired_inputs: dict[str, str] = field(default_factory=dict)
     example: dict[str, Any] = field(default_factory=dict)
     output: dict[str, Any] = field(default_factory=dict)

@@ -72,6 +72,7 @@ class _Errors:
             key in self._by_key
             and message.startswith("record ")
             and self._by_key[key].count("record ") < 5
+            and message not in self._by_key[key].split("; ")
         ):
             self._by_key[key] += f"; {message}"  # a builder fixes a list's records together
         self._by_key.setdefault(key, message)
@@ -353,13 +354,7 @@ def _merge_additional(
             params[key] = query_value(value) if as_query else value
 
 
-# A batch action's records are validated as its single action validates its inputs.
-SINGLE_FOR_BATCH = {
-    "create_users": "create_user",
-    "update_users": "update_user",
-    "create_timesheets": "create_timesheet",
-    "update_timesheets": "update_timesheet",
-}
+# Record fields the records schema takes as IDs (an integer or its digits), sent as integers.
 _ID_FIELDS = ("id", "user_id", "jobcode_id")
 _MOMENT_FIELDS = ("start", "end")
 
@@ -374,40 +369,27 @@ def _record_inputs(single: ActionSpec, record: Mapping[str, Any]) -> dict[str, A
     return inputs
 
 
-def _manual_timesheet(single: ActionSpec, record: Mapping[str, Any]) -> bool:
-    """A timesheet by duration and date, which the single action (start and end) cannot take."""
-    return single.key == "create_timesheet" and (
-        record.get("type") == "manual" or ("start" not in record and "duration" in record)
-    )
-
-
-def _manual_record(record: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
+def _record_apart(record: Mapping[str, Any], fill: Mapping[str, Any]) -> dict[str, Any]:
+    """A record the record action cannot take (the records schema checked it): its given
+    fields, IDs as integers, and the fields its `records_apart` rule sets."""
     kept = {k: v for k, v in record.items() if is_given(v)}
     for key in _ID_FIELDS:
         if key in kept:
             kept[key] = whole_number(kept[key])
-    kept.setdefault("type", "manual")
-    try:
-        dt.date.fromisoformat(str(kept.get("date")))
-    except ValueError:
-        return kept, f"field 'date': {EXPECTED['date']}; got {show(kept.get('date'))}"
-    return kept, None
+    return {**kept, **{k: v for k, v in fill.items() if k not in kept}}
 
 
 def _check_records(spec: ActionSpec, values: dict[str, Any], errors: _Errors) -> None:
-    """Each record of a batch checked and converted exactly as its single action would be."""
-    single_key = SINGLE_FOR_BATCH.get(spec.key)
-    if single_key is None or "records" not in values:
+    """Each record of a batch checked and converted exactly as its record action would be."""
+    if spec.record_action is None or "records" not in values:
         return
-    single = action_spec(single_key)
+    single = action_spec(spec.record_action)
     params = {i.key: i.param or i.key for i in single.value_inputs}
     records = []
     for n, record in enumerate(values["records"], 1):
-        if _manual_timesheet(single, record):
-            kept, found = _manual_record(record)
-            records.append(kept)
-            if found:
-                errors.add("records", f"record {n}, {found}")
+        fill = rules.apart(spec, record)
+        if fill is not None:
+            records.append(_record_apart(record, fill))
             continue
         try:
             records.append(prepare(single, _record_inputs(single, record)).body)

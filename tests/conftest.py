@@ -7,6 +7,8 @@
 - `stored`: every token a connection handed to `on_token_refresh`, in order.
 - `clock`: a ManualClock (moves only when told) for a sandbox made with `Sandbox(clock=clock)`.
 - `postgres_dsn`: a real PostgreSQL 15 server this test session started (session-scoped).
+- `manifest_copy`: call it with an edited copy of the resolved manifest (a deep copy of
+  `manifest.load_raw()`); the package runs on that copy until the test ends.
 
 Every test's DEBUG log records are scanned for secrets (`no_secret_in_log_records`).
 
@@ -17,6 +19,7 @@ A file that needs speed may share one module-scoped sandbox under the name `shar
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import shutil
@@ -24,14 +27,15 @@ import socket
 import subprocess
 import tempfile
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 import responses
 
-from qbtime_connector import Connection, InputError, RetryPolicy
+from qbtime_connector import Connection, InputError, RetryPolicy, fast_validation, manifest
+from qbtime_connector import validation as validating
 from qbtime_connector.manifest import ActionSpec
 from qbtime_connector.sandbox import Sandbox
 from qbtime_connector.validation import prepare
@@ -174,6 +178,40 @@ def listing(
 def written(endpoint: str, items: list[dict[str, Any]]) -> dict[str, Any]:
     """An API POST/PUT answer: items keyed by 1-based position."""
     return {"results": {endpoint: {str(n): i for n, i in enumerate(items, 1)}}}
+
+
+def _forget_the_manifest() -> None:
+    """Drop every reading of the manifest cached so far, and what was built from it."""
+    for cached in (
+        manifest._document,
+        manifest.load_raw,
+        manifest._entries,
+        manifest._built,
+        manifest.load_schema,
+        validating.resolved_schema,
+        validating.validator_for,
+    ):
+        cached.cache_clear()
+    fast_validation._CHECKS.clear()
+
+
+@pytest.fixture
+def manifest_copy(tmp_path: Path) -> Iterator[Callable[[dict[str, Any]], None]]:
+    """Run the package on an edited copy of the manifest, handed to the function this yields."""
+    shipped = manifest.MANIFEST_PATH
+
+    def use(document: dict[str, Any]) -> None:
+        path = tmp_path / "manifest.json"
+        stored = {k: v for k, v in document.items() if k != "version"}
+        path.write_text(json.dumps(stored), encoding="utf-8")
+        manifest.MANIFEST_PATH = path
+        _forget_the_manifest()
+
+    try:
+        yield use
+    finally:
+        manifest.MANIFEST_PATH = shipped
+        _forget_the_manifest()
 
 
 class ManualClock:

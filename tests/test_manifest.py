@@ -260,12 +260,27 @@ def test_input_types_match_the_schema_types() -> None:
 def test_rules_and_visibility_name_inputs_of_the_entry(action: manifest.ActionSpec) -> None:
     keys = {i.key for i in action.value_inputs}
     for rule in action.rules:
+        if "records_apart" in rule:  # names fields of the records, not inputs
+            assert action.record_action and "records" in keys, action.key
+            continue
         for names in rule.values():
             named = names.values() if isinstance(names, dict) else names
             assert {n.split(".")[0] for n in named} <= keys, rule
     for item in action.value_inputs:
         assert set(item.visible_when or {}) <= keys - {item.key}, item.key
         assert set((item.options or {}).get("depends_on", [])) <= keys - {item.key}, item.key
+
+
+@pytest.mark.parametrize("action", [a for a in EVERY if a.record_action], ids=lambda a: a.key)
+def test_a_record_action_writes_the_same_endpoint_the_same_way(action: manifest.ActionSpec) -> None:
+    single = manifest.action(str(action.record_action))
+    assert (single.method, single.endpoint) == (action.method, action.endpoint)
+    assert "records" in {i.key for i in action.value_inputs}
+
+
+def test_every_batch_write_names_its_record_action() -> None:
+    batches = [a.key for a in ACTIONS if a.function.endswith(":write_records")]
+    assert batches and all(manifest.action(key).record_action for key in batches)
 
 
 @pytest.mark.parametrize("action", EVERY, ids=lambda a: a.key)
