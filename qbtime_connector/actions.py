@@ -24,7 +24,7 @@ def read_page(connection: Connection, call: Call) -> dict[str, Any]:
     """GET one page of an endpoint, or every page from it on when Fetch All is set."""
     if call.options.get("fetch_all"):
         return read_all(connection, call.endpoint, call.query, int(call.options["max_pages"]))
-    body = connection.request("GET", call.endpoint, params=call.query)
+    body = connection.request(call.method, call.endpoint, params=call.query)
     return page_result(call.endpoint, body, int(call.query.get("page", 1)))
 
 
@@ -81,7 +81,7 @@ def delete_timesheet(connection: Connection, call: Call) -> dict[str, Any]:
     for batch in chunks(ids):
         params = {**call.query, "ids": ",".join(batch)}
         try:
-            body = connection.request("DELETE", call.endpoint, params=params)
+            body = connection.request(call.method, call.endpoint, params=params)
         except ConnectorError as error:
             done = result[call.endpoint]
             sent = len(done) + len(batch)

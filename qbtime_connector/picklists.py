@@ -61,8 +61,8 @@ def user_options(connection: Connection, call: Call) -> Options:
     names = {"first_name": _wildcard(first)} if first else {}
     if last.strip():
         names["last_name"] = _wildcard(last.strip())
-    found = _page(connection, "users", call, **names)
-    return _options(((u["id"], _person(u)) for u in found["users"]), found["more"])
+    found = _page(connection, call.endpoint, call, **names)
+    return _options(((u["id"], _person(u)) for u in found[call.endpoint]), found["more"])
 
 
 def _with_parents(
@@ -114,8 +114,8 @@ def job_code_options(connection: Connection, call: Call) -> Options:
         shown, more = _assigned_codes(connection, call)
     else:
         names = {"name": _wildcard(search)} if search else {}
-        found = _page(connection, "jobcodes", call, type="all", **names)
-        shown, more, search = found["jobcodes"], found["more"], ""
+        found = _page(connection, call.endpoint, call, type="all", **names)
+        shown, more, search = found[call.endpoint], found["more"], ""
     by_id = _with_parents(connection, {c["id"]: c for c in shown})
     pairs = ((c["id"], _path(c, by_id)) for c in shown)
     # Assignments cannot be searched by job-code name in the API: filter their page here.
@@ -128,11 +128,11 @@ def _clock(stamp: str) -> str:
 
 def timesheet_options(connection: Connection, call: Call) -> Options:
     """Timesheets of a date range, labelled 'date start–end · person · job code'."""
-    found = _page(connection, "timesheets", call)
+    found = _page(connection, call.endpoint, call)
     extra = found["supplemental_data"]
     users, codes = extra.get("users", {}), extra.get("jobcodes", {})
     pairs = []
-    for sheet in found["timesheets"]:
+    for sheet in found[call.endpoint]:
         when = (
             f"{sheet['date']} {_clock(sheet['start'])}–{_clock(sheet['end'])}"
             if sheet.get("start")
@@ -145,11 +145,11 @@ def timesheet_options(connection: Connection, call: Call) -> Options:
 
 def job_code_assignment_options(connection: Connection, call: Call) -> Options:
     """Job code assignments, labelled 'person → job code'."""
-    found = _page(connection, "jobcode_assignments", call)
+    found = _page(connection, call.endpoint, call)
     extra = found["supplemental_data"]
     users, codes = extra.get("users", {}), extra.get("jobcodes", {})
     pairs = (
         (a["id"], f"{_person_in(users, a['user_id'])} → {_code_in(codes, a['jobcode_id'])}")
-        for a in found["jobcode_assignments"]
+        for a in found[call.endpoint]
     )
     return _options(pairs, found["more"], str(call.options.get("search", "")))

@@ -7,16 +7,17 @@ import json
 from typing import Any
 
 import pytest
+import responses
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qbtime_connector import manifest, manifest_source
+from qbtime_connector import Connection, invoke, manifest, manifest_source
 from qbtime_connector.cli import main
 from qbtime_connector.invoke import implementation
 from qbtime_connector.manifest import SCHEMA_DIR, load_raw, load_schema, problems
 
-from .conftest import SPEC_PAGE_LABELS, input_errors
+from .conftest import API, SPEC_PAGE_LABELS, input_errors, listing, written
 
 ACTIONS = list(manifest.actions().values())
 SOURCES = list(manifest.data_sources().values())
@@ -391,3 +392,71 @@ def test_the_manifest_states_the_api_limits_that_limits_py_holds() -> None:
         i.default for a in manifest.actions().values() for i in a.inputs if i.key == "max_pages"
     ]
     assert max_pages and set(max_pages) == {MAX_PAGES}
+
+
+# -- the manifest's method and endpoint are what every action sends ------------------------------
+
+OPEN_SHEET = {"id": 9, "user_id": 5, "on_the_clock": True, "start": "2026-11-24T09:00:00+00:00"}
+MARY = {"id": 5, "username": "mary", "email": "mary@example.com"}
+# action, its inputs, its endpoint in the edited manifest, and the requests it then makes
+CUSTOM = [
+    ("find_users", {"name": "Mary Major"}, "staff", [("GET", listing("staff", [MARY]))]),
+    (
+        "find_or_create_user",
+        {"username": "mary", "first_name": "Mary", "last_name": "Major"},
+        "staff",
+        [("GET", listing("staff", [MARY]))],
+    ),
+    (
+        "clock_in",
+        {"user_id": 5, "jobcode_id": 7},
+        "shifts",
+        [("GET", listing("shifts", [])), ("POST", written("shifts", [{"_status_code": 200}]))],
+    ),
+    (
+        "clock_out",
+        {"user_id": 5},
+        "shifts",
+        [("GET", listing("shifts", [OPEN_SHEET])), ("PUT", written("shifts", [{"id": 9}]))],
+    ),
+    ("submit_timesheets", {"user_ids": "5", "date": "2026-11-22"}, "staff", [("PUT", {})]),
+    ("approve_timesheets", {"user_ids": "5", "date": "2026-11-22"}, "staff", [("PUT", {})]),
+    ("get_current_user", {}, "me", [("GET", listing("users", [MARY]))]),
+    ("user_options", {}, "staff", [("GET", listing("staff", [MARY]))]),
+]
+
+
+@pytest.mark.parametrize(("key", "inputs", "endpoint", "answers"), CUSTOM, ids=lambda c: c)
+def test_an_action_sends_to_the_endpoint_its_manifest_entry_names(
+    manifest_copy: Any,
+    mocked_api: responses.RequestsMock,
+    mocked_connection: Connection,
+    key: str,
+    inputs: dict[str, Any],
+    endpoint: str,
+    answers: list[tuple[str, dict[str, Any]]],
+) -> None:
+    """Custom actions too: a copy of the manifest with another endpoint changes the request."""
+    document = copy.deepcopy(load_raw())
+    entries = [e for kind in ("actions", "data_sources") for e in document[kind]]
+    next(e for e in entries if e["key"] == key)["endpoint"] = endpoint
+    manifest_copy(document)
+    for method, body in answers:
+        if method == "PUT" and not body:
+            body = written(endpoint, [{"id": 5, "_status_code": 200}])
+        mocked_api.add(method, f"{API}/{endpoint}", json=body)
+    invoke(key, inputs, mocked_connection)
+    assert [(c.request.method, c.request.url.split("?")[0]) for c in mocked_api.calls] == [
+        (method, f"{API}/{endpoint}") for method, _ in answers
+    ]
+
+
+def test_an_action_sends_the_method_its_manifest_entry_names(
+    manifest_copy: Any, mocked_api: responses.RequestsMock, mocked_connection: Connection
+) -> None:
+    document = copy.deepcopy(load_raw())
+    entry = next(e for e in document["actions"] if e["key"] == "submit_timesheets")
+    entry["method"] = "POST"
+    manifest_copy(document)
+    mocked_api.post(f"{API}/users", json=written("users", [{"id": 5, "_status_code": 200}]))
+    invoke("submit_timesheets", {"user_ids": "5", "date": "2026-11-22"}, mocked_connection)
