@@ -123,6 +123,18 @@ def test_an_unknown_shared_name_is_refused_by_name() -> None:
         manifest_source._expand({"use": "nope"}, {})
 
 
+@pytest.mark.parametrize(
+    ("shared", "cycle"),
+    [
+        ({"a": {"use": "b"}, "b": {"label": "B", "use": ["c", "a"]}, "c": {}}, "a -> b -> a"),
+        ({"a": {"key": "a", "inputs": [{"use": "a"}]}}, "a -> a"),
+    ],
+)
+def test_a_use_cycle_is_refused_naming_the_cycle(shared: dict[str, Any], cycle: str) -> None:
+    with pytest.raises(ValueError, match=f"in a cycle: {cycle}$"):
+        manifest_source._expand({"actions": [{"use": "a"}]}, shared)
+
+
 def test_the_manifest_command_prints_the_resolved_manifest(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
