@@ -74,8 +74,9 @@ def write_one(connection: Connection, call: Call) -> dict[str, Any]:
     return checked(call.endpoint, send_records(connection, call.method, call.endpoint, [call.body]))
 
 
-def delete_timesheet(connection: Connection, call: Call) -> dict[str, Any]:
-    """Delete Timesheet: permanent; each id once, in requests of at most 50 ids."""
+def delete_records(connection: Connection, call: Call) -> dict[str, Any]:
+    """Delete the records of the `ids` query (Delete Timesheet): permanent; each id once, in
+    requests of at most 50 ids."""
     ids = list(dict.fromkeys(str(call.query["ids"]).split(",")))
     result: dict[str, Any] = {call.endpoint: []}
     for batch in chunks(ids):
