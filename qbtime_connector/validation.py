@@ -6,7 +6,7 @@ import datetime as dt
 import json
 import re
 import reprlib
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from functools import cache
 from typing import TYPE_CHECKING, Any, cast
 
@@ -177,23 +177,51 @@ def _written_moments(records: list[Any]) -> list[Any]:
 def _coerce(spec: InputSpec, value: Any) -> Any:
     """Designers send strings: turn them into what the input means, where that is unambiguous."""
     value = _moment(spec, value)
+    if isinstance(value, str):
+        return _from_text(spec, value)
     if spec.type == "record_list" and isinstance(value, list):
         return _written_moments(value)
-    if not isinstance(value, str):
-        return value
+    return value
+
+
+def _from_text(spec: InputSpec, value: str) -> Any:
+    """Text as the value it stands for in this input, else the text as given (trimmed where
+    blanks cannot matter): the schema then judges it."""
     text = value.strip()
-    if spec.type == "integer" and _DIGITS.match(text):
-        return int(text)
-    if spec.type == "boolean" and text.lower() in _TRUE | _FALSE:
-        return text.lower() in _TRUE
-    if spec.type in {"json", "record_list"} and text[:1] in "[{":
-        try:
-            return json.loads(text)
-        except ValueError:
-            return value
+    read = _TEXT_READERS.get(spec.type)
+    found = read(text) if read is not None else None
+    if found is not None:
+        return found
     if spec.allowed:
         return next((a for a in spec.allowed if a.lower() == text.lower()), text)
     return text if spec.type in {"date", "datetime", "id_list"} else value
+
+
+def _whole_number_text(text: str) -> int | None:
+    return int(text) if _DIGITS.match(text) else None
+
+
+def _truth_text(text: str) -> bool | None:
+    word = text.lower()
+    return word in _TRUE if word in _TRUE | _FALSE else None
+
+
+def _json_text(text: str) -> Any:
+    if text[:1] not in ("[", "{"):
+        return None
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+# Readers of a designer's text, by input type: each returns None when the text is not clear.
+_TEXT_READERS: dict[str, Callable[[str], Any]] = {
+    "integer": _whole_number_text,
+    "boolean": _truth_text,
+    "json": _json_text,
+    "record_list": _json_text,
+}
 
 
 _TYPE_WORDS = {
@@ -274,7 +302,7 @@ def _message(spec: InputSpec | None, error: ValidationError) -> str:
 def _schema_errors(spec: ActionSpec, values: Mapping[str, Any], errors: _Errors) -> None:
     if conforms(spec.schema, values, resolved_schema):
         return  # the fast check passed: nothing to explain
-    known = {i.key: i for i in spec.value_inputs}
+    known = spec.by_key
     for error in validator_for(spec.schema).iter_errors(values):
         if error.path:
             key = str(error.path[0])
@@ -344,6 +372,8 @@ def _merge_additional(
     as_query: bool,
     errors: _Errors,
 ) -> None:
+    if not extra:
+        return
     reserved = _reserved(spec)
     clashes = [f"'{k}' ({reserved[k]})" for k in extra if k in reserved]
     if clashes:
@@ -428,7 +458,7 @@ def _parses_naive(text: str) -> bool:
 
 def _screen(spec: ActionSpec, given: dict[str, Any], errors: _Errors) -> dict[str, Any]:
     """The inputs without those no input can take, each of which is reported."""
-    known = {i.key: i for i in spec.value_inputs}
+    known = spec.by_key
     kept = {}
     for key, value in given.items():
         item = known.get(key)
@@ -459,6 +489,19 @@ def _json_shaped(value: Any) -> Any:
 def prepare(spec: ActionSpec, inputs: Mapping[str, Any] | None) -> Call:
     """Validate and convert an action's inputs, or raise InputError listing every bad one."""
     errors = _Errors(spec)
+    values = _valid(spec, inputs, errors)
+    values = {k: _normalise(spec.by_key[k], v, errors) for k, v in values.items()}
+    for key, message in rules.problems(spec, values):
+        errors.add(key, message)
+    _check_records(spec, values, errors)
+    call = _call(spec, values, errors)
+    errors.raise_if_any()
+    return call
+
+
+def _valid(spec: ActionSpec, inputs: Mapping[str, Any] | None, errors: _Errors) -> dict[str, Any]:
+    """The given inputs, screened and then checked by the entry's schema; InputError if any
+    was refused (the checks after this one need schema-valid values)."""
     if inputs is not None and not isinstance(inputs, Mapping):
         errors.add("inputs", f"must be a mapping of input key to value; got {show(inputs)}")
         errors.raise_if_any()
@@ -466,21 +509,20 @@ def prepare(spec: ActionSpec, inputs: Mapping[str, Any] | None) -> Call:
     values = _screen(spec, given, errors)
     _schema_errors(spec, values, errors)
     errors.raise_if_any()
+    return values
 
-    known = {i.key: i for i in spec.value_inputs}
-    values = {k: _normalise(known[k], v, errors) for k, v in values.items()}
-    for key, message in rules.problems(spec, values):
-        errors.add(key, message)
-    _check_records(spec, values, errors)
-    prepared = Call(spec.method, spec.endpoint)
-    sent = prepared.query if prepared.sends_query else prepared.body
+
+def _call(spec: ActionSpec, values: Mapping[str, Any], errors: _Errors) -> Call:
+    """The request the values make: each input (or its default) sent as its `param`, in the
+    query or the body, or kept in `options` for the action when it has none."""
+    call = Call(spec.method, spec.endpoint)
+    sent = call.query if call.sends_query else call.body
     for item in spec.value_inputs:
         value = values.get(item.key, item.default)
         if value is None or item.key == ADDITIONAL:
             continue
-        target = sent if item.param else prepared.options
+        target = sent if item.param else call.options
         target[item.param or item.key] = value
     sent.update(spec.fixed)
-    _merge_additional(spec, values.get(ADDITIONAL, {}), sent, spec.sends_query, errors)
-    errors.raise_if_any()
-    return prepared
+    _merge_additional(spec, values.get(ADDITIONAL, {}), sent, call.sends_query, errors)
+    return call
