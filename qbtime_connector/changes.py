@@ -19,7 +19,6 @@ import datetime as dt
 import hashlib
 import json
 from collections.abc import Mapping, Sequence
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 from .connection import Connection
@@ -27,6 +26,8 @@ from .errors import InputError
 from .limits import MAX_PAGES
 from .paging import read_every
 from .specs import Call
+from .timestamps import instant as _instant
+from .timestamps import newest_changes
 
 RECORD_TYPES = ("timesheets", "users", "jobcodes")
 # Filters under which a read sees every record of its endpoint, whatever its state.
@@ -123,25 +124,6 @@ def decode_cursor(cursor: str) -> dict[str, Mark]:
     return unseal(state, "cursor", "Cursor")
 
 
-# -- time -----------------------------------------------------------------------------------
-
-
-def _instant(stamp: Any) -> dt.datetime:
-    moment = dt.datetime.fromisoformat(str(stamp))
-    if moment.tzinfo is None:
-        raise ValueError("an instant needs its offset")
-    return moment
-
-
-def _server_now(headers: Mapping[str, str]) -> str | None:
-    """The API's clock, to the second, from an answer's Date header (None if absent)."""
-    try:
-        moment = parsedate_to_datetime(headers.get("Date") or headers.get("date") or "")
-    except (TypeError, ValueError):
-        return None
-    return moment.astimezone(dt.timezone.utc).isoformat() if moment.tzinfo else None
-
-
 # -- versions -------------------------------------------------------------------------------
 
 
@@ -166,20 +148,6 @@ def endpoints_for(record_types: Sequence[str], include_deleted: bool) -> list[st
     wanted = [t for t in RECORD_TYPES if t in record_types]
     found = [e for e in FILTERS if RECORD_TYPE_OF[e] in wanted]
     return [e for e in found if include_deleted or e != "timesheets_deleted"]
-
-
-def _stamps(connection: Connection, endpoints: list[str]) -> tuple[dict[str, str], str | None]:
-    """The newest change per endpoint, and the API's clock when it answered (one call)."""
-    headers: dict[str, str] = {}
-    body = connection.request(
-        "GET",
-        "last_modified_timestamps",
-        params={"endpoints": ",".join(endpoints)},
-        response_headers=headers,
-    )
-    found = (body.get("results") or {}).get("last_modified_timestamps") or {}
-    stamps = {k: str(v) for k, v in found.items() if k in endpoints and v}
-    return stamps, _server_now(headers)
 
 
 def _quiet(mark: Mark, stamp: str | None) -> bool:
@@ -297,7 +265,7 @@ def _baseline(connection: Connection, endpoint: str, stamp: str | None, now: str
 def _poll(
     connection: Connection, endpoints: list[str], marks: dict[str, Mark], start: str | None
 ) -> dict[str, Any]:
-    stamps, server_now = _stamps(connection, endpoints)
+    stamps, server_now = newest_changes(connection, endpoints)
     now = server_now or max([*stamps.values(), EPOCH], key=_instant)
     records: list[dict[str, Any]] = []
     for endpoint in endpoints:
