@@ -9,7 +9,7 @@ from .connection import Connection
 from .custom_values import check_custom_values
 from .errors import BatchError, ConnectorError
 from .limits import MAX_LIMIT, MAX_PAGES, MAX_WRITE_ITEMS
-from .paging import read_every
+from .paging import read_all_pages
 from .results import checked, merge_supplemental, page_result, write_items
 from .specs import Call
 
@@ -31,14 +31,14 @@ def read_page(connection: Connection, call: Call) -> dict[str, Any]:
 def read_all(
     connection: Connection, endpoint: str, params: dict[str, Any], max_pages: int = MAX_PAGES
 ) -> dict[str, Any]:
-    """Every record from `page` on, each once, in at most max_pages calls (see paging.py).
+    """Every record from `page` on, each once, in at most max_pages pages (see paging.py).
 
     `page` in the result is the last page of 200 read in full, so a caller who continues from
     the page after it (when `more` is true) misses nothing.
     """
     first = int(params.get("page", 1))
     query = {k: v for k, v in params.items() if k not in {"page", "limit"}}
-    read = read_every(connection, endpoint, query, (first - 1) * MAX_LIMIT, max_calls=max_pages)
+    read = read_all_pages(connection, endpoint, query, (first - 1) * MAX_LIMIT, max_pages)
     return {
         endpoint: read.records,
         "more": read.more,
