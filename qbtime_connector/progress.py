@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from contextvars import ContextVar
 
 from .values import FrozenValue
@@ -45,15 +45,31 @@ _callback: ContextVar[ProgressCallback | None] = ContextVar("qbtime_progress", d
 _endpoint: ContextVar[str] = ContextVar("qbtime_progress_endpoint", default="")
 
 
-@contextmanager
-def reporting(callback: ProgressCallback | None) -> Iterator[None]:
+def reporting(callback: ProgressCallback | None) -> AbstractContextManager[None]:
     """Tell `callback` (if any) the progress of every loop run inside this block."""
-    token, endpoint = _callback.set(callback), _endpoint.set("")
-    try:
-        yield
-    finally:
+    if callback is None and _callback.get() is None:
+        return _NOBODY  # nobody to tell here or around: nothing to set (every call runs this)
+    return _Reporting(callback)
+
+
+_NOBODY = nullcontext()
+
+
+class _Reporting:
+    """Sets the callback (and a fresh endpoint) for its block, and puts back what was there."""
+
+    __slots__ = ("_callback", "_tokens")
+
+    def __init__(self, callback: ProgressCallback | None) -> None:
+        self._callback = callback
+
+    def __enter__(self) -> None:
+        self._tokens = (_callback.set(self._callback), _endpoint.set(""))
+
+    def __exit__(self, *exc: object) -> None:
+        told, endpoint = self._tokens
         _endpoint.reset(endpoint)
-        _callback.reset(token)
+        _callback.reset(told)
 
 
 def _tell(progress: Progress) -> None:

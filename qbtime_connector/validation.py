@@ -515,14 +515,16 @@ def _valid(spec: ActionSpec, inputs: Mapping[str, Any] | None, errors: _Errors) 
 def _call(spec: ActionSpec, values: Mapping[str, Any], errors: _Errors) -> Call:
     """The request the values make: each input (or its default) sent as its `param`, in the
     query or the body, or kept in `options` for the action when it has none."""
-    call = Call(spec.method, spec.endpoint)
+    call = Call(spec.method, spec.endpoint, query={}, body={}, options={})  # each field: fast
     sent = call.query if call.sends_query else call.body
     for item in spec.value_inputs:
         value = values.get(item.key, item.default)
         if value is None or item.key == ADDITIONAL:
             continue
-        target = sent if item.param else call.options
-        target[item.param or item.key] = value
+        if item.param:
+            sent[item.param] = value
+        else:
+            call.options[item.key] = value
     sent.update(spec.fixed)
     _merge_additional(spec, values.get(ADDITIONAL, {}), sent, call.sends_query, errors)
     return call

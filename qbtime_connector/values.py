@@ -91,6 +91,7 @@ class _Declaring(Value):
 
     __slots__ = ()
     _defaults: ClassVar[dict[str, Any]] = {}
+    _known: ClassVar[frozenset[str]] = frozenset()
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
@@ -100,27 +101,34 @@ class _Declaring(Value):
             if not str(kind).startswith(("ClassVar", "typing.ClassVar"))
         ]
         cls._fields = (*cls._fields, *own)
+        cls._known = frozenset(cls._fields)
         cls._defaults = {**cls._defaults, **{n: vars(cls)[n] for n in own if n in vars(cls)}}
 
     def __init__(self, *args: Any, **values: Any) -> None:
-        if len(args) > len(self._fields):
-            raise TypeError(f"{type(self).__name__} takes at most {len(self._fields)} fields")
-        given = dict(zip(self._fields, args, strict=False))  # the fields not given take defaults
-        twice = given.keys() & values.keys()
-        unknown = values.keys() - set(self._fields)
-        if twice or unknown:
-            names = ", ".join(sorted(twice | unknown))
-            raise TypeError(f"{type(self).__name__} got unknown or repeated fields: {names}")
-        given.update(values)
+        # Values are made on every call (a Call per invoke): the usual case costs one loop.
+        if args:
+            if len(args) > len(self._fields):
+                raise TypeError(f"{type(self).__name__} takes at most {len(self._fields)} fields")
+            for name, value in zip(self._fields, args, strict=False):
+                if name in values:
+                    raise TypeError(f"{type(self).__name__} got its field {name!r} twice")
+                values[name] = value
+        if len(values) != len(self._fields) or not self._known.issuperset(values):
+            self._complete(values)
+        self.__dict__.update(values)  # past a frozen class's __setattr__, as construction must
+
+    def _complete(self, values: dict[str, Any]) -> None:
+        """Refuse fields the class does not have; fill in the defaults of those not given."""
+        unknown = sorted(set(values) - self._known)
+        if unknown:
+            raise TypeError(f"{type(self).__name__} has no field {', '.join(unknown)}")
         for name in self._fields:
-            if name in given:
-                value = given[name]
-            elif name in self._defaults:
-                default = self._defaults[name]
-                value = default.make() if isinstance(default, _Fresh) else default
-            else:
+            if name in values:
+                continue
+            if name not in self._defaults:
                 raise TypeError(f"{type(self).__name__} needs its field {name!r}")
-            object.__setattr__(self, name, value)
+            default = self._defaults[name]
+            values[name] = default.make() if isinstance(default, _Fresh) else default
 
 
 @dataclass_transform(field_specifiers=(field,))
