@@ -34,6 +34,8 @@ OVERLAP = 20  # the most positions each request re-reads of the one before
 # Records whose changes can move others in or out of a query: a user's group (group_ids), a job
 # code's type and parents (jobcode_type, jobcode_ids with children) filter other endpoints.
 LOOKED_THROUGH = ("users", "jobcodes")
+# Where last_modified_timestamps stamps an endpoint's deletions (the only such name it has).
+DELETIONS = {"timesheets": "timesheets_deleted"}
 
 
 class Read(Value):
@@ -189,7 +191,8 @@ def _unchanged(connection: Connection, endpoint: str, first_page: Moment) -> boo
     date, took = first_page
     if date is None:
         return False  # no clock to compare with: the overlapping read needs none
-    watched = list(dict.fromkeys([endpoint, f"{endpoint}_deleted", *LOOKED_THROUGH]))
+    deleted = [DELETIONS[endpoint]] if endpoint in DELETIONS else []
+    watched = list(dict.fromkeys([endpoint, *deleted, *LOOKED_THROUGH]))
     try:
         stamps, _ = newest_changes(connection, watched)
     except RateLimitError:

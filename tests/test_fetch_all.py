@@ -166,7 +166,7 @@ def test_fetch_all_merges_supplemental_data_across_plain_pages_it_knows_are_quie
     assert set(result["supplemental_data"]["jobcodes"]) == {"7", "8"}
     urls = [call.request.url for call in mocked_api.calls]
     assert "limit=200&page=1" in urls[0] and "limit=200&page=2" in urls[1]
-    assert "endpoints=users%2Cusers_deleted%2Cjobcodes" in urls[2]
+    assert "endpoints=users%2Cjobcodes" in urls[2]
 
 
 def test_without_the_apis_clock_fetch_all_reads_again_with_overlapping_pages(
