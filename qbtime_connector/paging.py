@@ -27,7 +27,7 @@ from .errors import ApiError, RateLimitError
 from .limits import MAX_LIMIT, MAX_PAGES
 from .results import merge_supplemental, records_of
 from .timestamps import instant, newest_changes, server_now
-from .values import Value
+from .values import Declared, field
 
 log = logging.getLogger(__name__)
 OVERLAP = 20  # the most positions each request re-reads of the one before
@@ -38,26 +38,15 @@ LOOKED_THROUGH = ("users", "jobcodes")
 DELETIONS = {"timesheets": "timesheets_deleted"}
 
 
-class Read(Value):
+class Read(Declared):
     """What one read found, and where a later read continues if `more` is true."""
 
-    _fields = ("records", "supplemental_data", "more", "offset", "last_id", "calls")
-
-    def __init__(
-        self,
-        records: list[dict[str, Any]] | None = None,
-        supplemental_data: dict[str, Any] | None = None,
-        more: bool = True,
-        offset: int = 0,
-        last_id: int | None = None,
-        calls: int = 0,
-    ) -> None:
-        self.records = [] if records is None else records
-        self.supplemental_data = {} if supplemental_data is None else supplemental_data
-        self.more = more
-        self.offset = offset
-        self.last_id = last_id
-        self.calls = calls
+    records: list[dict[str, Any]] = field(default_factory=list)
+    supplemental_data: dict[str, Any] = field(default_factory=dict)
+    more: bool = True
+    offset: int = 0
+    last_id: int | None = None
+    calls: int = 0
 
 
 def placement(low: int, high: int) -> tuple[int, int]:

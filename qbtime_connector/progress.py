@@ -7,34 +7,20 @@ from collections.abc import Callable
 from contextlib import AbstractContextManager, nullcontext
 from contextvars import ContextVar
 
-from .values import FrozenValue
+from .values import FrozenDeclared
 
 log = logging.getLogger(__name__)
 
 
-class Progress(FrozenValue):
+class Progress(FrozenDeclared):
     """Where a Fetch All or batch write stands: after each request, or before a wait."""
 
-    _fields = ("endpoint", "kind", "records", "requests", "total", "wait")
     endpoint: str
     kind: str  # "read" (pages fetched), "write" (records sent) or "wait" (a pause before a call)
-    records: int  # records read, or records written, so far
-    requests: int  # pages fetched, or write requests made, so far
-    total: int | None  # records to write, when known
-    wait: float  # seconds of the pause about to be taken ("wait" only)
-
-    def __init__(
-        self,
-        endpoint: str,
-        kind: str,
-        records: int = 0,
-        requests: int = 0,
-        total: int | None = None,
-        wait: float = 0.0,
-    ) -> None:
-        self._init(
-            endpoint=endpoint, kind=kind, records=records, requests=requests, total=total, wait=wait
-        )
+    records: int = 0  # records read, or records written, so far
+    requests: int = 0  # pages fetched, or write requests made, so far
+    total: int | None = None  # records to write, when known
+    wait: float = 0.0  # seconds of the pause about to be taken ("wait" only)
 
 
 ProgressCallback = Callable[[Progress], None]
