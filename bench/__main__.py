@@ -34,7 +34,7 @@ from qbtime_connector.validation import prepare
 # measure, value, target, the least possible, verdict or note
 Row = tuple[str, str, str, str, str]
 COLD_START_TARGET = 1.15
-PER_CALL_TARGET = 1.10
+PER_CALL_TARGET = 1.05
 LINEAR_TARGET = 1.25  # per-record cost at the large size, at most this times the small one's
 SHARED_BUDGET_TARGET = 1.10  # time of the workers together, at most this times the minimum
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -108,16 +108,24 @@ def per_call(sb: Sandbox, runs: int) -> list[Row]:
     )
 
 
+def settle() -> None:
+    """Let two seconds pass after records were added, so that a read that follows is one of
+    records nobody is changing (a change in the second before a read makes Fetch All read
+    again, with overlapping pages: docs/reading.md)."""
+    time.sleep(2.0)
+
+
 def bulk_calls(sb: Sandbox, reads: int, writes: int) -> list[Row]:
     """API calls to read `reads` timesheets and write `writes`, as the sandbox counts them."""
     sb.state.reset()
     sb.state.add_timesheets(reads - len(sb.state.company.timesheets))
     conn = sb.connect()
-    before = sb.state.count("GET /api/v1/timesheets")
+    settle()
+    before = sb.state.count()  # every call: the pages and the look at the change stamps
     found = invoke(
         "get_timesheets", {"start_date": "2000-01-01", "fetch_all": True, "max_pages": 1000}, conn
     )
-    read_calls = sb.state.count("GET /api/v1/timesheets") - before
+    read_calls = sb.state.count() - before
     assert len(found["timesheets"]) == reads
     user_id = create_worker(conn, "bench")["id"]
     records = [
@@ -134,13 +142,15 @@ def bulk_calls(sb: Sandbox, reads: int, writes: int) -> list[Row]:
     write_calls = sb.state.count("POST /api/v1/timesheets") - before
     assert made["succeeded"] == writes, made["failed"][:3]
     least_reads, least_writes = math.ceil(reads / 200), math.ceil(writes / 50)
+    # Pages of 200, and (for more than one page) one look at last_modified_timestamps.
+    target_reads = least_reads + (least_reads > 1)
     return [
         (
             f"API calls to read {reads:,} timesheets",
             str(read_calls),
+            str(target_reads),
             str(least_reads),
-            str(least_reads),
-            verdict(read_calls <= least_reads),
+            verdict(read_calls <= target_reads),
         ),
         (
             f"API calls to write {writes} timesheets",
@@ -307,6 +317,7 @@ def fetch_all(sb: Sandbox, records: int) -> dict[str, float]:
     """Time and client memory of a fresh process that fetches all of `records` timesheets."""
     sb.state.reset()
     sb.state.add_timesheets(records - len(sb.state.company.timesheets))
+    settle()
     before = sb.state.count("GET /api/v1/timesheets")
     out = subprocess.run(
         [sys.executable, "-c", FETCH_CHILD, json.dumps(sb.connection_config())],
@@ -323,8 +334,8 @@ def fetch_all(sb: Sandbox, records: int) -> dict[str, float]:
 def at_scale(sb: Sandbox, records: int) -> list[Row]:
     """Fetch All of `records` timesheets against a tenth of it: time and memory per record.
 
-    The least possible is the calls of pages of 200; Fetch All's overlapping pages (which
-    keep a read exact while records change) make a few more.
+    The least possible is the calls of pages of 200, which a read of records nobody changes
+    makes (and one look at the change stamps, not counted here).
     """
     runs = [(fetch_all(sb, records // 10), fetch_all(sb, records)) for _ in range(2)]
     # The faster of two interleaved runs of each size: a busy moment of a shared machine

@@ -9,9 +9,9 @@ from .connection import Connection
 from .custom_values import check_custom_values
 from .errors import BatchError, ConnectorError
 from .limits import MAX_LIMIT, MAX_PAGES, MAX_WRITE_ITEMS
-from .paging import read_every
+from .paging import read_all_pages
 from .results import checked, merge_supplemental, page_result, write_items
-from .validation import Call
+from .specs import Call
 
 
 def chunks(items: Sequence[Any], size: int = MAX_WRITE_ITEMS) -> Iterator[Sequence[Any]]:
@@ -24,21 +24,21 @@ def read_page(connection: Connection, call: Call) -> dict[str, Any]:
     """GET one page of an endpoint, or every page from it on when Fetch All is set."""
     if call.options.get("fetch_all"):
         return read_all(connection, call.endpoint, call.query, int(call.options["max_pages"]))
-    body = connection.request("GET", call.endpoint, params=call.query)
+    body = connection.request(call.method, call.endpoint, params=call.query)
     return page_result(call.endpoint, body, int(call.query.get("page", 1)))
 
 
 def read_all(
     connection: Connection, endpoint: str, params: dict[str, Any], max_pages: int = MAX_PAGES
 ) -> dict[str, Any]:
-    """Every record from `page` on, each once, in at most max_pages calls (see paging.py).
+    """Every record from `page` on, each once, in at most max_pages pages (see paging.py).
 
     `page` in the result is the last page of 200 read in full, so a caller who continues from
     the page after it (when `more` is true) misses nothing.
     """
     first = int(params.get("page", 1))
     query = {k: v for k, v in params.items() if k not in {"page", "limit"}}
-    read = read_every(connection, endpoint, query, (first - 1) * MAX_LIMIT, max_calls=max_pages)
+    read = read_all_pages(connection, endpoint, query, (first - 1) * MAX_LIMIT, max_pages)
     return {
         endpoint: read.records,
         "more": read.more,
@@ -74,14 +74,15 @@ def write_one(connection: Connection, call: Call) -> dict[str, Any]:
     return checked(call.endpoint, send_records(connection, call.method, call.endpoint, [call.body]))
 
 
-def delete_timesheet(connection: Connection, call: Call) -> dict[str, Any]:
-    """Delete Timesheet: permanent; each id once, in requests of at most 50 ids."""
+def delete_records(connection: Connection, call: Call) -> dict[str, Any]:
+    """Delete the records of the `ids` query (Delete Timesheet): permanent; each id once, in
+    requests of at most 50 ids."""
     ids = list(dict.fromkeys(str(call.query["ids"]).split(",")))
     result: dict[str, Any] = {call.endpoint: []}
     for batch in chunks(ids):
         params = {**call.query, "ids": ",".join(batch)}
         try:
-            body = connection.request("DELETE", call.endpoint, params=params)
+            body = connection.request(call.method, call.endpoint, params=params)
         except ConnectorError as error:
             done = result[call.endpoint]
             sent = len(done) + len(batch)

@@ -7,16 +7,14 @@ from typing import Any
 from .batches import send_batch
 from .connection import Connection
 from .results import checked
-from .validation import Call
-
-ENDPOINT = "users"
+from .specs import Call
 
 
 def _set_date(connection: Connection, call: Call, field: str) -> dict[str, Any]:
     """PUT the date into `field` of every listed user (50 per request); ItemError on failures."""
     ids = [int(i) for i in str(call.options["user_ids"]).split(",")]
     records = [{"id": user_id, field: call.options["date"]} for user_id in ids]
-    return checked(ENDPOINT, send_batch(connection, "PUT", ENDPOINT, records))
+    return checked(call.endpoint, send_batch(connection, call.method, call.endpoint, records))
 
 
 def submit_timesheets(connection: Connection, call: Call) -> dict[str, Any]:

@@ -10,7 +10,7 @@ from .connection import Connection
 from .custom_values import check_records
 from .errors import BatchError, ConnectorError, item_failed
 from .results import merge_supplemental
-from .validation import Call
+from .specs import Call
 
 
 def send_batch(

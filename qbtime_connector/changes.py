@@ -26,7 +26,6 @@ import json
 import time
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from email.utils import parsedate_to_datetime
 from typing import Any
 
 from .connection import Connection
@@ -34,7 +33,9 @@ from .errors import InputError
 from .limits import MAX_LIMIT, MAX_PAGES
 from .paging import Read, read_every
 from .results import records_of
-from .validation import Call
+from .specs import Call
+from .timestamps import instant as _instant
+from .timestamps import newest_changes
 
 
 @dataclass(frozen=True)
@@ -177,25 +178,6 @@ def decode_cursor(cursor: str) -> dict[str, Mark]:
     return unseal(state, "cursor", "Cursor")
 
 
-# -- time -----------------------------------------------------------------------------------
-
-
-def _instant(stamp: Any) -> dt.datetime:
-    moment = dt.datetime.fromisoformat(str(stamp))
-    if moment.tzinfo is None:
-        raise ValueError("an instant needs its offset")
-    return moment
-
-
-def _server_now(headers: Mapping[str, str]) -> str | None:
-    """The API's clock, to the second, from an answer's Date header (None if absent)."""
-    try:
-        moment = parsedate_to_datetime(headers.get("Date") or headers.get("date") or "")
-    except (TypeError, ValueError):
-        return None
-    return moment.astimezone(dt.timezone.utc).isoformat() if moment.tzinfo else None
-
-
 # -- versions -------------------------------------------------------------------------------
 
 
@@ -249,20 +231,6 @@ def endpoints_for(record_types: Sequence[str], include_deleted: bool) -> list[st
         for e in ENDPOINTS.values()
         if e.record_type.name in record_types and (include_deleted or not e.deleted)
     ]
-
-
-def _stamps(connection: Connection, endpoints: list[str]) -> tuple[dict[str, str], str | None]:
-    """The newest change per endpoint, and the API's clock when it answered (one call)."""
-    headers: dict[str, str] = {}
-    body = connection.request(
-        "GET",
-        "last_modified_timestamps",
-        params={"endpoints": ",".join(endpoints)},
-        response_headers=headers,
-    )
-    found = (body.get("results") or {}).get("last_modified_timestamps") or {}
-    stamps = {k: str(v) for k, v in found.items() if k in endpoints and v}
-    return stamps, _server_now(headers)
 
 
 def _quiet(mark: Mark, stamp: str | None) -> bool:
@@ -400,7 +368,7 @@ def _clock_past(connection: Connection, endpoint: str, moment: str) -> str | Non
     for check in range(CLOCK_CHECKS):
         if check:
             sleep(CLOCK_WAIT)
-        later = _stamps(connection, [endpoint])[1]
+        later = newest_changes(connection, [endpoint])[1]
         if later is not None and _instant(later) > _instant(moment):
             return later
     return None
@@ -471,7 +439,7 @@ def _poll(
     `tell_new`: whether timesheets are told created or updated (the trigger; Get Changes does
     not say, so it never spends the calls that learning the highest id takes).
     """
-    stamps, server_now = _stamps(connection, endpoints)
+    stamps, server_now = newest_changes(connection, endpoints)
     now = server_now or max([*stamps.values(), EPOCH], key=_instant)
     records: list[dict[str, Any]] = []
     for endpoint in endpoints:

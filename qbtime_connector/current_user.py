@@ -6,11 +6,11 @@ from typing import Any
 
 from .connection import Connection
 from .results import records_of
-from .validation import Call
+from .specs import Call
 
 
 def get_current_user(connection: Connection, call: Call) -> dict[str, Any]:
     """Get Current User: the cheap call that proves a connection works."""
-    body = connection.request("GET", call.endpoint)
+    body = connection.request(call.method, call.endpoint)
     users = records_of(body, "users")
     return {"user": users[0] if users else {}}

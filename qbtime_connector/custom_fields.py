@@ -7,7 +7,7 @@ from typing import Any
 from .actions import read_page
 from .connection import Connection
 from .custom_values import MANAGED, active_items
-from .validation import Call
+from .specs import Call
 
 
 def get_custom_fields(connection: Connection, call: Call) -> dict[str, Any]:

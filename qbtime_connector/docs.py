@@ -7,7 +7,7 @@ from pathlib import Path
 from typing import Any
 
 from . import manifest
-from .manifest import InputSpec
+from .specs import InputSpec
 
 DOCS_PATH = Path("docs") / "quickbooks-time.md"
 
@@ -82,8 +82,13 @@ def _output_rows(output: dict[str, Any]) -> list[list[str]]:
     return rows
 
 
-def rule_text(rule: Mapping[str, Any], labels: Mapping[str, str]) -> str:
-    """A cross-input rule in words, naming inputs by their `labels` (input key -> label)."""
+def rule_text(
+    rule: Mapping[str, Any], labels: Mapping[str, str], record_action: str | None = None
+) -> str:
+    """A cross-input rule in words, naming inputs by their `labels` (input key -> label).
+
+    `record_action` is the entry's own (a batch's): a `records_apart` rule names it.
+    """
 
     def label(name: str) -> str:
         key, _, inner = name.partition(".")
@@ -93,13 +98,32 @@ def rule_text(rule: Mapping[str, Any], labels: Mapping[str, str]) -> str:
         return "One of " + ", ".join(map(label, rule["one_of_required"])) + " is required."
     if "at_least_one_of" in rule:
         return "At least one of " + ", ".join(map(label, rule["at_least_one_of"])) + " is needed."
+    if "records_apart" in rule:
+        return _apart(rule["records_apart"], str(record_action))
     pair = rule["end_after_start"]
     return f"{label(pair['end'])} must come after {label(pair['start'])}."
 
 
+def _apart(apart: Mapping[str, Any], record_action: str) -> str:
+    def matching(when: dict[str, Any]) -> str:
+        return " and ".join(f"no {k}" if v is None else f"{k} '{v}'" for k, v in when.items())
+
+    kinds = " or ".join(map(matching, apart["when"]))
+    filled = ", ".join(f"{k} '{v}'" for k, v in apart.get("set", {}).items())
+    action = manifest.action(record_action).label
+    sent = f" and sent with {filled}" if filled else ""
+    alone = f"they are checked by their schema alone{sent}"
+    return f"Records with {kinds} are not ones {action} takes: {alone}."
+
+
 def _section(spec: manifest.ActionSpec) -> list[str]:
     rows = [[i.label, _comments(i, spec), _default(i)] for i in spec.inputs]
-    notes = [rule_text(r, {i.key: i.label for i in spec.inputs}) for r in spec.rules]
+    notes = [
+        rule_text(r, {i.key: i.label for i in spec.inputs}, spec.record_action) for r in spec.rules
+    ]
+    if spec.record_action:
+        action = manifest.action(spec.record_action).label
+        notes.insert(0, f"Each record is checked and converted as {action} checks its inputs.")
     if spec.destructive:
         notes.insert(0, "**Destructive**: what it removes cannot be restored.")
     return [

@@ -12,7 +12,8 @@ from . import manifest
 from .connection import DEFAULT_BASE_URL, Connection, check_base_url
 from .errors import ConnectorError, InputError
 from .progress import ProgressCallback, reporting
-from .validation import Call, prepare
+from .specs import Call
+from .validation import prepare
 
 ActionFunction = Callable[[Connection, Call], dict[str, Any]]
 TriggerFunction = Callable[[Connection, Call, "dict[str, Any] | None"], dict[str, Any]]
@@ -130,12 +131,7 @@ def sample(
     if isinstance(limit, bool) or not isinstance(limit, int) or not 1 <= limit <= MAX_SAMPLE:
         message = f"must be a whole number from 1 to {MAX_SAMPLE}; got {limit!r}"
         raise InputError([{"input": "limit", "label": "Limit", "message": message}])
-    function: SampleFunction = implementation(_sample_function(trigger_key))
+    function: SampleFunction = implementation(str(spec.sample))
     with _connected(connection) as live:
         return {"records": function(live, call, limit)}
 
-
-def _sample_function(trigger_key: str) -> str:
-    """The function the manifest names as the trigger's `sample` (module:function)."""
-    raw = next(t for t in manifest.load_raw().get("triggers", []) if t["key"] == trigger_key)
-    return str(raw["sample"])

@@ -8,7 +8,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
-from .values import FrozenValue
+from .specs import ActionSpec as ActionSpec  # the spec types live in specs.py; callers
+from .specs import InputSpec as InputSpec  # have always found them here as well
 from .version import package_version
 
 _PACKAGE_DIR = Path(__file__).resolve().parent
@@ -26,177 +27,6 @@ def _schema_dir() -> Path:
 SCHEMA_DIR = _schema_dir()
 JSON_SCHEMA = "https://json-schema.org/draft/2020-12/schema"
 _SECTIONS = ("actions", "data_sources", "triggers")  # the manifest's lists of entries
-
-
-class InputSpec(FrozenValue):
-    """One row of an action's input table."""
-
-    _fields = (
-        "key",
-        "label",
-        "type",
-        "required",
-        "default",
-        "comments",
-        "param",
-        "secret",
-        "choices",
-        "options",
-        "schema",
-        "placeholder",
-        "example",
-        "group",
-        "advanced",
-        "visible_when",
-    )
-    key: str
-    label: str
-    type: str
-    required: bool
-    default: Any
-    comments: str
-    param: str | None
-    secret: bool
-    choices: tuple[dict[str, Any], ...]
-    options: dict[str, Any] | None
-    schema: dict[str, Any] | None
-    placeholder: str | None
-    example: Any
-    group: str | None
-    advanced: bool
-    visible_when: dict[str, Any] | None
-
-    def __init__(
-        self,
-        key: str,
-        label: str,
-        type: str,
-        required: bool = False,
-        default: Any = None,
-        comments: str = "",
-        param: str | None = None,
-        secret: bool = False,
-        choices: tuple[dict[str, Any], ...] = (),
-        options: dict[str, Any] | None = None,
-        schema: dict[str, Any] | None = None,
-        placeholder: str | None = None,
-        example: Any = None,
-        group: str | None = None,
-        advanced: bool = False,
-        visible_when: dict[str, Any] | None = None,
-    ) -> None:
-        self._init(
-            key=key,
-            label=label,
-            type=type,
-            required=required,
-            default=default,
-            comments=comments,
-            param=param,
-            secret=secret,
-            choices=choices,
-            options=options,
-            schema=schema,
-            placeholder=placeholder,
-            example=example,
-            group=group,
-            advanced=advanced,
-            visible_when=visible_when,
-        )
-
-    @property
-    def allowed(self) -> tuple[str, ...]:
-        """The values the input's choices allow (none: any value its schema accepts)."""
-        return tuple(str(c["value"]) for c in self.choices)
-
-
-class ActionSpec(FrozenValue):
-    """One action, pick list or trigger as the manifest declares it."""
-
-    _fields = (
-        "key",
-        "label",
-        "description",
-        "method",
-        "endpoint",
-        "function",
-        "inputs",
-        "fixed",
-        "rules",
-        "retired_inputs",
-        "example",
-        "output",
-        "destructive",
-    )
-    key: str
-    label: str
-    description: str
-    method: str
-    endpoint: str
-    function: str
-    inputs: tuple[InputSpec, ...]
-    fixed: dict[str, Any]
-    rules: tuple[dict[str, Any], ...]
-    retired_inputs: dict[str, str]
-    example: dict[str, Any]
-    output: dict[str, Any]
-    destructive: bool
-
-    def __init__(
-        self,
-        key: str,
-        label: str,
-        description: str,
-        method: str,
-        endpoint: str,
-        function: str,
-        inputs: tuple[InputSpec, ...],
-        fixed: dict[str, Any] | None = None,
-        rules: tuple[dict[str, Any], ...] = (),
-        retired_inputs: dict[str, str] | None = None,
-        example: dict[str, Any] | None = None,
-        output: dict[str, Any] | None = None,
-        destructive: bool = False,
-    ) -> None:
-        self._init(
-            key=key,
-            label=label,
-            description=description,
-            method=method,
-            endpoint=endpoint,
-            function=function,
-            inputs=inputs,
-            fixed={} if fixed is None else fixed,
-            rules=rules,
-            retired_inputs={} if retired_inputs is None else retired_inputs,
-            example={} if example is None else example,
-            output={} if output is None else output,
-            destructive=destructive,
-        )
-
-    @property
-    def schema(self) -> str:
-        """The name load_schema() knows this entry's input schema by."""
-        return f"{self.key}.json"
-
-    @property
-    def sends_query(self) -> bool:
-        """Whether extra parameters go in the query string (else in the record body)."""
-        return self.method in {"GET", "DELETE"}
-
-    @property
-    def value_inputs(self) -> tuple[InputSpec, ...]:
-        """The inputs a caller passes in `inputs` (all but the connection)."""
-        return tuple(i for i in self.inputs if i.type != "connection")
-
-    @property
-    def required_one_of(self) -> tuple[tuple[str, ...], ...]:
-        """The groups of inputs of which one must be given (from `one_of_required` rules)."""
-        return tuple(tuple(r["one_of_required"]) for r in self.rules if "one_of_required" in r)
-
-    def input(self, key: str) -> InputSpec:
-        """The input with this key."""
-        return next(i for i in self.inputs if i.key == key)
 
 
 @cache
@@ -265,45 +95,6 @@ def icon_path() -> Path:
     return inside if inside.is_file() else _PACKAGE_DIR.parent / name
 
 
-def _input(raw: dict[str, Any]) -> InputSpec:
-    return InputSpec(
-        key=raw["key"],
-        label=raw["label"],
-        type=raw["type"],
-        required=bool(raw.get("required", False)),
-        default=raw.get("default"),
-        comments=str(raw.get("comments", "")),
-        param=raw.get("param"),
-        secret=bool(raw.get("secret", False)),
-        choices=tuple(raw.get("choices", ())),
-        options=raw.get("options"),
-        schema=raw.get("schema"),
-        placeholder=raw.get("placeholder"),
-        example=raw.get("example"),
-        group=raw.get("group"),
-        advanced=bool(raw.get("advanced", False)),
-        visible_when=raw.get("visible_when"),
-    )
-
-
-def _action(raw: dict[str, Any]) -> ActionSpec:
-    return ActionSpec(
-        key=raw["key"],
-        label=raw["label"],
-        description=raw["description"],
-        method=raw["method"],
-        endpoint=raw["endpoint"],
-        function=raw["function"],
-        inputs=tuple(_input(i) for i in raw["inputs"]),
-        fixed=dict(raw.get("fixed", {})),
-        rules=tuple(raw.get("rules", ())),
-        retired_inputs=dict(raw.get("retired_inputs", {})),
-        example=dict(raw.get("example", {})),
-        output=dict(raw.get("output", {})),
-        destructive=bool(raw.get("destructive", False)),
-    )
-
-
 @cache
 def _entries(section: str) -> dict[str, dict[str, Any]]:
     """One section of the manifest, its raw entries by key, in manifest order."""
@@ -314,7 +105,7 @@ def _entries(section: str) -> dict[str, dict[str, Any]]:
 def _built(section: str, key: str) -> ActionSpec | None:
     """The spec of one entry, built on first use (a cold start builds only the one it runs)."""
     raw = _entries(section).get(key)
-    return None if raw is None else _action(raw)
+    return None if raw is None else ActionSpec.from_raw(raw)
 
 
 def _section(section: str) -> dict[str, ActionSpec]:
@@ -339,7 +130,7 @@ def triggers() -> dict[str, ActionSpec]:
 
 def connection_inputs() -> tuple[InputSpec, ...]:
     """The connection's inputs (Client ID, Client Secret)."""
-    return tuple(_input(i) for i in _document()["connection"]["inputs"])
+    return tuple(InputSpec.from_raw(i) for i in _document()["connection"]["inputs"])
 
 
 def action(key: str) -> ActionSpec:

@@ -33,26 +33,39 @@ def load_source(path: Path = SOURCE_PATH) -> dict[str, Any]:
     return data
 
 
-def _expand(node: Any, shared: dict[str, Any]) -> Any:
-    """The node with every {use: NAME(S), ...} replaced by the shared entries plus overrides."""
+def _expand(node: Any, shared: dict[str, Any], using: tuple[str, ...] = ()) -> Any:
+    """The node with every {use: NAME(S), ...} replaced by the shared entries plus overrides.
+
+    `using` is the chain of shared names being expanded around this node: one met again is a
+    cycle, refused by name rather than recursing until Python gives up.
+    """
     if isinstance(node, list):
-        return [_expand(item, shared) for item in node]
+        return [_expand(item, shared, using) for item in node]
     if not isinstance(node, dict):
         return node
-    merged: dict[str, Any] = {}
-    if "use" in node:
-        names = node["use"] if isinstance(node["use"], list) else [node["use"]]
-        for name in names:
-            if name not in shared:
-                raise KeyError(f"connector.yaml uses {name!r}, which `shared` does not define")
-            merged.update(_expand(shared[name], shared))
+    merged = _used(node["use"], shared, using) if "use" in node else {}
     for key, value in node.items():
         if key == "use":
             continue
         if value is None and "use" in node:
             merged.pop(key, None)  # an override of null removes the shared field
         else:
-            merged[key] = _expand(value, shared)
+            merged[key] = _expand(value, shared, using)
+    return merged
+
+
+def _used(names: Any, shared: dict[str, Any], using: tuple[str, ...]) -> dict[str, Any]:
+    """The shared entries a `use:` names, each expanded, merged in order."""
+    merged: dict[str, Any] = {}
+    for name in names if isinstance(names, list) else [names]:
+        if name not in shared:
+            raise KeyError(f"connector.yaml uses {name!r}, which `shared` does not define")
+        if name in using:
+            cycle = " -> ".join([*using[using.index(name) :], name])
+            raise ValueError(
+                f"connector.yaml: the shared entries use each other in a cycle: {cycle}"
+            )
+        merged.update(_expand(shared[name], shared, (*using, name)))
     return merged
 
 

@@ -9,7 +9,7 @@ from typing import Any
 from .connection import Connection
 from .limits import MAX_LIMIT
 from .results import page_result
-from .validation import Call
+from .specs import Call
 
 Options = dict[str, Any]
 MAX_DEPTH = 10  # job-code parents fetched for labels, at most this many levels up
@@ -72,8 +72,8 @@ def user_options(connection: Connection, call: Call) -> Options:
     users is searched here: a page with no match may still have `more` after it.
     """
     search = str(call.options.get("search", "")).strip()
-    found = _page(connection, "users", call)
-    users = found["users"]
+    found = _page(connection, call.endpoint, call)
+    users = found[call.endpoint]
     if search:
         pattern = _pattern(search)
         users = [u for u in users if _found_in(u, pattern)]
@@ -132,8 +132,8 @@ def job_code_options(connection: Connection, call: Call) -> Options:
         shown, more = _assigned_codes(connection, call)
     else:
         names = {"name": _wildcard(search)} if search else {}
-        found = _page(connection, "jobcodes", call, type="all", **names)
-        shown, more, search = found["jobcodes"], found["more"], ""
+        found = _page(connection, call.endpoint, call, type="all", **names)
+        shown, more, search = found[call.endpoint], found["more"], ""
     by_id = _with_parents(connection, {c["id"]: c for c in shown})
     pairs = ((c["id"], _path(c, by_id)) for c in shown)
     # Assignments cannot be searched by job-code name in the API: filter their page here.
@@ -146,11 +146,11 @@ def _clock(stamp: str) -> str:
 
 def timesheet_options(connection: Connection, call: Call) -> Options:
     """Timesheets of a date range, labelled 'date start–end · person · job code'."""
-    found = _page(connection, "timesheets", call)
+    found = _page(connection, call.endpoint, call)
     extra = found["supplemental_data"]
     users, codes = extra.get("users", {}), extra.get("jobcodes", {})
     pairs = []
-    for sheet in found["timesheets"]:
+    for sheet in found[call.endpoint]:
         when = (
             f"{sheet['date']} {_clock(sheet['start'])}–{_clock(sheet['end'])}"
             if sheet.get("start")
@@ -163,11 +163,11 @@ def timesheet_options(connection: Connection, call: Call) -> Options:
 
 def job_code_assignment_options(connection: Connection, call: Call) -> Options:
     """Job code assignments, labelled 'person → job code'."""
-    found = _page(connection, "jobcode_assignments", call)
+    found = _page(connection, call.endpoint, call)
     extra = found["supplemental_data"]
     users, codes = extra.get("users", {}), extra.get("jobcodes", {})
     pairs = (
         (a["id"], f"{_person_in(users, a['user_id'])} → {_code_in(codes, a['jobcode_id'])}")
-        for a in found["jobcode_assignments"]
+        for a in found[call.endpoint]
     )
     return _options(pairs, found["more"], str(call.options.get("search", "")))

@@ -3,38 +3,24 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
+from contextlib import AbstractContextManager, nullcontext
 from contextvars import ContextVar
 
-from .values import FrozenValue
+from .values import FrozenDeclared
 
 log = logging.getLogger(__name__)
 
 
-class Progress(FrozenValue):
+class Progress(FrozenDeclared):
     """Where a Fetch All or batch write stands: after each request, or before a wait."""
 
-    _fields = ("endpoint", "kind", "records", "requests", "total", "wait")
     endpoint: str
     kind: str  # "read" (pages fetched), "write" (records sent) or "wait" (a pause before a call)
-    records: int  # records read, or records written, so far
-    requests: int  # pages fetched, or write requests made, so far
-    total: int | None  # records to write, when known
-    wait: float  # seconds of the pause about to be taken ("wait" only)
-
-    def __init__(
-        self,
-        endpoint: str,
-        kind: str,
-        records: int = 0,
-        requests: int = 0,
-        total: int | None = None,
-        wait: float = 0.0,
-    ) -> None:
-        self._init(
-            endpoint=endpoint, kind=kind, records=records, requests=requests, total=total, wait=wait
-        )
+    records: int = 0  # records read, or records written, so far
+    requests: int = 0  # pages fetched, or write requests made, so far
+    total: int | None = None  # records to write, when known
+    wait: float = 0.0  # seconds of the pause about to be taken ("wait" only)
 
 
 ProgressCallback = Callable[[Progress], None]
@@ -45,15 +31,31 @@ _callback: ContextVar[ProgressCallback | None] = ContextVar("qbtime_progress", d
 _endpoint: ContextVar[str] = ContextVar("qbtime_progress_endpoint", default="")
 
 
-@contextmanager
-def reporting(callback: ProgressCallback | None) -> Iterator[None]:
+def reporting(callback: ProgressCallback | None) -> AbstractContextManager[None]:
     """Tell `callback` (if any) the progress of every loop run inside this block."""
-    token, endpoint = _callback.set(callback), _endpoint.set("")
-    try:
-        yield
-    finally:
+    if callback is None and _callback.get() is None:
+        return _NOBODY  # nobody to tell here or around: nothing to set (every call runs this)
+    return _Reporting(callback)
+
+
+_NOBODY = nullcontext()
+
+
+class _Reporting:
+    """Sets the callback (and a fresh endpoint) for its block, and puts back what was there."""
+
+    __slots__ = ("_callback", "_tokens")
+
+    def __init__(self, callback: ProgressCallback | None) -> None:
+        self._callback = callback
+
+    def __enter__(self) -> None:
+        self._tokens = (_callback.set(self._callback), _endpoint.set(""))
+
+    def __exit__(self, *exc: object) -> None:
+        told, endpoint = self._tokens
         _endpoint.reset(endpoint)
-        _callback.reset(token)
+        _callback.reset(told)
 
 
 def _tell(progress: Progress) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from .connection import Connection
-from .validation import Call, is_given, query_value
+from .specs import Call, is_given, query_value
 
 
 def raw_request(connection: Connection, call: Call) -> dict[str, Any]:

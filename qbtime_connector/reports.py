@@ -6,7 +6,7 @@ from typing import Any
 
 from .connection import Connection
 from .results import page_result
-from .validation import Call
+from .specs import Call
 
 
 def _report(connection: Connection, call: Call, key: str) -> dict[str, Any]:

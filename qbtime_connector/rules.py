@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable, Iterator, Mapping
 from typing import Any
 
-from .manifest import ActionSpec
+from .specs import ActionSpec, is_sent
 
 Problem = tuple[str, str]  # (input key, message)
 _PARSERS: dict[str, Callable[[str], Any]] = {
@@ -21,7 +21,7 @@ def _given(values: Mapping[str, Any], name: str) -> bool:
     value = values.get(key)
     if inner:
         value = value.get(inner) if isinstance(value, Mapping) else None
-    return value is not None and value != "" and value != []
+    return is_sent(value)  # blank text or [] is never sent, so it cannot satisfy a rule
 
 
 def _one_of(spec: ActionSpec, names: list[str], values: Mapping[str, Any]) -> Iterator[Problem]:
@@ -65,6 +65,23 @@ def _end_after_start(
         relation = "on or after" if kind == "date" else "after"
         label = spec.input(start_key).label
         yield end_key, f"must be {relation} {label} ({values[start_key]}); got {values[end_key]}"
+
+
+def _matches(record: Mapping[str, Any], when: Mapping[str, Any]) -> bool:
+    """Whether each field of `when` has its value in the record (None: is not given there)."""
+    return all(
+        not is_sent(record.get(k)) if v is None else record.get(k) == v for k, v in when.items()
+    )
+
+
+def apart(spec: ActionSpec, record: Mapping[str, Any]) -> dict[str, Any] | None:
+    """For a record of a batch: the fields to fill when a `records_apart` rule of the entry
+    takes it out of its record action's hands, else None (the record action checks it)."""
+    for rule in spec.rules:
+        found = rule.get("records_apart")
+        if found and any(_matches(record, when) for when in found["when"]):
+            return dict(found.get("set", {}))
+    return None
 
 
 def problems(spec: ActionSpec, values: Mapping[str, Any]) -> list[Problem]:

@@ -58,13 +58,14 @@ def send(
                     f"({type(exc).__name__}) after {tries} retries."
                 ) from None
         else:
-            log.debug(
-                "%s %s -> %s in %.0f ms",
-                method,
-                response.request.path_url,  # with the query: what was asked (no secret)
-                response.status_code,
-                (time.monotonic() - started) * 1000,
-            )
+            if log.isEnabledFor(logging.DEBUG):  # its arguments cost a URL parse per call
+                log.debug(
+                    "%s %s -> %s in %.0f ms",
+                    method,
+                    response.request.path_url,  # with the query: what was asked (no secret)
+                    response.status_code,
+                    (time.monotonic() - started) * 1000,
+                )
             if not status_rule(method, response.status_code):
                 return response
             after = parse_retry_after(response.headers.get("Retry-After"))

@@ -6,7 +6,7 @@ from typing import Any
 
 from . import changes
 from .connection import Connection
-from .validation import Call
+from .specs import Call
 
 
 def chosen(value: Any) -> list[str]:

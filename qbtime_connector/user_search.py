@@ -8,9 +8,9 @@ from .actions import read_all, send_records
 from .connection import Connection
 from .custom_values import check_custom_values
 from .errors import ApiError, ItemError, TransportError, item_failed
-from .validation import Call
+from .limits import MAX_PAGES
+from .specs import Call
 
-ENDPOINT = "users"
 _SERVER_FILTERS = {
     "username": "usernames",
     "employee_number": "employee_numbers",
@@ -26,16 +26,16 @@ def _name_queries(name: str) -> list[dict[str, str]]:
     return [{"first_name": first}, {"last_name": first}]
 
 
-def find(connection: Connection, options: dict[str, Any]) -> list[dict[str, Any]]:
-    """Users matching every given criterion; e-mail is compared here (the API cannot filter it)."""
+def find(connection: Connection, endpoint: str, options: dict[str, Any]) -> list[dict[str, Any]]:
+    """Users (of `endpoint`) matching every given criterion; e-mail is compared here (the API
+    cannot filter it)."""
     base = {"active": options.get("active", "yes")}
     base |= {api: options[key] for key, api in _SERVER_FILTERS.items() if key in options}
     queries = [base | q for q in _name_queries(options["name"])] if "name" in options else [base]
     found: dict[int, dict[str, Any]] = {}
     for params in queries:
-        for user in read_all(connection, ENDPOINT, params, int(options.get("max_pages", 50)))[
-            ENDPOINT
-        ]:
+        read = read_all(connection, endpoint, params, int(options.get("max_pages", MAX_PAGES)))
+        for user in read[endpoint]:
             found.setdefault(int(user["id"]), user)
     email = str(options.get("email", "")).strip().lower()
     return [
@@ -45,13 +45,13 @@ def find(connection: Connection, options: dict[str, Any]) -> list[dict[str, Any]
 
 def find_users(connection: Connection, call: Call) -> dict[str, Any]:
     """Find Users: by name, e-mail, username, employee number or payroll id."""
-    users = find(connection, call.options)
+    users = find(connection, call.endpoint, call.options)
     return {"users": users, "count": len(users)}
 
 
-def _by_username(connection: Connection, username: str) -> dict[str, Any] | None:
+def _by_username(connection: Connection, call: Call, username: str) -> dict[str, Any] | None:
     """The user whose username is exactly `username` (the API's filter is looser)."""
-    found = find(connection, {"username": username, "active": "both"})
+    found = find(connection, call.endpoint, {"username": username, "active": "both"})
     return next((u for u in found if u.get("username") == username), None)
 
 
@@ -68,28 +68,29 @@ def find_or_create_user(connection: Connection, call: Call) -> dict[str, Any]:
     """
     record = {**call.body}
     username = str(record["username"])
-    existing = _by_username(connection, username)
+    existing = _by_username(connection, call, username)
     if existing is not None:
         return _answer(existing, False, "found")
     check_custom_values(
         connection,
         record.get("customfields"),
-        ENDPOINT,
+        call.endpoint,
         "additional_query_parameters",
         "Additional Query Parameters",
     )
     try:
-        items = send_records(connection, "POST", ENDPOINT, [record])[ENDPOINT]
+        items = send_records(connection, call.method, call.endpoint, [record])[call.endpoint]
     except (TransportError, ApiError) as unknown:
         if isinstance(unknown, ApiError) and (unknown.status or 500) < 500:
             raise
-        recovered = _by_username(connection, username)
+        recovered = _by_username(connection, call, username)
         if recovered is None:
             raise
         return _answer(recovered, True, "created_answer_lost")
     if items and not item_failed(items[0]):
         return _answer(items[0], True, "created")
-    winner = _by_username(connection, username)  # refused: most likely a concurrent create won
+    # Refused: most likely a concurrent create won.
+    winner = _by_username(connection, call, username)
     if winner is None:
-        raise ItemError(ENDPOINT, items)
+        raise ItemError(call.endpoint, items)
     return _answer(winner, False, "found_after_conflict")

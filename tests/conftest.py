@@ -11,6 +11,8 @@
 - `store_url`: `store_url(kind, name="tokens")`, the open_store URL of a file, sqlite or
   postgres store in this test's temporary directory (postgres: the session's server).
 - `short_lived`: a sandbox whose tokens live SHORT_LIFETIME (2) seconds, with no rate limit.
+- `manifest_copy`: call it with an edited copy of the resolved manifest (a deep copy of
+  `manifest.load_raw()`); the package runs on that copy until the test ends.
 
 Every test's DEBUG log records are scanned for secrets (`no_secret_in_log_records`).
 
@@ -21,6 +23,7 @@ A file that needs speed may share one module-scoped sandbox under the name `shar
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import os
 import shutil
@@ -35,7 +38,8 @@ from typing import Any
 import pytest
 import responses
 
-from qbtime_connector import Connection, InputError, RetryPolicy
+from qbtime_connector import Connection, InputError, RetryPolicy, fast_validation, manifest
+from qbtime_connector import validation as validating
 from qbtime_connector.manifest import ActionSpec
 from qbtime_connector.sandbox import Sandbox
 from qbtime_connector.tokens import MemoryTokenStore
@@ -206,6 +210,40 @@ def short_lived() -> Iterator[Sandbox]:
     """A sandbox whose tokens live SHORT_LIFETIME seconds, with no rate limit."""
     with Sandbox(token_lifetime=SHORT_LIFETIME, rate_limit=100_000) as running:
         yield running
+
+
+def _forget_the_manifest() -> None:
+    """Drop every reading of the manifest cached so far, and what was built from it."""
+    for cached in (
+        manifest._document,
+        manifest.load_raw,
+        manifest._entries,
+        manifest._built,
+        manifest.load_schema,
+        validating.resolved_schema,
+        validating.validator_for,
+    ):
+        cached.cache_clear()
+    fast_validation._CHECKS.clear()
+
+
+@pytest.fixture
+def manifest_copy(tmp_path: Path) -> Iterator[Callable[[dict[str, Any]], None]]:
+    """Run the package on an edited copy of the manifest, handed to the function this yields."""
+    shipped = manifest.MANIFEST_PATH
+
+    def use(document: dict[str, Any]) -> None:
+        path = tmp_path / "manifest.json"
+        stored = {k: v for k, v in document.items() if k != "version"}
+        path.write_text(json.dumps(stored), encoding="utf-8")
+        manifest.MANIFEST_PATH = path
+        _forget_the_manifest()
+
+    try:
+        yield use
+    finally:
+        manifest.MANIFEST_PATH = shipped
+        _forget_the_manifest()
 
 
 class ManualClock:

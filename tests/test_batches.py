@@ -5,14 +5,16 @@ Here `connection` is a Connection to `sandbox` that never sleeps between retries
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import pytest
 
-from qbtime_connector import ApiError, BatchError, Connection, InputError, invoke
+from qbtime_connector import ApiError, BatchError, Connection, InputError, invoke, manifest
 from qbtime_connector.sandbox import Sandbox
+from qbtime_connector.validation import prepare
 
 from .conftest import new_worker, no_sleep_policy
 
@@ -261,3 +263,31 @@ def test_a_failure_before_anything_was_applied_raises_the_contracts_own_error(
     with pytest.raises(ApiError) as caught:
         invoke("create_timesheets", {"records": slots(user, 60)}, connection)
     assert not isinstance(caught.value, BatchError) and caught.value.status == 417
+
+
+def test_a_batch_declared_only_in_the_manifest_checks_records_as_its_record_action(
+    manifest_copy: Callable[[dict[str, Any]], None],
+) -> None:
+    """No list in the code names the batches: the manifest's record_action (and rules) do."""
+    document = copy.deepcopy(manifest.load_raw())
+    batch = next(e for e in document["actions"] if e["key"] == "create_timesheets")
+    document["actions"].append({**batch, "key": "log_hours", "label": "Log Hours"})
+    manifest_copy(document)
+    spec = manifest.action("log_hours")
+    sheet = {"user_id": "7", "jobcode_id": 2, "start": "2026-11-24T09:00:00Z"}
+    with pytest.raises(InputError, match="record 1, field 'end': must be after Start Date"):
+        prepare(spec, {"records": [{**sheet, "end": "2026-11-24T08:00:00Z"}]})
+    manual = {"user_id": "7", "jobcode_id": 2, "duration": 3600, "date": "2026-11-24", "notes": ""}
+    call = prepare(spec, {"records": [{**sheet, "end": "2026-11-24T10:00:00Z"}, manual]})
+    assert call.options["records"] == [
+        {
+            "user_id": 7,
+            "jobcode_id": 2,
+            "start": "2026-11-24T09:00:00+00:00",
+            "end": "2026-11-24T10:00:00+00:00",
+            "type": "regular",  # Create Timesheet's fixed value
+        },
+        {"user_id": 7, "jobcode_id": 2, "duration": 3600, "date": "2026-11-24", "type": "manual"},
+    ]
+    with pytest.raises(InputError, match=r"record 1, field 'duration': is required$"):
+        prepare(spec, {"records": [{**sheet, "end": "2026-11-24T10:00:00Z", "type": "manual"}]})

@@ -1,6 +1,8 @@
 """Fetch All: every page read once, each record returned once while others change.
 
-Here `sandbox` has no rate limit to speak of, so large reads are never paced.
+Here `sandbox` has no rate limit to speak of, so large reads are never paced, and runs on the
+`clock` fixture: its Date headers and stamps move only when a test moves them, so a read is
+quiet (nothing changed in the second before it, or during it) exactly when the test says.
 """
 
 from __future__ import annotations
@@ -18,14 +20,16 @@ from qbtime_connector import Connection, invoke
 from qbtime_connector.paging import OVERLAP, placement, read_every
 from qbtime_connector.sandbox import Sandbox, SandboxState
 
-from .conftest import API, listing
+from .conftest import API, ManualClock, listing
 
 TIMESHEETS = "GET /api/v1/timesheets"
+STAMPS = "GET /api/v1/last_modified_timestamps"
+EVERY_SHEET = {"start_date": "2025-01-01", "fetch_all": True, "max_pages": 100}
 
 
 @pytest.fixture
-def sandbox() -> Iterator[Sandbox]:
-    with Sandbox(rate_limit=1_000_000) as running:
+def sandbox(clock: ManualClock) -> Iterator[Sandbox]:
+    with Sandbox(rate_limit=1_000_000, clock=clock) as running:
         yield running
 
 
@@ -33,27 +37,106 @@ def timesheet_calls(sandbox: Sandbox) -> int:
     return sandbox.state.count(TIMESHEETS) - sandbox.state.count("GET /api/v1/timesheets_deleted")
 
 
-def test_reading_10000_timesheets_takes_56_calls(sandbox: Sandbox, connection: Connection) -> None:
+def read_counting(sandbox: Sandbox, connection: Connection) -> tuple[list[int], dict[str, int]]:
+    """Fetch All of every timesheet: the ids read, and the calls by kind (and in all)."""
+    before = sandbox.state.count(), timesheet_calls(sandbox), sandbox.state.count(STAMPS)
+    result = invoke("get_timesheets", EVERY_SHEET, connection)
+    assert (result["more"], result["page"]) == (False, max(1, len(result["timesheets"]) // 200))
+    calls = {
+        "all": sandbox.state.count() - before[0],
+        "pages": timesheet_calls(sandbox) - before[1],
+        "stamps": sandbox.state.count(STAMPS) - before[2],
+    }
+    return [s["id"] for s in result["timesheets"]], calls
+
+
+def test_reading_10000_quiet_timesheets_takes_51_calls(
+    sandbox: Sandbox, connection: Connection, clock: ManualClock
+) -> None:
     sandbox.state.add_timesheets(10000 - 40)
-    result = invoke(
-        "get_timesheets",
-        {"start_date": "2025-01-01", "fetch_all": True, "max_pages": 100},
-        connection,
-    )
-    # 200 per call, less the overlap that lets a read notice records shifting between pages
-    assert timesheet_calls(sandbox) == 56
-    ids = [s["id"] for s in result["timesheets"]]
+    clock.tick(2)  # nothing changed in the 2 seconds before the read, nor during it
+    ids, calls = read_counting(sandbox, connection)
+    # 50 pages of 200 (the API's least), and one look at last_modified_timestamps to know that
+    # nothing moved under them
+    assert calls == {"all": 51, "pages": 50, "stamps": 1}
     assert len(ids) == len(set(ids)) == 10000
-    assert (result["more"], result["page"]) == (False, 50)
 
 
-def test_fetch_all_stops_after_max_pages_calls_and_continuing_misses_nothing(
-    sandbox: Sandbox, connection: Connection
+def test_one_page_needs_no_look_at_the_stamps(sandbox: Sandbox, connection: Connection) -> None:
+    ids, calls = read_counting(sandbox, connection)  # the 40 seeded timesheets, changed just now
+    assert calls == {"all": 1, "pages": 1, "stamps": 0}
+    assert len(ids) == len(set(ids)) == 40
+
+
+def test_a_change_in_the_second_before_the_read_makes_it_read_again_overlapping(
+    sandbox: Sandbox, connection: Connection, clock: ManualClock
+) -> None:
+    """Stamps are whole seconds: a change stamped in the second before the first page's Date
+    may have come after its query, so the read cannot count as quiet."""
+    sandbox.state.add_timesheets(10000 - 40)
+    clock.tick(1)
+    ids, calls = read_counting(sandbox, connection)
+    assert calls == {"all": 50 + 1 + 56, "pages": 50 + 56, "stamps": 1}
+    assert len(ids) == len(set(ids)) == 10000
+
+
+def test_a_record_edited_during_a_plain_read_makes_it_read_again_overlapping(
+    sandbox: Sandbox, connection: Connection, clock: ManualClock
+) -> None:
+    sandbox.state.add_timesheets(10000 - 40)
+    clock.tick(60)
+    edited = sorted(sandbox.state.company.timesheets)[5000]
+
+    def edit_once(state: SandboxState) -> None:
+        if state.count(TIMESHEETS) == 10:
+            state.company.timesheets[edited]["notes"] = "edited during the read"
+            state.company.touch("timesheets", state.company.timesheets[edited])
+
+    sandbox.state.between(edit_once)
+    ids, calls = read_counting(sandbox, connection)
+    assert calls == {"all": 50 + 1 + 56, "pages": 50 + 56, "stamps": 1}
+    assert len(ids) == len(set(ids)) == 10000
+
+
+@pytest.mark.parametrize("when", [3, 9])  # after the 3rd page, and before the last
+def test_a_record_deleted_during_a_plain_read_is_noticed_and_nothing_is_missed(
+    sandbox: Sandbox, connection: Connection, clock: ManualClock, when: int
+) -> None:
+    """A delete shifts every later record down one place: a plain read would skip one."""
+    sandbox.state.add_timesheets(2000 - 40)
+    clock.tick(60)
+    gone = sorted(sandbox.state.company.timesheets)[100]
+
+    def delete_once(state: SandboxState) -> None:
+        if state.count(TIMESHEETS) == when:
+            state.company.delete_timesheet(gone)
+
+    sandbox.state.between(delete_once)
+    ids, calls = read_counting(sandbox, connection)
+    assert sorted(ids) == sorted(set(sandbox.state.company.timesheets))
+    assert calls["stamps"] == 1 and calls["pages"] > 10
+
+
+def test_a_refused_look_at_the_stamps_reads_again_overlapping_rather_than_failing(
+    sandbox: Sandbox, connection: Connection, clock: ManualClock
+) -> None:
+    sandbox.state.add_timesheets(1000 - 40)
+    clock.tick(60)
+    sandbox.state.inject(status=417, path="last_modified_timestamps")
+    ids, calls = read_counting(sandbox, connection)
+    assert calls == {"all": 5 + 1 + 6, "pages": 5 + 6, "stamps": 1}
+    assert len(ids) == len(set(ids)) == 1000
+
+
+def test_fetch_all_stops_after_max_pages_pages_and_continuing_misses_nothing(
+    sandbox: Sandbox, connection: Connection, clock: ManualClock
 ) -> None:
     sandbox.state.add_timesheets(1000)
+    clock.tick(2)
     inputs = {"start_date": "2025-01-01", "fetch_all": "true", "max_pages": "3"}
     first = invoke("get_timesheets", inputs, connection)
     assert (timesheet_calls(sandbox), first["more"]) == (3, True)
+    assert sandbox.state.count(STAMPS) == 1
     rest = invoke(
         "get_timesheets", {**inputs, "page": first["page"] + 1, "max_pages": 50}, connection
     )
@@ -61,26 +144,55 @@ def test_fetch_all_stops_after_max_pages_calls_and_continuing_misses_nothing(
     assert set(ids) == set(sandbox.state.company.timesheets) and rest["more"] is False
 
 
-def test_fetch_all_merges_supplemental_data_across_pages(
+def test_fetch_all_merges_supplemental_data_across_plain_pages_it_knows_are_quiet(
     mocked_api: responses.RequestsMock, mocked_connection: Connection
 ) -> None:
-    first = [{"id": n} for n in range(1, 201)]
+    first, second = [{"id": n} for n in range(1, 201)], [{"id": n} for n in range(201, 251)]
     mocked_api.get(
         f"{API}/users",
         json=listing("users", first, more=True, supplemental={"jobcodes": {"7": {"id": 7}}}),
+        headers={"Date": "Tue, 24 Nov 2026 12:00:10 GMT"},
     )
-    limit, page = placement(200 - OVERLAP, 199)
-    start = (page - 1) * limit
-    second = [{"id": n} for n in range(start + 1, 251)]
     mocked_api.get(
-        f"{API}/users",
-        json=listing("users", second, supplemental={"jobcodes": {"8": {"id": 8}}}),
+        f"{API}/users", json=listing("users", second, supplemental={"jobcodes": {"8": {"id": 8}}})
+    )
+    stamps = {"users": "2026-11-24T12:00:08+00:00", "jobcodes": "2026-11-20T09:00:00+00:00"}
+    mocked_api.get(
+        f"{API}/last_modified_timestamps",
+        json={"results": {"last_modified_timestamps": stamps}},
     )
     result = invoke("get_users", {"fetch_all": True}, mocked_connection)
     assert [u["id"] for u in result["users"]] == list(range(1, 251))
     assert set(result["supplemental_data"]["jobcodes"]) == {"7", "8"}
-    assert "limit=200&page=1" in mocked_api.calls[0].request.url
-    assert f"limit={limit}&page={page}" in mocked_api.calls[1].request.url
+    urls = [call.request.url for call in mocked_api.calls]
+    assert "limit=200&page=1" in urls[0] and "limit=200&page=2" in urls[1]
+    assert "endpoints=users%2Cjobcodes" in urls[2]
+
+
+def test_without_the_apis_clock_fetch_all_reads_again_with_overlapping_pages(
+    mocked_api: responses.RequestsMock, mocked_connection: Connection
+) -> None:
+    first = [{"id": n} for n in range(1, 201)]
+    limit, page = placement(200 - OVERLAP, 199)
+    start = (page - 1) * limit
+    answers = [
+        listing("users", first, more=True, supplemental={"jobcodes": {"7": {"id": 7}}}),
+        listing("users", [{"id": n} for n in range(201, 251)]),  # no Date: cannot tell
+        listing("users", first, more=True, supplemental={"jobcodes": {"7": {"id": 7}}}),
+        listing(
+            "users",
+            [{"id": n} for n in range(start + 1, 251)],
+            supplemental={"jobcodes": {"8": {"id": 8}}},
+        ),
+    ]
+    for answer in answers:
+        mocked_api.get(f"{API}/users", json=answer)
+    result = invoke("get_users", {"fetch_all": True}, mocked_connection)
+    assert [u["id"] for u in result["users"]] == list(range(1, 251))
+    assert set(result["supplemental_data"]["jobcodes"]) == {"7", "8"}
+    urls = [call.request.url for call in mocked_api.calls]
+    assert "limit=200&page=1" in urls[2]
+    assert f"limit={limit}&page={page}" in urls[3]
 
 
 def test_each_page_starts_inside_the_one_before() -> None:
@@ -118,11 +230,13 @@ class Churn:
             self.touched.add(sheet_id)
 
 
+@pytest.mark.parametrize("settled", [False, True], ids=["changed-just-before", "settled"])
 @pytest.mark.parametrize("seed", range(15))
 def test_records_that_exist_throughout_are_returned_once_while_others_change(
-    sandbox: Sandbox, connection: Connection, seed: int
+    sandbox: Sandbox, connection: Connection, clock: ManualClock, seed: int, settled: bool
 ) -> None:
     sandbox.state.add_timesheets(random.Random(seed).randrange(500, 1500))
+    clock.tick(60 if settled else 0)  # settled: the read starts plain, and sees the churn after
     throughout = set(sandbox.state.company.timesheets)
     churn = Churn(seed)
     sandbox.state.between(churn)

@@ -7,16 +7,17 @@ import json
 from typing import Any
 
 import pytest
+import responses
 import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from qbtime_connector import manifest, manifest_source
+from qbtime_connector import Connection, invoke, manifest, manifest_source
 from qbtime_connector.cli import main
 from qbtime_connector.invoke import implementation
 from qbtime_connector.manifest import SCHEMA_DIR, load_raw, load_schema, problems
 
-from .conftest import SPEC_PAGE_LABELS, input_errors
+from .conftest import API, SPEC_PAGE_LABELS, input_errors, listing, written
 
 ACTIONS = list(manifest.actions().values())
 SOURCES = list(manifest.data_sources().values())
@@ -122,6 +123,18 @@ def test_an_unknown_shared_name_is_refused_by_name() -> None:
         manifest_source._expand({"use": "nope"}, {})
 
 
+@pytest.mark.parametrize(
+    ("shared", "cycle"),
+    [
+        ({"a": {"use": "b"}, "b": {"label": "B", "use": ["c", "a"]}, "c": {}}, "a -> b -> a"),
+        ({"a": {"key": "a", "inputs": [{"use": "a"}]}}, "a -> a"),
+    ],
+)
+def test_a_use_cycle_is_refused_naming_the_cycle(shared: dict[str, Any], cycle: str) -> None:
+    with pytest.raises(ValueError, match=f"in a cycle: {cycle}$"):
+        manifest_source._expand({"actions": [{"use": "a"}]}, shared)
+
+
 def test_the_manifest_command_prints_the_resolved_manifest(
     capsys: pytest.CaptureFixture[str],
 ) -> None:
@@ -161,6 +174,19 @@ def test_a_broken_manifest_names_the_bad_entry() -> None:
     ), found
     assert any(p.startswith("actions[get_timesheets]:") and "'label'" in p for p in found)
     assert any(p.startswith("actions[create_timesheet].inputs[jobcode_id].options") for p in found)
+
+
+@pytest.mark.parametrize(
+    ("spec", "where"), [(manifest.InputSpec, "input"), (manifest.ActionSpec, "entry")]
+)
+def test_the_spec_types_have_exactly_the_fields_the_meta_schema_documents(
+    spec: type[manifest.InputSpec | manifest.ActionSpec], where: str
+) -> None:
+    """Each field is written once in specs.py; the meta-schema documents the same ones."""
+    documented = load_schema("manifest.meta.json")["$defs"][where]
+    assert set(spec._fields) == set(documented["properties"])
+    needed = {name for name in spec._fields if name not in spec._defaults}
+    assert needed <= set(documented["required"])
 
 
 def test_the_meta_schema_documents_every_field() -> None:
@@ -248,12 +274,27 @@ def test_input_types_match_the_schema_types() -> None:
 def test_rules_and_visibility_name_inputs_of_the_entry(action: manifest.ActionSpec) -> None:
     keys = {i.key for i in action.value_inputs}
     for rule in action.rules:
+        if "records_apart" in rule:  # names fields of the records, not inputs
+            assert action.record_action and "records" in keys, action.key
+            continue
         for names in rule.values():
             named = names.values() if isinstance(names, dict) else names
             assert {n.split(".")[0] for n in named} <= keys, rule
     for item in action.value_inputs:
         assert set(item.visible_when or {}) <= keys - {item.key}, item.key
         assert set((item.options or {}).get("depends_on", [])) <= keys - {item.key}, item.key
+
+
+@pytest.mark.parametrize("action", [a for a in EVERY if a.record_action], ids=lambda a: a.key)
+def test_a_record_action_writes_the_same_endpoint_the_same_way(action: manifest.ActionSpec) -> None:
+    single = manifest.action(str(action.record_action))
+    assert (single.method, single.endpoint) == (action.method, action.endpoint)
+    assert "records" in {i.key for i in action.value_inputs}
+
+
+def test_every_batch_write_names_its_record_action() -> None:
+    batches = [a.key for a in ACTIONS if a.function.endswith(":write_records")]
+    assert batches and all(manifest.action(key).record_action for key in batches)
 
 
 @pytest.mark.parametrize("action", EVERY, ids=lambda a: a.key)
@@ -381,3 +422,71 @@ def test_every_trigger_names_its_sample_function() -> None:
     broken = copy.deepcopy(load_raw())
     del broken["actions"][0]["category"]
     assert any("'category' is a required property" in p for p in problems(broken))
+
+
+# -- the manifest's method and endpoint are what every action sends ------------------------------
+
+OPEN_SHEET = {"id": 9, "user_id": 5, "on_the_clock": True, "start": "2026-11-24T09:00:00+00:00"}
+MARY = {"id": 5, "username": "mary", "email": "mary@example.com"}
+# action, its inputs, its endpoint in the edited manifest, and the requests it then makes
+CUSTOM = [
+    ("find_users", {"name": "Mary Major"}, "staff", [("GET", listing("staff", [MARY]))]),
+    (
+        "find_or_create_user",
+        {"username": "mary", "first_name": "Mary", "last_name": "Major"},
+        "staff",
+        [("GET", listing("staff", [MARY]))],
+    ),
+    (
+        "clock_in",
+        {"user_id": 5, "jobcode_id": 7},
+        "shifts",
+        [("GET", listing("shifts", [])), ("POST", written("shifts", [{"_status_code": 200}]))],
+    ),
+    (
+        "clock_out",
+        {"user_id": 5},
+        "shifts",
+        [("GET", listing("shifts", [OPEN_SHEET])), ("PUT", written("shifts", [{"id": 9}]))],
+    ),
+    ("submit_timesheets", {"user_ids": "5", "date": "2026-11-22"}, "staff", [("PUT", {})]),
+    ("approve_timesheets", {"user_ids": "5", "date": "2026-11-22"}, "staff", [("PUT", {})]),
+    ("get_current_user", {}, "me", [("GET", listing("users", [MARY]))]),
+    ("user_options", {}, "staff", [("GET", listing("staff", [MARY]))]),
+]
+
+
+@pytest.mark.parametrize(("key", "inputs", "endpoint", "answers"), CUSTOM, ids=lambda c: c)
+def test_an_action_sends_to_the_endpoint_its_manifest_entry_names(
+    manifest_copy: Any,
+    mocked_api: responses.RequestsMock,
+    mocked_connection: Connection,
+    key: str,
+    inputs: dict[str, Any],
+    endpoint: str,
+    answers: list[tuple[str, dict[str, Any]]],
+) -> None:
+    """Custom actions too: a copy of the manifest with another endpoint changes the request."""
+    document = copy.deepcopy(load_raw())
+    entries = [e for kind in ("actions", "data_sources") for e in document[kind]]
+    next(e for e in entries if e["key"] == key)["endpoint"] = endpoint
+    manifest_copy(document)
+    for method, body in answers:
+        if method == "PUT" and not body:
+            body = written(endpoint, [{"id": 5, "_status_code": 200}])
+        mocked_api.add(method, f"{API}/{endpoint}", json=body)
+    invoke(key, inputs, mocked_connection)
+    assert [(c.request.method, c.request.url.split("?")[0]) for c in mocked_api.calls] == [
+        (method, f"{API}/{endpoint}") for method, _ in answers
+    ]
+
+
+def test_an_action_sends_the_method_its_manifest_entry_names(
+    manifest_copy: Any, mocked_api: responses.RequestsMock, mocked_connection: Connection
+) -> None:
+    document = copy.deepcopy(load_raw())
+    entry = next(e for e in document["actions"] if e["key"] == "submit_timesheets")
+    entry["method"] = "POST"
+    manifest_copy(document)
+    mocked_api.post(f"{API}/users", json=written("users", [{"id": 5, "_status_code": 200}]))
+    invoke("submit_timesheets", {"user_ids": "5", "date": "2026-11-22"}, mocked_connection)

@@ -13,6 +13,8 @@ from qbtime_connector.connection_file import write_private
 from qbtime_connector.progress import page_read
 from qbtime_connector.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
 
+from .conftest import ManualClock
+
 READ_ALL = {"start_date": "2000-01-01", "fetch_all": True}
 
 
@@ -20,19 +22,36 @@ def _users(count: int) -> list[dict[str, str]]:
     return [{"username": f"p{n}", "first_name": "P", "last_name": str(n)} for n in range(count)]
 
 
-def test_fetch_all_tells_the_callback_after_every_page(
-    sandbox: Sandbox, connection: Connection
-) -> None:
-    sandbox.state.add_timesheets(450)
+def told_of_a_fetch_all(sandbox: Sandbox, connection: Connection) -> tuple[list[Progress], int]:
+    """What a Fetch All of 450 timesheets told its callback, and how many pages it read."""
     told: list[Progress] = []
     before = sandbox.state.count("GET /api/v1/timesheets")
     result = invoke("get_timesheets", READ_ALL, connection, progress=told.append)
     pages = sandbox.state.count("GET /api/v1/timesheets") - before
-    assert pages >= 3
     assert [p.requests for p in told] == list(range(1, pages + 1))
     assert {p.kind for p in told} == {"read"} and {p.endpoint for p in told} == {"timesheets"}
-    assert [p.records for p in told] == sorted(p.records for p in told)
     assert told[-1].records == len(result["timesheets"])
+    return told, pages
+
+
+def test_fetch_all_tells_the_callback_after_every_page(clock: ManualClock) -> None:
+    with Sandbox(clock=clock) as sandbox, sandbox.connect() as connection:
+        sandbox.state.add_timesheets(450)
+        clock.tick(60)  # a quiet read: three pages of 200
+        told, pages = told_of_a_fetch_all(sandbox, connection)
+    assert pages == 3
+    assert [p.records for p in told] == [200, 400, 490]
+
+
+def test_a_fetch_all_that_starts_over_counts_on_its_pages_and_starts_its_records_over(
+    sandbox: Sandbox, connection: Connection
+) -> None:
+    sandbox.state.add_timesheets(450)  # just now: the read cannot know it was quiet
+    told, pages = told_of_a_fetch_all(sandbox, connection)
+    assert pages == 3 + 3
+    plain, overlapping = [p.records for p in told[:3]], [p.records for p in told[3:]]
+    assert plain == [200, 400, 490]
+    assert overlapping[0] == 200 and overlapping == sorted(overlapping) and overlapping[-1] == 490
 
 
 def test_a_batch_write_tells_the_callback_after_every_request(

@@ -1,4 +1,5 @@
-"""The sandbox answers raw HTTP as api-facts.md says the real API does.
+"""The sandbox answers raw HTTP as the official API reference (TSheetsTeam/api_docs on GitHub,
+https://github.com/TSheetsTeam/api_docs) says the real API does.
 
 For speed the file shares one sandbox (`shared_sandbox`, module-scoped, reset before each
 test); `raw_api` sends raw HTTP to it with a Bearer token.

@@ -87,6 +87,20 @@ def refused(action: str, inputs: Any, mocked_connection: Connection) -> InputErr
         ("get_timesheets", {"start_date": "2026-02-29"}, "Start Date", "real calendar date"),
         ("get_timesheets", {"end_date": "2026-11-07"}, "Start Date", "modified_since"),
         ("get_timesheets", {}, "Start Date", "refuses"),
+        # Blank text is "not given" everywhere (and never sent), so it satisfies no rule either.
+        (
+            "get_timesheets",
+            {"additional_query_parameters": {"ids": "   "}},
+            "Start Date",
+            "refuses",
+        ),
+        (
+            "get_timesheets",
+            {"additional_query_parameters": [{"key": "modified_since", "value": "\t"}]},
+            "Start Date",
+            "refuses",
+        ),
+        ("get_timesheets", {"additional_query_parameters": {"ids": []}}, "Start Date", "refuses"),
         ("get_timesheets", {"active": "yes", "start_date": "2026-11-01"}, "active", "on_the_clock"),
         (
             "get_timesheets",

@@ -68,3 +68,18 @@ def test_mutable_values_are_unhashable_and_get_fresh_defaults() -> None:
     assert Read().records is not Read().records
     with pytest.raises(TypeError):
         hash(first)
+
+
+def test_a_declared_value_takes_its_fields_from_its_annotations_once() -> None:
+    call = Call("GET", "users", options={"fetch_all": True})
+    assert Call._fields == ("method", "endpoint", "query", "body", "options")
+    assert (call.query, call.body, call.options) == ({}, {}, {"fetch_all": True})
+    assert call == Call(method="GET", endpoint="users", options={"fetch_all": True})
+    with pytest.raises(TypeError, match="endpoint"):
+        Call("GET")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="colour"):
+        Call("GET", "users", colour="red")  # type: ignore[call-arg]
+    with pytest.raises(TypeError, match="method"):
+        Call("GET", "users", method="PUT")  # type: ignore[misc]
+    with pytest.raises(TypeError, match="at most 5"):
+        Call("GET", "users", {}, {}, {}, {})  # type: ignore[call-arg]

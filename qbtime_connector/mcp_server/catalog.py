@@ -73,4 +73,4 @@ def _tool(
 def _rules(entry: Mapping[str, Any]) -> list[str]:
     """The entry's cross-input rules, in words that name the inputs by label."""
     labels = {i["key"]: i["label"] for i in value_inputs(entry)}
-    return [rule_text(rule, labels) for rule in entry.get("rules", ())]
+    return [rule_text(rule, labels, entry.get("record_action")) for rule in entry.get("rules", ())]

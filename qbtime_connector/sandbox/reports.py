@@ -61,46 +61,61 @@ def current_totals(company: Company, body: Any) -> dict[str, Any]:
     """POST /reports/current_totals: each user's shift and day seconds, now."""
     filters = _filters(body)
     clock = tri_state(filters, "on_the_clock", "no")
-    order = filters.get("order_by", "")
-    if order and order not in ORDER_BY:
-        raise ApiFailure(417, f"order_by must be one of {', '.join(sorted(ORDER_BY))}")
+    order = _order_by(filters)
     now = company.clock()
-    rows = []
-    for user in _users(company, filters):
-        sheets = [s for s in company.timesheets.values() if s["user_id"] == user["id"]]
-        open_sheet = next((s for s in sheets if s["on_the_clock"]), None)
-        if clock != "both" and (open_sheet is not None) != (clock == "yes"):
-            continue
-        today = now.astimezone(_zone(open_sheet)).date().isoformat()
-        rows.append(
-            {
-                "user_id": user["id"],
-                "on_the_clock": open_sheet is not None,
-                "timesheet_id": open_sheet["id"] if open_sheet else None,
-                "jobcode_id": open_sheet["jobcode_id"] if open_sheet else None,
-                "group_id": user["group_id"],
-                "shift_geolocations_available": False,
-                "shift_seconds": _seconds(open_sheet, now) if open_sheet else 0,
-                "day_seconds": sum(_seconds(s, now) for s in sheets if s["date"] == today),
-            }
-        )
+    rows = [_totals_row(company, user, now) for user in _users(company, filters)]
+    rows = [r for r in rows if clock == "both" or r["on_the_clock"] == (clock == "yes")]
     if order:
         rows.sort(key=lambda r: _order_key(company, r, order), reverse=_desc(filters))
     page, more = page_of(rows, filters)
-    users = [company.users[r["user_id"]] for r in page]
-    sheets = [company.timesheets[r["timesheet_id"]] for r in page if r["timesheet_id"]]
-    groups = {r["group_id"] for r in page}
-    supplemental = {
-        "users": {str(u["id"]): u for u in users},
-        "groups": {str(g): _group(company, g) for g in sorted(groups)},
-        "timesheets": {str(s["id"]): s for s in sheets},
-        "jobcodes": company.jobcodes_with_parents(s["jobcode_id"] for s in sheets),
-    }
     return {
         "results": {"current_totals": {str(r["user_id"]): r for r in page}},
         "more": more,
-        "supplemental_data": {k: v for k, v in supplemental.items() if v},
+        "supplemental_data": _totals_supplement(company, page),
     }
+
+
+def _order_by(filters: Mapping[str, str]) -> str:
+    """The column to sort by ("": the API's order), or a 417 for one it cannot sort by."""
+    order = filters.get("order_by", "")
+    if order and order not in ORDER_BY:
+        raise ApiFailure(417, f"order_by must be one of {', '.join(sorted(ORDER_BY))}")
+    return order
+
+
+def _totals_row(company: Company, user: Record, now: dt.datetime) -> Record:
+    """One user's totals: the open timesheet's shift so far, and the seconds of their today."""
+    sheets = [s for s in company.timesheets.values() if s["user_id"] == user["id"]]
+    shift = next((s for s in sheets if s["on_the_clock"]), None)
+    today = now.astimezone(_zone(shift)).date().isoformat()
+    return {
+        "user_id": user["id"],
+        "on_the_clock": shift is not None,
+        "timesheet_id": shift["id"] if shift else None,
+        "jobcode_id": shift["jobcode_id"] if shift else None,
+        "group_id": user["group_id"],
+        "shift_geolocations_available": False,
+        "shift_seconds": _seconds(shift, now) if shift else 0,
+        "day_seconds": sum(_seconds(s, now) for s in sheets if s["date"] == today),
+    }
+
+
+def _totals_supplement(company: Company, page: list[Record]) -> dict[str, Any]:
+    """The users, groups, open timesheets and their job codes that the page's rows name."""
+    sheets = [company.timesheets[r["timesheet_id"]] for r in page if r["timesheet_id"]]
+    return _non_empty(
+        {
+            "users": {str(r["user_id"]): company.users[r["user_id"]] for r in page},
+            "groups": {str(g): _group(company, g) for g in sorted({r["group_id"] for r in page})},
+            "timesheets": {str(s["id"]): s for s in sheets},
+            "jobcodes": company.jobcodes_with_parents(s["jobcode_id"] for s in sheets),
+        }
+    )
+
+
+def _non_empty(supplemental: dict[str, Any]) -> dict[str, Any]:
+    """Supplemental data without its empty kinds (the API leaves those out)."""
+    return {kind: records for kind, records in supplemental.items() if records}
 
 
 def _zone(sheet: Record | None) -> dt.tzinfo:
@@ -149,28 +164,33 @@ def payroll(company: Company, body: Any) -> dict[str, Any]:
             for s in company.timesheets.values()
             if s["user_id"] == user["id"] and start <= dt.date.fromisoformat(s["date"]) <= end
         ]
-        pto: dict[str, int] = {}
-        regular = 0
-        for sheet in sheets:
-            code = company.jobcodes.get(sheet["jobcode_id"])
-            if code is not None and code["type"] == "pto":
-                pto[str(code["id"])] = pto.get(str(code["id"]), 0) + _seconds(sheet, now)
-                pto_codes.add(code["id"])
-            else:
-                regular += _seconds(sheet, now)
         if not sheets and filters.get("include_zero_time", "no") != "yes":
             continue
+        regular, pto = _worked(company, sheets, now)
+        pto_codes.update(int(code) for code in pto)
         rows[str(user["id"])] = _payroll_row(company, user, filters, regular, pto, advanced)
-    users = [company.users[int(k)] for k in rows]
     supplemental = {
-        "users": {str(u["id"]): u for u in users},
+        "users": {key: company.users[int(key)] for key in rows},
         "jobcodes": company.jobcodes_with_parents(pto_codes),
     }
     return {
         "results": {"payroll_report": rows},
         "more": False,
-        "supplemental_data": {k: v for k, v in supplemental.items() if v},
+        "supplemental_data": _non_empty(supplemental),
     }
+
+
+def _worked(company: Company, sheets: list[Record], now: dt.datetime) -> tuple[int, dict[str, int]]:
+    """The regular seconds of the timesheets, and their time off seconds per PTO job code."""
+    pto: dict[str, int] = {}
+    regular = 0
+    for sheet in sheets:
+        code = company.jobcodes.get(sheet["jobcode_id"])
+        if code is not None and code["type"] == "pto":
+            pto[str(code["id"])] = pto.get(str(code["id"]), 0) + _seconds(sheet, now)
+        else:
+            regular += _seconds(sheet, now)
+    return regular, pto
 
 
 def _payroll_row(
