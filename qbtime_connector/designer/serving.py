@@ -50,7 +50,11 @@ class Designer:
                 path = self.path.split("?", 1)[0]
                 log.info("%s %s %s", self.command, path, code)
 
-        self._server = LoopbackServer(self.app, self._port, Handler, "qbtime-designer")
+        try:
+            self._server = LoopbackServer(self.app, self._port, Handler, "qbtime-designer")
+        except BaseException:  # a busy port: the sandbox started for it goes too
+            self.stop()
+            raise
         return self
 
     def stop(self) -> None:

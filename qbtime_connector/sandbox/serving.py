@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 import threading
 from typing import Any
 
@@ -12,15 +13,26 @@ class LoopbackServer:
     def __init__(self, app: Any, port: int, handler: type[Any], name: str) -> None:
         from werkzeug.serving import make_server
 
-        self._server: Any = make_server(
-            "127.0.0.1", port, app, threaded=True, request_handler=handler
-        )
+        # Bound here, not by werkzeug, which answers a busy port by printing and exiting:
+        # an OSError (EADDRINUSE) lets the caller say so its own way.
+        with socket.socket() as listening:
+            listening.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            listening.bind(("127.0.0.1", port))
+            listening.listen(128)
+            self._server: Any = make_server(
+                "127.0.0.1",
+                port,
+                app,
+                threaded=True,
+                request_handler=handler,
+                fd=listening.fileno(),
+            )
         threading.Thread(target=self._server.serve_forever, daemon=True, name=name).start()
 
     @property
     def port(self) -> int:
         """The port it listens on."""
-        return int(self._server.server_port)
+        return int(self._server.port)
 
     def stop(self) -> None:
         """Stop serving and free the port."""
