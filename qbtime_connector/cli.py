@@ -14,7 +14,7 @@ import sys
 import textwrap
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 from urllib.parse import parse_qs, urlsplit
@@ -34,10 +34,14 @@ from .version import package_version
 
 PROG = "qbtime-connector"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_READER_GONE = 141  # 128 + SIGPIPE: what a shell reports for a Unix tool cut off by `head`
 EXIT_CODES = (
-    "exit status: 0 success; 1 the API or the connection failed (or a file could not be "
-    "written); 2 bad usage or input (nothing was sent); 130 interrupted (Ctrl-C)"
+    "exit status: 0 success; 1 the API or the connection failed, or an item of a batch failed "
+    "(or a file could not be written); 2 bad usage or input (nothing was sent); 130 interrupted "
+    "(Ctrl-C); 141 the reader of the output went away (| head)"
 )
+# The optional extra that provides each module a command may need, to name it when missing.
+EXTRA_OF_MODULE = {"werkzeug": "sandbox", "psycopg": "postgres"}
 JSON_HELP = "print the result, and any error, as JSON on stdout"
 
 if TYPE_CHECKING:
@@ -298,7 +302,18 @@ def _run(args: argparse.Namespace) -> int:
             with connection:
                 result = invoke(key, inputs, connection, progress=progress)
     print(_dump(result))
-    return EXIT_OK
+    return _batch_outcome(result, args.json)
+
+
+def _batch_outcome(result: dict[str, Any], json_output: bool) -> int:
+    """EXIT_FAILED when some items of a batch failed (they are in the result's "failed")."""
+    failed = result.get("failed")
+    if not (isinstance(failed, list) and failed):
+        return EXIT_OK
+    if not json_output:
+        total = len(failed) + int(result.get("succeeded") or 0)
+        print(f'{len(failed)} of {total} items failed: see "failed" in the result', file=sys.stderr)
+    return EXIT_FAILED
 
 
 def _port(text: str) -> int:
@@ -325,10 +340,23 @@ def _serve_until_interrupted(server: Any, first_line: str, note: str) -> int:
     return EXIT_OK
 
 
+@contextmanager
+def _listening_on(port: int, then: str = "") -> Iterator[None]:
+    """Turns a busy port into a one-line UsageError (exit 2); `then` says what else to do."""
+    try:
+        yield
+    except OSError as error:
+        if error.errno != errno.EADDRINUSE:
+            raise
+        then = then or "(0 picks a free one)"
+        raise UsageError(f"port {port} is in use: free it, or give another --port {then}") from None
+
+
 def _sandbox(args: argparse.Namespace) -> int:
     from .sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
 
-    sandbox = Sandbox(port=args.port, verbose=True).start()
+    with _listening_on(args.port):
+        sandbox = Sandbox(port=args.port, verbose=True).start()
     note = f"demo app: client id {DEMO_CLIENT_ID}, client secret {DEMO_CLIENT_SECRET}"
     return _serve_until_interrupted(sandbox, sandbox.base_url, note)
 
@@ -340,7 +368,8 @@ def _designer(args: argparse.Namespace) -> int:
     from .designer.serving import DEFAULT_DATA_DIR
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    designer = Designer(args.port, Path(args.data) if args.data else DEFAULT_DATA_DIR).start()
+    with _listening_on(args.port):
+        designer = Designer(args.port, Path(args.data) if args.data else DEFAULT_DATA_DIR).start()
     return _serve_until_interrupted(designer, designer.url, "against an embedded sandbox")
 
 
@@ -413,7 +442,7 @@ def _login(args: argparse.Namespace) -> int:
             "no client secret: set QBTIME_CLIENT_SECRET, or run in a terminal"
         ) from None
     path = Path(args.token_file)
-    try:
+    with _listening_on(args.port, then="and register that redirect URI"):
         login(
             args.client_id,
             secret,
@@ -424,13 +453,6 @@ def _login(args: argparse.Namespace) -> int:
             token_store=args.token_store,
             instance=args.instance,
         )
-    except OSError as error:
-        if error.errno != errno.EADDRINUSE:
-            raise
-        raise UsageError(
-            f"port {args.port} is in use: free it, or give another --port and register "
-            "that redirect URI"
-        ) from None
     # A store's URL may hold a database password: name its kind, never the URL.
     if args.token_store:
         kind = args.token_store.partition(":")[0]
@@ -514,7 +536,7 @@ def parser() -> argparse.ArgumentParser:
     design = command("designer", "serve the reference designer on 127.0.0.1", plain)
     design.add_argument("--port", type=_port, default=0, help="0-65535; 0 picks a free port")
     design.add_argument("--data", help="folder of its SQLite files (default ~/.qbtime-connector)")
-    design.set_defaults(func=_designer)
+    design.set_defaults(func=_designer, extra="designer")
     command("demo", "run every action end to end against a sandbox", plain).set_defaults(func=_demo)
     docs = command("docs", "render docs/quickbooks-time.md from connector.yaml", plain)
     docs.add_argument("--check", action="store_true", help="exit 1 if the page is stale")
@@ -608,12 +630,42 @@ def verbosity(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script and `python -m qbtime_connector`; the exit status."""
     try:
+        return _command(argv)
+    except BrokenPipeError:
+        return _reader_gone()
+
+
+def _reader_gone() -> int:
+    """End quietly, as Unix tools do, when the reader of our output went away (`| head -1`)."""
+    # What is still buffered for stdout goes nowhere, not to an error at exit; a stdout
+    # without a file (a test capturing it) has nothing buffered there.
+    with suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return EXIT_READER_GONE
+
+
+def _missing_extra(args: argparse.Namespace, missing: ModuleNotFoundError) -> UsageError | None:
+    """The usage error naming the extra that provides a module this command could not import."""
+    extra = EXTRA_OF_MODULE.get((missing.name or "").partition(".")[0])
+    if extra is None:
+        return None
+    extra = getattr(args, "extra", None) or extra  # the designer's extra brings werkzeug along
+    return UsageError(f"this needs the {extra} extra: pip install '{PROG}[{extra}]'")
+
+
+def _command(argv: Sequence[str] | None) -> int:
+    try:
         args = parser().parse_args(argv)
     except SystemExit as stop:  # --help, --version, and argparse's usage errors (status 2)
         return EXIT_OK if stop.code is None else int(stop.code)
     with logging_to_stderr(verbosity(args)):
         try:
-            code: int = args.func(args)
+            try:
+                code: int = args.func(args)
+            except ModuleNotFoundError as missing:
+                raise _missing_extra(args, missing) or missing from None
+        except BrokenPipeError:
+            raise
         except (ConnectorError, UsageError, OSError) as error:
             if getattr(args, "json", False):
                 print(_dump(error_json(error)))
