@@ -9,6 +9,7 @@ import json
 import logging
 import os
 import re
+import shlex
 import shutil
 import sys
 import textwrap
@@ -16,7 +17,7 @@ import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 from urllib.parse import parse_qs, urlsplit
 
 from . import manifest
@@ -254,27 +255,70 @@ def _check_store_arguments(args: argparse.Namespace) -> None:
         raise UsageError(f"--token-store {scheme}: needs --instance NAME (the customer instance)")
 
 
+def _client_secret() -> str:
+    """QBTIME_CLIENT_SECRET, else asked for on a terminal; else a UsageError naming the variable."""
+    secret = os.environ.get("QBTIME_CLIENT_SECRET")
+    if secret:
+        return secret
+    missing = UsageError(
+        "no client secret: set QBTIME_CLIENT_SECRET (or run in a terminal to be asked for it)"
+    )
+    if not sys.stdin.isatty():
+        raise missing
+    import getpass
+
+    try:
+        secret = getpass.getpass("Client secret: ")
+    except EOFError:
+        raise missing from None
+    if not secret:
+        raise missing
+    return secret
+
+
 def _connection(args: argparse.Namespace) -> Connection | None:
     """The Connection `run` uses: a connection file (a locked FileTokenStore of its own token,
     or naming a store), or a token store with the client from the environment; None if neither."""
+    from .connection_file import StoreMissing
+
+    try:
+        return _opened_connection(args)
+    except StoreMissing as missing:
+        raise UsageError(
+            f"no token store at {missing.path}: connect the instance with "
+            f"`{PROG} login --token-store …` first, or give the right path"
+        ) from None
+
+
+def _opened_connection(args: argparse.Namespace) -> Connection | None:
+    base_url = args.base_url or os.environ.get("QBTIME_BASE_URL")
     path = args.connection or os.environ.get("QBTIME_CONNECTION_FILE")
     if path:
         from .connection_file import open_connection
 
         if not Path(path).is_file():
             raise UsageError(f"no connection file at {path} (make one with `{PROG} login`)")
-
-        return open_connection(Path(path), args.token_store, args.instance)
+        return open_connection(
+            Path(path), args.token_store, args.instance, _client_secret, base_url
+        )
     if not args.token_store:
         return None
+    from .connection_file import existing_store
     from .invoke import connection_from_mapping
+    from .tokens.shared import store_for_url
 
+    client_id = os.environ.get("QBTIME_CLIENT_ID")
+    if not client_id:
+        raise UsageError("no client id: set QBTIME_CLIENT_ID to the app's client id")
+    url = existing_store(args.token_store)
+    stored = store_for_url(url, args.instance).load() or {}
     return connection_from_mapping(
         {
-            "client_id": os.environ.get("QBTIME_CLIENT_ID", ""),
-            "client_secret": os.environ.get("QBTIME_CLIENT_SECRET", ""),
-            "base_url": os.environ.get("QBTIME_BASE_URL", ""),
-            "token_store": args.token_store,
+            "client_id": client_id,
+            "client_secret": _client_secret(),
+            # The API the token came from, as `login` kept it, unless told otherwise.
+            "base_url": base_url or stored.get("base_url") or DEFAULT_BASE_URL,
+            "token_store": url,
             "instance": args.instance,
         }
     )
@@ -383,7 +427,7 @@ def _demo(_: argparse.Namespace) -> int:
 def _docs(args: argparse.Namespace) -> int:
     from . import docs
 
-    root = Path(args.root)
+    root = Path(args.root or ".")
     if args.check:
         if docs.is_current(root):
             return EXIT_OK
@@ -430,17 +474,10 @@ def _manifest(args: argparse.Namespace) -> int:
 
 
 def _login(args: argparse.Namespace) -> int:
-    import getpass
-
     from .login import login
 
     _check_store_arguments(args)
-    try:
-        secret = os.environ.get("QBTIME_CLIENT_SECRET") or getpass.getpass("Client secret: ")
-    except EOFError:
-        raise UsageError(
-            "no client secret: set QBTIME_CLIENT_SECRET, or run in a terminal"
-        ) from None
+    secret = _client_secret()
     path = Path(args.token_file)
     with _listening_on(args.port, then="and register that redirect URI"):
         login(
@@ -448,10 +485,11 @@ def _login(args: argparse.Namespace) -> int:
             secret,
             path,
             port=args.port,
-            base_url=args.base_url,
+            base_url=args.base_url or os.environ.get("QBTIME_BASE_URL") or DEFAULT_BASE_URL,
             open_url=_approval_page(args.no_browser),
             token_store=args.token_store,
             instance=args.instance,
+            save_secret=args.save_secret,
         )
     # A store's URL may hold a database password: name its kind, never the URL.
     if args.token_store:
@@ -461,7 +499,7 @@ def _login(args: argparse.Namespace) -> int:
     else:
         where = f"in {path.resolve()} (readable by you only)"
     print(f"Connected. The token is stored {where}.")
-    print(f"Use it with: {PROG} run ACTION --connection {path}")
+    print(f"Use it with: {PROG} run ACTION --connection {shlex.quote(str(path))}")
     return EXIT_OK
 
 
@@ -492,13 +530,144 @@ def _token_store_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--instance", metavar="NAME", help="the customer instance in the store")
 
 
+def _base_url_argument(command: argparse.ArgumentParser, default: str) -> None:
+    command.add_argument(
+        "--base-url",
+        metavar="URL",
+        help=f"the API to call, such as a sandbox's http://127.0.0.1:PORT/api/v1 (default: "
+        f"$QBTIME_BASE_URL, else {default})",
+    )
+
+
+def _port_argument(command: argparse.ArgumentParser, default: int = 0, what: str = "") -> None:
+    helptext = what or f"0-65535; 0 picks a free port (default {default})"
+    command.add_argument("--port", type=_port, default=default, help=helptext)
+
+
+def _describe_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("action")
+
+
+def _run_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("action")
+    command.add_argument("--input", "-i", action="append", metavar="KEY=VALUE")
+    command.add_argument("--inputs", metavar="FILE.json", help="inputs as a JSON object")
+    command.add_argument(
+        "--connection",
+        metavar="FILE.json",
+        help="connection file made by `login` (default: $QBTIME_CONNECTION_FILE)",
+    )
+    command.add_argument("--sandbox", action="store_true", help="run against an embedded sandbox")
+    _token_store_arguments(command)
+    _base_url_argument(command, "the connection's, else " + DEFAULT_BASE_URL)
+
+
+def _designer_arguments(command: argparse.ArgumentParser) -> None:
+    from .home import DESIGNER_DATA_DIR
+
+    _port_argument(command)
+    command.add_argument(
+        "--data", metavar="DIR", help=f"folder of its SQLite files (default {DESIGNER_DATA_DIR})"
+    )
+
+
+def _docs_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--check", action="store_true", help="exit 1 if the page is stale")
+    command.add_argument("--root", help="the project folder (default: the checkout this is run in)")
+
+
+def _manifest_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--write", action="store_true", help="rebuild it from connector.yaml")
+    command.add_argument("--check", action="store_true", help="exit 1 if it is stale")
+
+
+def _login_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--client-id", required=True, help="the app's client id")
+    command.add_argument(
+        "--token-file",
+        default="qbtime-connection.json",
+        metavar="FILE.json",
+        help="the connection file to write (default qbtime-connection.json)",
+    )
+    _port_argument(
+        command,
+        8765,
+        "loopback port of the redirect URI http://127.0.0.1:PORT/callback, which the app "
+        "must have registered (default 8765)",
+    )
+    _base_url_argument(command, DEFAULT_BASE_URL)
+    command.add_argument(
+        "--no-browser", action="store_true", help="print the approval URL instead of opening it"
+    )
+    command.add_argument(
+        "--save-secret",
+        action="store_true",
+        help="also keep the client secret in the connection file (plain text, readable by you "
+        "only), so `run` needs neither $QBTIME_CLIENT_SECRET nor a terminal",
+    )
+    _token_store_arguments(command)
+
+
+ENVIRONMENT = (
+    "environment: QBTIME_CLIENT_SECRET the app's client secret (else asked for on a terminal); "
+    "QBTIME_CLIENT_ID the app's client id (run --token-store); QBTIME_BASE_URL the API to call; "
+    "QBTIME_CONNECTION_FILE the connection file of run."
+)
+
+
+class Command(NamedTuple):
+    """One subcommand: its name, one-line help, handler, arguments, and what it also takes.
+
+    `json`: it takes --json; `extra`: the optional extra it needs, named when it is missing;
+    `environment`: its help lists the environment variables it reads.
+    """
+
+    name: str
+    help: str
+    handler: Callable[[argparse.Namespace], int]
+    arguments: Callable[[argparse.ArgumentParser], None] | None = None
+    json: bool = False
+    extra: str | None = None
+    environment: bool = False
+
+
+# Every subcommand, in the order --help lists them. To add one: write its handler
+# (`(args) -> exit status`) and, if it takes arguments, a function adding them; add a row.
+COMMANDS = (
+    Command("actions", "list the actions and pick lists", _actions, json=True),
+    Command("describe", "show an action's input table", _describe, _describe_arguments, json=True),
+    Command(
+        "run",
+        "run an action and print its result as JSON",
+        _run,
+        _run_arguments,
+        json=True,
+        environment=True,
+    ),
+    Command("sandbox", "serve the local API emulator until stopped", _sandbox, _port_argument),
+    Command(
+        "designer",
+        "serve the reference designer on 127.0.0.1",
+        _designer,
+        _designer_arguments,
+        extra="designer",
+    ),
+    Command("demo", "run every action end to end against a sandbox", _demo),
+    Command("docs", "render docs/quickbooks-time.md from connector.yaml", _docs, _docs_arguments),
+    Command("manifest", "print the resolved manifest as JSON", _manifest, _manifest_arguments),
+    Command(
+        "login",
+        "connect a real app (authorization code flow)",
+        _login,
+        _login_arguments,
+        environment=True,
+    ),
+)
+
+
 def parser() -> argparse.ArgumentParser:
     """The command line's arguments."""
-    top = argparse.ArgumentParser(
-        prog=PROG,
-        description=__doc__,
-        epilog=EXIT_CODES,
-    )
+    top = argparse.ArgumentParser(prog=PROG, description=__doc__, epilog=EXIT_CODES)
     top.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     top.add_argument(
         "-v",
@@ -507,61 +676,15 @@ def parser() -> argparse.ArgumentParser:
         default=0,
         help="log to stderr: -v retries, waits, token refreshes and pages; -vv every request",
     )
-    plain, with_json = [_common(False)], [_common(True)]
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    def command(name: str, helptext: str, parents: list[argparse.ArgumentParser]) -> Any:
-        found = sub.add_parser(name, help=helptext, parents=parents, epilog=EXIT_CODES)
-        return found
-
-    command("actions", "list the actions and pick lists", with_json).set_defaults(func=_actions)
-    describe = command("describe", "show an action's input table", with_json)
-    describe.add_argument("action")
-    describe.set_defaults(func=_describe)
-    run = command("run", "run an action and print its result as JSON", with_json)
-    run.add_argument("action")
-    run.add_argument("--input", "-i", action="append", metavar="KEY=VALUE")
-    run.add_argument("--inputs", metavar="FILE.json", help="inputs as a JSON object")
-    run.add_argument(
-        "--connection",
-        metavar="FILE.json",
-        help="connection file (default: $QBTIME_CONNECTION_FILE)",
-    )
-    run.add_argument("--sandbox", action="store_true", help="run against an embedded sandbox")
-    _token_store_arguments(run)
-    run.set_defaults(func=_run)
-    serve = command("sandbox", "serve the local API emulator until stopped", plain)
-    serve.add_argument("--port", type=_port, default=0, help="0-65535; 0 picks a free port")
-    serve.set_defaults(func=_sandbox)
-    design = command("designer", "serve the reference designer on 127.0.0.1", plain)
-    design.add_argument("--port", type=_port, default=0, help="0-65535; 0 picks a free port")
-    design.add_argument("--data", help="folder of its SQLite files (default ~/.qbtime-connector)")
-    design.set_defaults(func=_designer, extra="designer")
-    command("demo", "run every action end to end against a sandbox", plain).set_defaults(func=_demo)
-    docs = command("docs", "render docs/quickbooks-time.md from connector.yaml", plain)
-    docs.add_argument("--check", action="store_true", help="exit 1 if the page is stale")
-    docs.add_argument("--root", default=".", help="the project folder (default: here)")
-    docs.set_defaults(func=_docs)
-    resolved = command("manifest", "print the resolved manifest as JSON", plain)
-    resolved.add_argument("--write", action="store_true", help="rebuild it from connector.yaml")
-    resolved.add_argument("--check", action="store_true", help="exit 1 if it is stale")
-    resolved.set_defaults(func=_manifest)
-    log_in = command("login", "connect a real app (authorization code flow)", plain)
-    log_in.add_argument("--client-id", required=True)
-    log_in.add_argument("--token-file", default="qbtime-connection.json")
-    log_in.add_argument(
-        "--port",
-        type=_port,
-        default=8765,
-        help="loopback port of the redirect URI http://127.0.0.1:PORT/callback, which the app "
-        "must have registered (default 8765)",
-    )
-    log_in.add_argument("--base-url", default=DEFAULT_BASE_URL)
-    log_in.add_argument(
-        "--no-browser", action="store_true", help="print the approval URL instead of opening it"
-    )
-    _token_store_arguments(log_in)
-    log_in.set_defaults(func=_login)
+    for row in COMMANDS:
+        epilog = f"{ENVIRONMENT} {EXIT_CODES}" if row.environment else EXIT_CODES
+        command = sub.add_parser(
+            row.name, help=row.help, parents=[_common(row.json)], epilog=epilog
+        )
+        if row.arguments is not None:
+            row.arguments(command)
+        command.set_defaults(func=row.handler, extra=row.extra)
     return top
 
 

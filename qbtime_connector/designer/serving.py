@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from ..home import DESIGNER_DATA_DIR
 from ..sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
 from ..sandbox.serving import LoopbackServer
 from .server import DesignerApp, Settings
 
 log = logging.getLogger(__name__)
-DEFAULT_DATA_DIR = Path.home() / ".qbtime-connector" / "designer"
+DEFAULT_DATA_DIR = DESIGNER_DATA_DIR
 
 
 class Designer:

@@ -100,6 +100,8 @@ class TokenKeeper:
                 raise AuthError("The access token has expired and there is no refresh token.")
             new = self._grant(str(refresh_token))
             new.setdefault("refresh_token", refresh_token)
+            if self._token.get("base_url"):  # the API that issued it (`login` keeps it there)
+                new.setdefault("base_url", self._token["base_url"])
             self.refresh_count += 1
             log.info(
                 "Refreshed the access token; the new one lasts %s s", new.get("expires_in", "?")
