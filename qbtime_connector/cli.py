@@ -424,10 +424,29 @@ def _demo(_: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _checkout(what: str) -> Path:
+    """The project checkout a maintainer command works on, or a UsageError outside one."""
+    from .manifest_source import checkout
+
+    found = checkout()
+    if found is None:
+        raise UsageError(
+            f"{what} works in a checkout of the project (where connector.yaml is): run it there"
+        )
+    return found
+
+
 def _docs(args: argparse.Namespace) -> int:
     from . import docs
+    from .manifest_source import target_in
 
-    root = Path(args.root or ".")
+    root = Path(args.root) if args.root else _checkout(f"`{PROG} docs`")
+    shipped = target_in(root)
+    if shipped.is_file() and shipped.read_bytes() != manifest.MANIFEST_PATH.read_bytes():
+        raise UsageError(
+            f"the installed package's manifest is not {shipped}, which the page is rendered "
+            f"from: install this checkout first (pip install -e {root})"
+        )
     if args.check:
         if docs.is_current(root):
             return EXIT_OK
@@ -459,17 +478,13 @@ def _manifest(args: argparse.Namespace) -> int:
         return EXIT_OK
     from . import manifest_source
 
-    if not manifest_source.SOURCE_PATH.is_file():
-        print("--write and --check need a checkout, where connector.yaml is.", file=sys.stderr)
-        return EXIT_USAGE
-    if args.check and not manifest_source.is_current():
-        print(
-            f"{manifest.MANIFEST_PATH} is stale: run `qbtime-connector manifest --write`.",
-            file=sys.stderr,
-        )
+    root = _checkout("--write and --check")
+    target = manifest_source.target_in(root)
+    if args.check and not manifest_source.is_current(target, root):
+        print(f"{target} is stale: run `{PROG} manifest --write`.", file=sys.stderr)
         return EXIT_FAILED
     if args.write:
-        print(f"wrote {manifest_source.write()}")
+        print(f"wrote {manifest_source.write(target, root)}")
     return EXIT_OK
 
 

@@ -350,6 +350,7 @@ def test_rebuilding_the_manifest_needs_connector_yaml(
     tmp_path: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(manifest_source, "SOURCE_PATH", tmp_path / "connector.yaml")
+    monkeypatch.chdir(tmp_path)  # and not run inside a checkout either
     assert main(["manifest", "--check"]) == 2
     assert "connector.yaml" in capsys.readouterr().err
 

@@ -161,3 +161,51 @@ def test_the_unpacked_wheel_finds_its_files_away_from_the_checkout(
     )
     assert shown.returncode == 0, shown.stderr
     assert shown.stdout.strip() == VERSION
+
+
+# --- The maintainer commands after a plain (not editable) install ------------------------------
+
+CLI = "import sys; from qbtime_connector.cli import main; sys.exit(main(sys.argv[1:]))"
+
+
+@pytest.fixture(scope="module")
+def installed(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel unpacked into a folder of its own, as `pip install .` leaves it (no checkout
+    beside the package)."""
+    site = tmp_path_factory.mktemp("site")
+    with zipfile.ZipFile(_wheel(dist)) as wheel:
+        wheel.extractall(site)
+    return site
+
+
+def run_installed(site: Path, cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    """The command line of the installed wheel, run in `cwd` (a script, so cwd is not imported)."""
+    script = site.parent / f"{site.name}-cli.py"
+    script.write_text(CLI, encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, str(script), *argv],
+        cwd=cwd,
+        env={"PYTHONPATH": str(site), "PATH": "", "HOME": str(site.parent)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("folder", [".", "docs"], ids=["checkout", "a folder of it"])
+def test_maintainer_checks_work_inside_the_checkout_after_a_plain_install(
+    installed: Path, folder: str
+) -> None:
+    for argv in (["manifest", "--check"], ["docs", "--check"]):
+        done = run_installed(installed, ROOT / folder, *argv)
+        assert done.returncode == 0, done.stderr
+
+
+def test_maintainer_commands_outside_a_checkout_write_nothing(
+    installed: Path, tmp_path: Path
+) -> None:
+    for argv in (["docs"], ["manifest", "--write"], ["manifest", "--check"]):
+        done = run_installed(installed, tmp_path, *argv)
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.count("\n") == 1 and "works in a checkout of the project" in done.stderr
+    assert list(tmp_path.iterdir()) == []
