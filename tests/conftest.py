@@ -6,7 +6,7 @@
 - `mocked_connection`: a Connection to the real API's URL, for use with `mocked_api`.
 - `stored`: every token a connection handed to `on_token_refresh`, in order.
 - `clock`: a ManualClock (moves only when told) for a sandbox made with `Sandbox(clock=clock)`.
-- `postgres_dsn`: a real PostgreSQL 15 server this test session started (session-scoped).
+- `postgres_dsn`: a real PostgreSQL server this test session started (session-scoped).
 
 Every test's DEBUG log records are scanned for secrets (`no_secret_in_log_records`).
 
@@ -210,7 +210,23 @@ class FakeTime:
         self.now += seconds
 
 
-POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
+def postgres_bin(lib: Path = Path("/usr/lib/postgresql")) -> Path | None:
+    """The folder of PostgreSQL's initdb and postgres: `pg_config --bindir`'s, else the newest
+    version under `lib` (Debian's layout), else wherever `initdb` is on PATH; None if none."""
+    found: list[Path] = []
+    try:
+        asked = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True)
+        found.append(Path(asked.stdout.strip()))
+    except OSError:
+        pass
+    versions = [p for p in lib.glob("*/bin") if p.parent.name.replace(".", "").isdigit()]
+    found += sorted(versions, key=lambda p: [int(n) for n in p.parent.name.split(".")])[::-1]
+    on_path = shutil.which("initdb")
+    found += [Path(on_path).parent] if on_path else []
+    return next((p for p in found if (p / "initdb").is_file()), None)
+
+
+POSTGRES_BIN = postgres_bin()
 
 
 def _as_postgres(command: list[str]) -> list[str]:
@@ -220,9 +236,9 @@ def _as_postgres(command: list[str]) -> list[str]:
 
 @pytest.fixture(scope="session")
 def postgres_dsn(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """A real PostgreSQL 15 server of our own in a temporary directory, for this test session."""
-    if not (POSTGRES_BIN / "initdb").exists():
-        pytest.skip("PostgreSQL 15 server binaries are missing (.ci/run installs them)")
+    """A real PostgreSQL server of our own in a temporary directory, for this test session."""
+    if POSTGRES_BIN is None:
+        pytest.skip("PostgreSQL's server binaries are missing (.ci/services installs them)")
     root = Path(tempfile.mkdtemp(prefix="qbtime-pg-"))
     data = root / "data"
     if os.geteuid() == 0:
