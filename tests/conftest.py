@@ -22,6 +22,8 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
+import sysconfig
 import tempfile
 import time
 from collections.abc import Iterator
@@ -31,12 +33,32 @@ from typing import Any
 import pytest
 import responses
 
-from qbtime_connector import Connection, InputError, RetryPolicy
-from qbtime_connector.manifest import ActionSpec
-from qbtime_connector.sandbox import Sandbox
-from qbtime_connector.validation import prepare
-
 ROOT = Path(__file__).resolve().parent.parent  # the project's root folder
+
+
+def _test_the_installed_wheel() -> bool:
+    """From an unpacked sdist with the wheel installed (how packagers test), test the wheel.
+
+    `python -m pytest` puts the current folder, the unpacked source, first on sys.path, and its
+    package lacks what the build adds (the generated input checks). So that folder goes last
+    here (tests/ and bench/ are still found in it). A test whose fresh process must import the
+    installed package starts it in a folder of its own, as a host would. An editable install
+    changes nothing.
+    """
+    installed = Path(sysconfig.get_paths()["purelib"]) / "qbtime_connector"
+    if not (installed / "__init__.py").is_file() or installed == ROOT / "qbtime_connector":
+        return False
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != str(ROOT)] + [str(ROOT)]
+    return True
+
+
+WHEEL_UNDER_TEST = _test_the_installed_wheel()
+
+from qbtime_connector import Connection, InputError, RetryPolicy  # noqa: E402
+from qbtime_connector.manifest import ActionSpec  # noqa: E402
+from qbtime_connector.sandbox import Sandbox  # noqa: E402
+from qbtime_connector.validation import prepare  # noqa: E402
+
 API = "https://rest.tsheets.com/api/v1"
 SECRET = "client-secret-s3cr3t-value"
 ACCESS = "access-token-a1b2c3d4e5"

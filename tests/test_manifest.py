@@ -335,13 +335,17 @@ print(json.dumps({"users": len(result["users"]), "yaml": "yaml" in sys.modules})
 """
 
 
-def test_import_and_one_action_never_import_yaml(sandbox: Any) -> None:
+def test_import_and_one_action_never_import_yaml(sandbox: Any, tmp_path: Any) -> None:
     import subprocess
     import sys
 
     config = json.dumps(sandbox.connection_config())
     done = subprocess.run(
-        [sys.executable, "-c", ONE_ACTION, config], capture_output=True, text=True, check=True
+        [sys.executable, "-c", ONE_ACTION, config],
+        cwd=tmp_path,  # a host's folder: the installed package is imported, not a source tree
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert json.loads(done.stdout) == {"users": 5, "yaml": False}
 

@@ -209,3 +209,17 @@ def test_maintainer_commands_outside_a_checkout_write_nothing(
         assert done.returncode == 2, done.stderr
         assert done.stderr.count("\n") == 1 and "works in a checkout of the project" in done.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_from_an_unpacked_sdist_the_suite_tests_the_installed_wheel() -> None:
+    """A checkout tests its own package (installed editable); an unpacked sdist with the wheel
+    installed tests the wheel, which holds what the build adds, not the source beside tests/."""
+    import sysconfig
+
+    from .conftest import WHEEL_UNDER_TEST
+
+    imported = Path(qbtime_connector.__file__).resolve().parent
+    if WHEEL_UNDER_TEST:
+        assert imported == Path(sysconfig.get_paths()["purelib"]).resolve() / "qbtime_connector"
+    else:
+        assert imported == ROOT / "qbtime_connector"
