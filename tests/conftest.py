@@ -10,6 +10,13 @@
 
 Every test's DEBUG log records are scanned for secrets (`no_secret_in_log_records`).
 
+The suite runs in pytest-xdist workers (pyproject's addopts): session-scoped fixtures are one
+per worker (in its own temp dir, on free ports); the tests of the PostgreSQL store all run in
+one worker, so one server starts; what must be built once for all (the sdist and wheel) is
+built under a lock. Mark a long test
+`@pytest.mark.slow` (it is started first); give tests that must share one process an
+`xdist_group`.
+
 A file that needs speed may share one module-scoped sandbox under the name `shared_sandbox`
 (reset before each test) and override `connection` to connect to it; its docstring says so.
 """
@@ -81,6 +88,26 @@ def make_token(expires_in: float = 864000, **extra: Any) -> dict[str, Any]:
         "expires_at": time.time() + expires_in,
         **extra,
     }
+
+
+def _uses_postgres(item: pytest.Item) -> bool:
+    params = (
+        item.callspec.params
+        if isinstance(item, pytest.Function) and hasattr(item, "callspec")
+        else {}
+    )
+    return "postgres_dsn" in getattr(item, "fixturenames", ()) or "postgres" in params.values()
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `slow` first: pytest-xdist then starts them at once beside the others,
+    rather than last, when they would hold up the end of the run alone. Every test of the
+    PostgreSQL store runs in one worker: one server is started, not one per worker."""
+    for item in items:
+        if _uses_postgres(item):
+            item.add_marker(pytest.mark.xdist_group("postgres"))
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 class _Recorder(logging.Handler):

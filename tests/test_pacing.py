@@ -69,6 +69,7 @@ def test_connections_on_one_store_stay_under_the_limit_together(tmp_path: Path) 
         assert sandbox.state.count("GET /api/v1/current_user") == 5
 
 
+@pytest.mark.slow
 def test_four_processes_pacing_through_one_store_get_no_429() -> None:
     figures = measure_shared_budget(processes=4, calls_each=10, limit=15, window=1.0)
     assert figures["calls"] == figures["succeeded"] == 40

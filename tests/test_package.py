@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -23,16 +24,28 @@ from .conftest import ROOT
 VERSION = version("qbtime-connector")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sdist, and the wheel built from it (as `python -m build` does), in one folder."""
-    out = tmp_path_factory.mktemp("dist")
-    subprocess.run(
-        [sys.executable, "-m", "build", "--no-isolation", "-o", str(out), str(ROOT)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    """The sdist, and the wheel built from it (as `python -m build` does), in one folder.
+
+    Built once for the whole run: pytest-xdist's workers share the temp root, and the first to
+    get there builds while the others wait on the lock.
+    """
+    from filelock import FileLock
+
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # this run's temp dir, under which each worker has its own
+    out = shared / "dist"
+    with FileLock(str(shared / "dist.lock")):
+        if not (out / "done").is_file():
+            subprocess.run(
+                [sys.executable, "-m", "build", "--no-isolation", "-o", str(out), str(ROOT)],
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
+            (out / "done").touch()
     return out
 
 
@@ -168,7 +181,7 @@ def test_the_unpacked_wheel_finds_its_files_away_from_the_checkout(
 CLI = "import sys; from qbtime_connector.cli import main; sys.exit(main(sys.argv[1:]))"
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def installed(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The wheel unpacked into a folder of its own, as `pip install .` leaves it (no checkout
     beside the package)."""

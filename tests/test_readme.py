@@ -99,4 +99,3 @@ def test_the_environment_the_command_line_reads_is_documented() -> None:
     for variable in ("QBTIME_CLIENT_SECRET", "QBTIME_CLIENT_ID", "QBTIME_BASE_URL"):
         assert variable in said
     assert "--base-url" in said and "--save-secret" in said
-

@@ -247,6 +247,7 @@ def newest_issued(sandbox: Sandbox) -> str:
     return max(sandbox.state.access.items(), key=lambda item: item[1].expires_at)[0]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", KINDS)
 def test_many_workers_share_one_expiry_with_one_grant(
     sandbox: Sandbox, make_store: StoreMaker, kind: str, request: pytest.FixtureRequest
@@ -265,6 +266,7 @@ def short_lived() -> Iterator[Sandbox]:
         yield running
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", KINDS)
 def test_many_workers_through_several_expiries_make_one_grant_per_expiry(
     short_lived: Sandbox, make_store: StoreMaker, kind: str, request: pytest.FixtureRequest
@@ -279,6 +281,7 @@ def test_many_workers_through_several_expiries_make_one_grant_per_expiry(
     assert store.load()["access_token"] == newest_issued(short_lived)  # type: ignore[index]
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("kind", KINDS)
 def test_many_workers_survive_a_dropped_refresh_response(
     sandbox: Sandbox, make_store: StoreMaker, kind: str, request: pytest.FixtureRequest
