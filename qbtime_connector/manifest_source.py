@@ -45,7 +45,9 @@ def load_source(path: Path | None = None) -> dict[str, Any]:
     """connector.yaml as parsed YAML (only the build step and tests read YAML)."""
     import yaml
 
-    with (path or SOURCE_PATH).open(encoding="utf-8") as f:
+    if path is None:
+        path = (checkout() or SOURCE_PATH.parent) / "connector.yaml"
+    with path.open(encoding="utf-8") as f:
         data: dict[str, Any] = yaml.safe_load(f)
     return data
 
@@ -127,7 +129,9 @@ def resolve(source: dict[str, Any], schema_dir: Path = SCHEMA_DIR) -> dict[str, 
 
 
 def render(source: dict[str, Any] | None = None, root: Path | None = None) -> str:
-    """The resolved manifest as the JSON text the package ships (of the checkout at `root`)."""
+    """The resolved manifest as the JSON text the package ships: of `source`, else of the
+    checkout at `root` (by default the one found by `checkout()`)."""
+    root = root or checkout()
     if source is None:
         source = load_source(root / "connector.yaml" if root else None)
     resolved = resolve(source, root / "schemas" if root else SCHEMA_DIR)

@@ -16,7 +16,7 @@ from qbtime_connector.cli import main
 from qbtime_connector.invoke import implementation
 from qbtime_connector.manifest import SCHEMA_DIR, load_raw, load_schema, problems
 
-from .conftest import SPEC_PAGE_LABELS, input_errors
+from .conftest import ROOT, SPEC_PAGE_LABELS, input_errors
 
 ACTIONS = list(manifest.actions().values())
 SOURCES = list(manifest.data_sources().values())
@@ -94,7 +94,7 @@ def test_the_shipped_json_is_what_connector_yaml_resolves_to() -> None:
 
 
 def test_connector_yaml_has_no_anchors_aliases_or_merge_keys() -> None:
-    text = manifest_source.SOURCE_PATH.read_text(encoding="utf-8")
+    text = (ROOT / "connector.yaml").read_text(encoding="utf-8")
     events = list(yaml.parse(text, Loader=yaml.SafeLoader))
     assert not [e for e in events if isinstance(e, yaml.AliasEvent)]
     assert not [e for e in events if getattr(e, "anchor", None)]
