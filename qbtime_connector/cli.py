@@ -324,27 +324,34 @@ def _opened_connection(args: argparse.Namespace) -> Connection | None:
     )
 
 
+@contextmanager
+def _chosen_connection(args: argparse.Namespace) -> Iterator[Connection]:
+    """The Connection a command uses, closed after: an embedded sandbox's (--sandbox), a
+    connection file's or a token store's; a UsageError when none is given."""
+    _check_store_arguments(args)
+    if args.sandbox:
+        from .sandbox import Sandbox
+
+        with Sandbox() as sandbox, sandbox.connect() as connection:
+            yield connection
+        return
+    connection = _connection(args)
+    if connection is None:
+        raise UsageError(
+            f"give --connection FILE (from `{PROG} login`), --token-store URL (with "
+            "$QBTIME_CLIENT_ID), or --sandbox"
+        )
+    with connection:
+        yield connection
+
+
 def _run(args: argparse.Namespace) -> int:
     from .invoke import invoke
 
     key = _spec(args.action).key
     inputs = _inputs(args)
-    _check_store_arguments(args)
-    with _progress() as progress:
-        if args.sandbox:
-            from .sandbox import Sandbox
-
-            with Sandbox() as sandbox, sandbox.connect() as connection:
-                result = invoke(key, inputs, connection, progress=progress)
-        else:
-            connection = _connection(args)
-            if connection is None:
-                raise UsageError(
-                    f"give --connection FILE (from `{PROG} login`), --token-store URL (with "
-                    "$QBTIME_CLIENT_ID), or --sandbox"
-                )
-            with connection:
-                result = invoke(key, inputs, connection, progress=progress)
+    with _chosen_connection(args) as connection, _progress() as progress:
+        result = invoke(key, inputs, connection, progress=progress)
     print(_dump(result))
     return _batch_outcome(result, args.json)
 
@@ -563,18 +570,24 @@ def _describe_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("action")
 
 
-def _run_arguments(command: argparse.ArgumentParser) -> None:
-    command.add_argument("action")
-    command.add_argument("--input", "-i", action="append", metavar="KEY=VALUE")
-    command.add_argument("--inputs", metavar="FILE.json", help="inputs as a JSON object")
+def _connection_arguments(command: argparse.ArgumentParser) -> None:
+    """How a command chooses the customer instance (a file, a token store, or a sandbox), and
+    the API it calls (read by `_chosen_connection`)."""
     command.add_argument(
         "--connection",
         metavar="FILE.json",
         help="connection file made by `login` (default: $QBTIME_CONNECTION_FILE)",
     )
-    command.add_argument("--sandbox", action="store_true", help="run against an embedded sandbox")
+    command.add_argument("--sandbox", action="store_true", help="use an embedded sandbox")
     _token_store_arguments(command)
     _base_url_argument(command, "the connection's, else " + DEFAULT_BASE_URL)
+
+
+def _run_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("action")
+    command.add_argument("--input", "-i", action="append", metavar="KEY=VALUE")
+    command.add_argument("--inputs", metavar="FILE.json", help="inputs as a JSON object")
+    _connection_arguments(command)
 
 
 def _designer_arguments(command: argparse.ArgumentParser) -> None:
