@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import functools
 import socket
 import threading
 from typing import Any
+
+# How often the serving loop looks for a stop request, so how long stop() may wait: at the
+# default 0.5 s every test's sandbox took half a second to stop, minutes over the suite.
+STOP_POLL = 0.02
 
 
 class LoopbackServer:
@@ -27,7 +32,8 @@ class LoopbackServer:
                 request_handler=handler,
                 fd=listening.fileno(),
             )
-        threading.Thread(target=self._server.serve_forever, daemon=True, name=name).start()
+        serve = functools.partial(self._server.serve_forever, poll_interval=STOP_POLL)
+        threading.Thread(target=serve, daemon=True, name=name).start()
 
     @property
     def port(self) -> int:
