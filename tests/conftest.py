@@ -11,11 +11,11 @@
 Every test's DEBUG log records are scanned for secrets (`no_secret_in_log_records`).
 
 The suite runs in pytest-xdist workers (pyproject's addopts): session-scoped fixtures are one
-per worker (in its own temp dir, on free ports); the tests of the PostgreSQL store all run in
-one worker, so one server starts; what must be built once for all (the sdist and wheel) is
-built under a lock. Mark a long test
-`@pytest.mark.slow` (it is started first); give tests that must share one process an
-`xdist_group`.
+per worker (in its own temp dir, on free ports); the tests of the PostgreSQL store and those
+timing many processes run one after another in one worker (the SERIAL group); what must be
+built once for all (the sdist and wheel) is built under a lock. Mark a long test
+`@pytest.mark.slow` (it is started first); a test that must not run beside others joins
+`@pytest.mark.xdist_group(SERIAL)`.
 
 A file that needs speed may share one module-scoped sandbox under the name `shared_sandbox`
 (reset before each test) and override `connection` to connect to it; its docstring says so.
@@ -90,6 +90,13 @@ def make_token(expires_in: float = 864000, **extra: Any) -> dict[str, Any]:
     }
 
 
+# The xdist group of tests that run one after another in one worker: those of the PostgreSQL
+# store (so one server starts) and those timing many worker processes against short token
+# lives or rate windows (started beside each other, they starved each other past a token's
+# life: "refused even after a refresh").
+SERIAL = "serial"
+
+
 def _uses_postgres(item: pytest.Item) -> bool:
     params = (
         item.callspec.params
@@ -103,10 +110,10 @@ def _uses_postgres(item: pytest.Item) -> bool:
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """Tests marked `slow` first: pytest-xdist then starts them at once beside the others,
     rather than last, when they would hold up the end of the run alone. Every test of the
-    PostgreSQL store runs in one worker: one server is started, not one per worker."""
+    PostgreSQL store joins the SERIAL group."""
     for item in items:
-        if _uses_postgres(item):
-            item.add_marker(pytest.mark.xdist_group("postgres"))
+        if _uses_postgres(item) and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(SERIAL))
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 

@@ -27,7 +27,7 @@ from qbtime_connector.tokens import (
     open_store,
 )
 
-from .conftest import ROOT, make_token
+from .conftest import ROOT, SERIAL, make_token
 from .store_worker import run_threads
 
 GRANTS = "POST /api/v1/grant"
@@ -247,7 +247,7 @@ def newest_issued(sandbox: Sandbox) -> str:
     return max(sandbox.state.access.items(), key=lambda item: item[1].expires_at)[0]
 
 
-@pytest.mark.slow
+@pytest.mark.xdist_group(SERIAL)
 @pytest.mark.parametrize("kind", KINDS)
 def test_many_workers_share_one_expiry_with_one_grant(
     sandbox: Sandbox, make_store: StoreMaker, kind: str, request: pytest.FixtureRequest
@@ -272,7 +272,7 @@ def short_lived() -> Iterator[Sandbox]:
         yield running
 
 
-@pytest.mark.slow
+@pytest.mark.xdist_group(SERIAL)
 @pytest.mark.parametrize("kind", KINDS)
 def test_many_workers_through_several_expiries_make_one_grant_per_expiry(
     short_lived: Sandbox, make_store: StoreMaker, kind: str, request: pytest.FixtureRequest
@@ -287,7 +287,7 @@ def test_many_workers_through_several_expiries_make_one_grant_per_expiry(
     assert store.load()["access_token"] == newest_issued(short_lived)  # type: ignore[index]
 
 
-@pytest.mark.slow
+@pytest.mark.xdist_group(SERIAL)
 @pytest.mark.parametrize("kind", KINDS)
 def test_many_workers_survive_a_dropped_refresh_response(
     sandbox: Sandbox, make_store: StoreMaker, kind: str, request: pytest.FixtureRequest
