@@ -8,14 +8,15 @@ import errno
 import json
 import logging
 import os
+import shlex
 import shutil
 import sys
 import textwrap
 import threading
 from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, TextIO
+from typing import TYPE_CHECKING, Any, NamedTuple, TextIO
 from urllib.parse import parse_qs, urlsplit
 
 from . import manifest
@@ -26,10 +27,14 @@ from .version import package_version
 
 PROG = "qbtime-connector"
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+EXIT_READER_GONE = 141  # 128 + SIGPIPE: what a shell reports for a Unix tool cut off by `head`
 EXIT_CODES = (
-    "exit status: 0 success; 1 the API or the connection failed (or a file could not be "
-    "written); 2 bad usage or input (nothing was sent); 130 interrupted (Ctrl-C)"
+    "exit status: 0 success; 1 the API or the connection failed, or an item of a batch failed "
+    "(or a file could not be written); 2 bad usage or input (nothing was sent); 130 interrupted "
+    "(Ctrl-C); 141 the reader of the output went away (| head)"
 )
+# The optional extra that provides each module a command may need, to name it when missing.
+EXTRA_OF_MODULE = {"werkzeug": "sandbox", "psycopg": "postgres", "mcp": "mcp"}
 JSON_HELP = "print the result, and any error, as JSON on stdout"
 
 if TYPE_CHECKING:
@@ -242,27 +247,70 @@ def _check_store_arguments(args: argparse.Namespace) -> None:
         raise UsageError(f"--token-store {scheme}: needs --instance NAME (the customer instance)")
 
 
+def _client_secret() -> str:
+    """QBTIME_CLIENT_SECRET, else asked for on a terminal; else a UsageError naming the variable."""
+    secret = os.environ.get("QBTIME_CLIENT_SECRET")
+    if secret:
+        return secret
+    missing = UsageError(
+        "no client secret: set QBTIME_CLIENT_SECRET (or run in a terminal to be asked for it)"
+    )
+    if not sys.stdin.isatty():
+        raise missing
+    import getpass
+
+    try:
+        secret = getpass.getpass("Client secret: ")
+    except EOFError:
+        raise missing from None
+    if not secret:
+        raise missing
+    return secret
+
+
 def _connection(args: argparse.Namespace) -> Connection | None:
     """The Connection `run` uses: a connection file (a locked FileTokenStore of its own token,
     or naming a store), or a token store with the client from the environment; None if neither."""
+    from .connection_file import StoreMissing
+
+    try:
+        return _opened_connection(args)
+    except StoreMissing as missing:
+        raise UsageError(
+            f"no token store at {missing.path}: connect the instance with "
+            f"`{PROG} login --token-store …` first, or give the right path"
+        ) from None
+
+
+def _opened_connection(args: argparse.Namespace) -> Connection | None:
+    base_url = args.base_url or os.environ.get("QBTIME_BASE_URL")
     path = args.connection or os.environ.get("QBTIME_CONNECTION_FILE")
     if path:
         from .connection_file import open_connection
 
         if not Path(path).is_file():
             raise UsageError(f"no connection file at {path} (make one with `{PROG} login`)")
-
-        return open_connection(Path(path), args.token_store, args.instance)
+        return open_connection(
+            Path(path), args.token_store, args.instance, _client_secret, base_url
+        )
     if not args.token_store:
         return None
+    from .connection_file import existing_store
     from .invoke import connection_from_mapping
+    from .tokens.shared import store_for_url
 
+    client_id = os.environ.get("QBTIME_CLIENT_ID")
+    if not client_id:
+        raise UsageError("no client id: set QBTIME_CLIENT_ID to the app's client id")
+    url = existing_store(args.token_store)
+    stored = store_for_url(url, args.instance).load() or {}
     return connection_from_mapping(
         {
-            "client_id": os.environ.get("QBTIME_CLIENT_ID", ""),
-            "client_secret": os.environ.get("QBTIME_CLIENT_SECRET", ""),
-            "base_url": os.environ.get("QBTIME_BASE_URL", ""),
-            "token_store": args.token_store,
+            "client_id": client_id,
+            "client_secret": _client_secret(),
+            # The API the token came from, as `login` kept it, unless told otherwise.
+            "base_url": base_url or stored.get("base_url") or DEFAULT_BASE_URL,
+            "token_store": url,
             "instance": args.instance,
         }
     )
@@ -270,7 +318,7 @@ def _connection(args: argparse.Namespace) -> Connection | None:
 
 @contextmanager
 def _chosen_connection(args: argparse.Namespace) -> Iterator[Connection]:
-    """The Connection `run` and `mcp` use, closed after: an embedded sandbox's (--sandbox), a
+    """The Connection a command uses, closed after: an embedded sandbox's (--sandbox), a
     connection file's or a token store's; a UsageError when none is given."""
     _check_store_arguments(args)
     if args.sandbox:
@@ -297,18 +345,12 @@ def _run(args: argparse.Namespace) -> int:
     with _chosen_connection(args) as connection, _progress() as progress:
         result = invoke(key, inputs, connection, progress=progress)
     print(_dump(result))
-    return EXIT_OK
+    return _batch_outcome(result, args.json)
 
 
 def _mcp(args: argparse.Namespace) -> int:
-    try:
-        from .mcp_server import serve
-    except ModuleNotFoundError as missing:
-        if (missing.name or "").partition(".")[0] != "mcp":
-            raise
-        raise UsageError(
-            "the MCP server needs its extra: pip install 'qbtime-connector[mcp]'"
-        ) from None
+    from .mcp_server import serve
+
     if args.port is not None and not args.http:
         raise UsageError("--port is the HTTP port: give it with --http")
     with _chosen_connection(args) as connection:
@@ -328,6 +370,17 @@ def _preview(args: argparse.Namespace) -> int:
 
     print(_dump(preview(_spec(args.action).key, _inputs(args))))
     return EXIT_OK
+
+
+def _batch_outcome(result: dict[str, Any], json_output: bool) -> int:
+    """EXIT_FAILED when some items of a batch failed (they are in the result's "failed")."""
+    failed = result.get("failed")
+    if not (isinstance(failed, list) and failed):
+        return EXIT_OK
+    if not json_output:
+        total = len(failed) + int(result.get("succeeded") or 0)
+        print(f'{len(failed)} of {total} items failed: see "failed" in the result', file=sys.stderr)
+    return EXIT_FAILED
 
 
 def _port(text: str) -> int:
@@ -354,10 +407,23 @@ def _serve_until_interrupted(server: Any, first_line: str, note: str) -> int:
     return EXIT_OK
 
 
+@contextmanager
+def _listening_on(port: int, then: str = "") -> Iterator[None]:
+    """Turns a busy port into a one-line UsageError (exit 2); `then` says what else to do."""
+    try:
+        yield
+    except OSError as error:
+        if error.errno != errno.EADDRINUSE:
+            raise
+        then = then or "(0 picks a free one)"
+        raise UsageError(f"port {port} is in use: free it, or give another --port {then}") from None
+
+
 def _sandbox(args: argparse.Namespace) -> int:
     from .sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
 
-    sandbox = Sandbox(port=args.port, verbose=True).start()
+    with _listening_on(args.port):
+        sandbox = Sandbox(port=args.port, verbose=True).start()
     note = f"demo app: client id {DEMO_CLIENT_ID}, client secret {DEMO_CLIENT_SECRET}"
     return _serve_until_interrupted(sandbox, sandbox.base_url, note)
 
@@ -369,7 +435,8 @@ def _designer(args: argparse.Namespace) -> int:
     from .designer.serving import DEFAULT_DATA_DIR
 
     logging.basicConfig(level=logging.INFO, format="%(message)s")
-    designer = Designer(args.port, Path(args.data) if args.data else DEFAULT_DATA_DIR).start()
+    with _listening_on(args.port):
+        designer = Designer(args.port, Path(args.data) if args.data else DEFAULT_DATA_DIR).start()
     return _serve_until_interrupted(designer, designer.url, "against an embedded sandbox")
 
 
@@ -380,10 +447,29 @@ def _demo(_: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _checkout(what: str) -> Path:
+    """The project checkout a maintainer command works on, or a UsageError outside one."""
+    from .manifest_source import checkout
+
+    found = checkout()
+    if found is None:
+        raise UsageError(
+            f"{what} works in a checkout of the project (where connector.yaml is): run it there"
+        )
+    return found
+
+
 def _docs(args: argparse.Namespace) -> int:
     from . import docs
+    from .manifest_source import target_in
 
-    root = Path(args.root)
+    root = Path(args.root) if args.root else _checkout(f"`{PROG} docs`")
+    shipped = target_in(root)
+    if shipped.is_file() and shipped.read_bytes() != manifest.MANIFEST_PATH.read_bytes():
+        raise UsageError(
+            f"the installed package's manifest is not {shipped}, which the page is rendered "
+            f"from: install this checkout first (pip install -e {root})"
+        )
     if args.check:
         if docs.is_current(root):
             return EXIT_OK
@@ -415,51 +501,34 @@ def _manifest(args: argparse.Namespace) -> int:
         return EXIT_OK
     from . import manifest_source
 
-    if not manifest_source.SOURCE_PATH.is_file():
-        print("--write and --check need a checkout, where connector.yaml is.", file=sys.stderr)
-        return EXIT_USAGE
-    if args.check and not manifest_source.is_current():
-        print(
-            f"{manifest.MANIFEST_PATH} is stale: run `qbtime-connector manifest --write`.",
-            file=sys.stderr,
-        )
+    root = _checkout("--write and --check")
+    target = manifest_source.target_in(root)
+    if args.check and not manifest_source.is_current(target, root):
+        print(f"{target} is stale: run `{PROG} manifest --write`.", file=sys.stderr)
         return EXIT_FAILED
     if args.write:
-        print(f"wrote {manifest_source.write()}")
+        print(f"wrote {manifest_source.write(target, root)}")
     return EXIT_OK
 
 
 def _login(args: argparse.Namespace) -> int:
-    import getpass
-
     from .login import login
 
     _check_store_arguments(args)
-    try:
-        secret = os.environ.get("QBTIME_CLIENT_SECRET") or getpass.getpass("Client secret: ")
-    except EOFError:
-        raise UsageError(
-            "no client secret: set QBTIME_CLIENT_SECRET, or run in a terminal"
-        ) from None
+    secret = _client_secret()
     path = Path(args.token_file)
-    try:
+    with _listening_on(args.port, then="and register that redirect URI"):
         login(
             args.client_id,
             secret,
             path,
             port=args.port,
-            base_url=args.base_url,
+            base_url=args.base_url or os.environ.get("QBTIME_BASE_URL") or DEFAULT_BASE_URL,
             open_url=_approval_page(args.no_browser),
             token_store=args.token_store,
             instance=args.instance,
+            save_secret=args.save_secret,
         )
-    except OSError as error:
-        if error.errno != errno.EADDRINUSE:
-            raise
-        raise UsageError(
-            f"port {args.port} is in use: free it, or give another --port and register "
-            "that redirect URI"
-        ) from None
     # A store's URL may hold a database password: name its kind, never the URL.
     if args.token_store:
         kind = args.token_store.partition(":")[0]
@@ -468,7 +537,7 @@ def _login(args: argparse.Namespace) -> int:
     else:
         where = f"in {path.resolve()} (readable by you only)"
     print(f"Connected. The token is stored {where}.")
-    print(f"Use it with: {PROG} run ACTION --connection {path}")
+    print(f"Use it with: {PROG} run ACTION --connection {shlex.quote(str(path))}")
     return EXIT_OK
 
 
@@ -499,24 +568,180 @@ def _token_store_arguments(command: argparse.ArgumentParser) -> None:
     command.add_argument("--instance", metavar="NAME", help="the customer instance in the store")
 
 
+def _base_url_argument(command: argparse.ArgumentParser, default: str) -> None:
+    command.add_argument(
+        "--base-url",
+        metavar="URL",
+        help=f"the API to call, such as a sandbox's http://127.0.0.1:PORT/api/v1 (default: "
+        f"$QBTIME_BASE_URL, else {default})",
+    )
+
+
+def _port_argument(command: argparse.ArgumentParser, default: int = 0, what: str = "") -> None:
+    helptext = what or f"0-65535; 0 picks a free port (default {default})"
+    command.add_argument("--port", type=_port, default=default, help=helptext)
+
+
+def _describe_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("action")
+
+
 def _connection_arguments(command: argparse.ArgumentParser) -> None:
-    """How `run` and `mcp` choose the customer instance: a file, a token store, or a sandbox."""
+    """How a command chooses the customer instance (a file, a token store, or a sandbox), and
+    the API it calls (read by `_chosen_connection`)."""
     command.add_argument(
         "--connection",
         metavar="FILE.json",
-        help="connection file (default: $QBTIME_CONNECTION_FILE)",
+        help="connection file made by `login` (default: $QBTIME_CONNECTION_FILE)",
     )
     command.add_argument("--sandbox", action="store_true", help="use an embedded sandbox")
     _token_store_arguments(command)
+    _base_url_argument(command, "the connection's, else " + DEFAULT_BASE_URL)
+
+
+def _action_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("action")
+    command.add_argument("--input", "-i", action="append", metavar="KEY=VALUE")
+    command.add_argument("--inputs", metavar="FILE.json", help="inputs as a JSON object")
+
+
+def _run_arguments(command: argparse.ArgumentParser) -> None:
+    _action_arguments(command)
+    _connection_arguments(command)
+
+
+def _mcp_arguments(command: argparse.ArgumentParser) -> None:
+    _connection_arguments(command)
+    command.add_argument(
+        "--http",
+        action="store_true",
+        help="serve streamable HTTP on 127.0.0.1 (its URL is the first line printed) "
+        "instead of stdio",
+    )
+    command.add_argument("--port", type=_port, help="with --http: 0-65535 (default 0: a free port)")
+
+
+def _designer_arguments(command: argparse.ArgumentParser) -> None:
+    from .home import DESIGNER_DATA_DIR
+
+    _port_argument(command)
+    command.add_argument(
+        "--data", metavar="DIR", help=f"folder of its SQLite files (default {DESIGNER_DATA_DIR})"
+    )
+
+
+def _docs_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--check", action="store_true", help="exit 1 if the page is stale")
+    command.add_argument("--root", help="the project folder (default: the checkout this is run in)")
+
+
+def _manifest_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--write", action="store_true", help="rebuild it from connector.yaml")
+    command.add_argument("--check", action="store_true", help="exit 1 if it is stale")
+
+
+def _login_arguments(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--client-id", required=True, help="the app's client id")
+    command.add_argument(
+        "--token-file",
+        default="qbtime-connection.json",
+        metavar="FILE.json",
+        help="the connection file to write (default qbtime-connection.json)",
+    )
+    _port_argument(
+        command,
+        8765,
+        "loopback port of the redirect URI http://127.0.0.1:PORT/callback, which the app "
+        "must have registered (default 8765)",
+    )
+    _base_url_argument(command, DEFAULT_BASE_URL)
+    command.add_argument(
+        "--no-browser", action="store_true", help="print the approval URL instead of opening it"
+    )
+    command.add_argument(
+        "--save-secret",
+        action="store_true",
+        help="also keep the client secret in the connection file (plain text, readable by you "
+        "only), so `run` needs neither $QBTIME_CLIENT_SECRET nor a terminal",
+    )
+    _token_store_arguments(command)
+
+
+ENVIRONMENT = (
+    "environment: QBTIME_CLIENT_SECRET the app's client secret (else asked for on a terminal); "
+    "QBTIME_CLIENT_ID the app's client id (run --token-store); QBTIME_BASE_URL the API to call; "
+    "QBTIME_CONNECTION_FILE the connection file of run."
+)
+
+
+class Command(NamedTuple):
+    """One subcommand: its name, one-line help, handler, arguments, and what it also takes.
+
+    `json`: it takes --json; `extra`: the optional extra it needs, named when it is missing;
+    `environment`: its help lists the environment variables it reads.
+    """
+
+    name: str
+    help: str
+    handler: Callable[[argparse.Namespace], int]
+    arguments: Callable[[argparse.ArgumentParser], None] | None = None
+    json: bool = False
+    extra: str | None = None
+    environment: bool = False
+
+
+# Every subcommand, in the order --help lists them. To add one: write its handler
+# (`(args) -> exit status`) and, if it takes arguments, a function adding them; add a row.
+COMMANDS = (
+    Command("actions", "list the actions and pick lists", _actions, json=True),
+    Command("describe", "show an action's input table", _describe, _describe_arguments, json=True),
+    Command(
+        "run",
+        "run an action and print its result as JSON",
+        _run,
+        _run_arguments,
+        json=True,
+        environment=True,
+    ),
+    Command(
+        "preview",
+        "print the requests `run` would send, sending nothing",
+        _preview,
+        _action_arguments,
+        json=True,
+    ),
+    Command(
+        "mcp",
+        "serve every action as a tool for AI agents (MCP)",
+        _mcp,
+        _mcp_arguments,
+        extra="mcp",
+        environment=True,
+    ),
+    Command("sandbox", "serve the local API emulator until stopped", _sandbox, _port_argument),
+    Command(
+        "designer",
+        "serve the reference designer on 127.0.0.1",
+        _designer,
+        _designer_arguments,
+        extra="designer",
+    ),
+    Command("demo", "run every action end to end against a sandbox", _demo),
+    Command("docs", "render docs/quickbooks-time.md from connector.yaml", _docs, _docs_arguments),
+    Command("manifest", "print the resolved manifest as JSON", _manifest, _manifest_arguments),
+    Command(
+        "login",
+        "connect a real app (authorization code flow)",
+        _login,
+        _login_arguments,
+        environment=True,
+    ),
+)
 
 
 def parser() -> argparse.ArgumentParser:
     """The command line's arguments."""
-    top = argparse.ArgumentParser(
-        prog=PROG,
-        description=__doc__,
-        epilog=EXIT_CODES,
-    )
+    top = argparse.ArgumentParser(prog=PROG, description=__doc__, epilog=EXIT_CODES)
     top.add_argument("--version", action="version", version=f"%(prog)s {package_version()}")
     top.add_argument(
         "-v",
@@ -525,70 +750,15 @@ def parser() -> argparse.ArgumentParser:
         default=0,
         help="log to stderr: -v retries, waits, token refreshes and pages; -vv every request",
     )
-    plain, with_json = [_common(False)], [_common(True)]
     sub = top.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    def command(name: str, helptext: str, parents: list[argparse.ArgumentParser]) -> Any:
-        found = sub.add_parser(name, help=helptext, parents=parents, epilog=EXIT_CODES)
-        return found
-
-    command("actions", "list the actions and pick lists", with_json).set_defaults(func=_actions)
-    describe = command("describe", "show an action's input table", with_json)
-    describe.add_argument("action")
-    describe.set_defaults(func=_describe)
-    run = command("run", "run an action and print its result as JSON", with_json)
-    run.add_argument("action")
-    run.add_argument("--input", "-i", action="append", metavar="KEY=VALUE")
-    run.add_argument("--inputs", metavar="FILE.json", help="inputs as a JSON object")
-    _connection_arguments(run)
-    run.set_defaults(func=_run)
-    agents = command("mcp", "serve every action as a tool for AI agents (MCP)", plain)
-    _connection_arguments(agents)
-    agents.add_argument(
-        "--http",
-        action="store_true",
-        help="serve streamable HTTP on 127.0.0.1 (its URL is the first line printed) "
-        "instead of stdio",
-    )
-    agents.add_argument("--port", type=_port, help="with --http: 0-65535 (default 0: a free port)")
-    agents.set_defaults(func=_mcp)
-    shown = command("preview", "print the requests `run` would send, sending nothing", with_json)
-    shown.add_argument("action")
-    shown.add_argument("--input", "-i", action="append", metavar="KEY=VALUE")
-    shown.add_argument("--inputs", metavar="FILE.json", help="inputs as a JSON object")
-    shown.set_defaults(func=_preview)
-    serve = command("sandbox", "serve the local API emulator until stopped", plain)
-    serve.add_argument("--port", type=_port, default=0, help="0-65535; 0 picks a free port")
-    serve.set_defaults(func=_sandbox)
-    design = command("designer", "serve the reference designer on 127.0.0.1", plain)
-    design.add_argument("--port", type=_port, default=0, help="0-65535; 0 picks a free port")
-    design.add_argument("--data", help="folder of its SQLite files (default ~/.qbtime-connector)")
-    design.set_defaults(func=_designer)
-    command("demo", "run every action end to end against a sandbox", plain).set_defaults(func=_demo)
-    docs = command("docs", "render docs/quickbooks-time.md from connector.yaml", plain)
-    docs.add_argument("--check", action="store_true", help="exit 1 if the page is stale")
-    docs.add_argument("--root", default=".", help="the project folder (default: here)")
-    docs.set_defaults(func=_docs)
-    resolved = command("manifest", "print the resolved manifest as JSON", plain)
-    resolved.add_argument("--write", action="store_true", help="rebuild it from connector.yaml")
-    resolved.add_argument("--check", action="store_true", help="exit 1 if it is stale")
-    resolved.set_defaults(func=_manifest)
-    log_in = command("login", "connect a real app (authorization code flow)", plain)
-    log_in.add_argument("--client-id", required=True)
-    log_in.add_argument("--token-file", default="qbtime-connection.json")
-    log_in.add_argument(
-        "--port",
-        type=_port,
-        default=8765,
-        help="loopback port of the redirect URI http://127.0.0.1:PORT/callback, which the app "
-        "must have registered (default 8765)",
-    )
-    log_in.add_argument("--base-url", default=DEFAULT_BASE_URL)
-    log_in.add_argument(
-        "--no-browser", action="store_true", help="print the approval URL instead of opening it"
-    )
-    _token_store_arguments(log_in)
-    log_in.set_defaults(func=_login)
+    for row in COMMANDS:
+        epilog = f"{ENVIRONMENT} {EXIT_CODES}" if row.environment else EXIT_CODES
+        command = sub.add_parser(
+            row.name, help=row.help, parents=[_common(row.json)], epilog=epilog
+        )
+        if row.arguments is not None:
+            row.arguments(command)
+        command.set_defaults(func=row.handler, extra=row.extra)
     return top
 
 
@@ -636,12 +806,42 @@ def verbosity(args: argparse.Namespace) -> int:
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point of the console script and `python -m qbtime_connector`; the exit status."""
     try:
+        return _command(argv)
+    except BrokenPipeError:
+        return _reader_gone()
+
+
+def _reader_gone() -> int:
+    """End quietly, as Unix tools do, when the reader of our output went away (`| head -1`)."""
+    # What is still buffered for stdout goes nowhere, not to an error at exit; a stdout
+    # without a file (a test capturing it) has nothing buffered there.
+    with suppress(OSError, ValueError, AttributeError):
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    return EXIT_READER_GONE
+
+
+def _missing_extra(args: argparse.Namespace, missing: ModuleNotFoundError) -> UsageError | None:
+    """The usage error naming the extra that provides a module this command could not import."""
+    extra = EXTRA_OF_MODULE.get((missing.name or "").partition(".")[0])
+    if extra is None:
+        return None
+    extra = getattr(args, "extra", None) or extra  # the designer's extra brings werkzeug along
+    return UsageError(f"this needs the {extra} extra: pip install '{PROG}[{extra}]'")
+
+
+def _command(argv: Sequence[str] | None) -> int:
+    try:
         args = parser().parse_args(argv)
     except SystemExit as stop:  # --help, --version, and argparse's usage errors (status 2)
         return EXIT_OK if stop.code is None else int(stop.code)
     with logging_to_stderr(verbosity(args)):
         try:
-            code: int = args.func(args)
+            try:
+                code: int = args.func(args)
+            except ModuleNotFoundError as missing:
+                raise _missing_extra(args, missing) or missing from None
+        except BrokenPipeError:
+            raise
         except (ConnectorError, UsageError, OSError) as error:
             if getattr(args, "json", False):
                 print(_dump(error_json(error)))

@@ -134,4 +134,3 @@ def sample(
     function: SampleFunction = implementation(str(spec.sample))
     with _connected(connection) as live:
         return {"records": function(live, call, limit)}
-

@@ -24,10 +24,29 @@ TYPE_SCHEMAS = {
 _ENTRIES = ("actions", "data_sources", "triggers")
 
 
-def load_source(path: Path = SOURCE_PATH) -> dict[str, Any]:
+def _is_checkout(folder: Path) -> bool:
+    return (folder / "connector.yaml").is_file() and (folder / "qbtime_connector").is_dir()
+
+
+def checkout(start: Path | None = None) -> Path | None:
+    """The project checkout the maintainer commands work on, or None outside one.
+
+    The one this package runs from (an editable install), else the folder `start` (the
+    current one) or the nearest above it that holds connector.yaml and qbtime_connector/:
+    after a plain `pip install .` the package's own folder has no connector.yaml beside it.
+    """
+    if SOURCE_PATH.is_file():
+        return SOURCE_PATH.parent
+    here = (start or Path.cwd()).resolve()
+    return next((folder for folder in (here, *here.parents) if _is_checkout(folder)), None)
+
+
+def load_source(path: Path | None = None) -> dict[str, Any]:
     """connector.yaml as parsed YAML (only the build step and tests read YAML)."""
     import yaml
 
+    if path is None:
+        path = (checkout() or SOURCE_PATH.parent) / "connector.yaml"
     with path.open(encoding="utf-8") as f:
         data: dict[str, Any] = yaml.safe_load(f)
     return data
@@ -82,8 +101,8 @@ def _input_schema(item: dict[str, Any]) -> dict[str, Any] | None:
     return {"$ref": DEFINITIONS + named} if isinstance(named, str) else named
 
 
-def _definitions() -> dict[str, Any]:
-    with (SCHEMA_DIR / "definitions.json").open(encoding="utf-8") as f:
+def _definitions(schema_dir: Path) -> dict[str, Any]:
+    with (schema_dir / "definitions.json").open(encoding="utf-8") as f:
         found: dict[str, Any] = json.load(f)["$defs"]
     return found
 
@@ -108,11 +127,11 @@ def _with_input_schemas(entry: dict[str, Any]) -> dict[str, Any]:
     return {**entry, "inputs": inputs}
 
 
-def resolve(source: dict[str, Any]) -> dict[str, Any]:
+def resolve(source: dict[str, Any], schema_dir: Path = SCHEMA_DIR) -> dict[str, Any]:
     """The manifest as plain JSON: shared entries expanded, input and result schemas in place."""
     shared = source.get("shared", {})
     resolved: dict[str, Any] = _expand({k: v for k, v in source.items() if k != "shared"}, shared)
-    defs = _definitions()
+    defs = _definitions(schema_dir)
     for kind in _ENTRIES:
         resolved[kind] = [
             {**_with_input_schemas(e), "output": _inline(e["output"], defs)}
@@ -122,18 +141,27 @@ def resolve(source: dict[str, Any]) -> dict[str, Any]:
     return resolved
 
 
-def render(source: dict[str, Any] | None = None) -> str:
-    """The resolved manifest as the JSON text the package ships."""
-    resolved = resolve(source if source is not None else load_source())
+def render(source: dict[str, Any] | None = None, root: Path | None = None) -> str:
+    """The resolved manifest as the JSON text the package ships: of `source`, else of the
+    checkout at `root` (by default the one found by `checkout()`)."""
+    root = root or checkout()
+    if source is None:
+        source = load_source(root / "connector.yaml" if root else None)
+    resolved = resolve(source, root / "schemas" if root else SCHEMA_DIR)
     return json.dumps(resolved, indent=1, ensure_ascii=False) + "\n"
 
 
-def write(target: Path = MANIFEST_PATH) -> Path:
-    """Resolve connector.yaml into the package's manifest.json; returns its path."""
-    target.write_text(render(), encoding="utf-8")
+def target_in(root: Path) -> Path:
+    """Where a checkout keeps the manifest.json it ships."""
+    return root / "qbtime_connector" / MANIFEST_PATH.name
+
+
+def write(target: Path = MANIFEST_PATH, root: Path | None = None) -> Path:
+    """Resolve connector.yaml (the checkout's at `root`) into manifest.json; returns its path."""
+    target.write_text(render(root=root), encoding="utf-8")
     return target
 
 
-def is_current(target: Path = MANIFEST_PATH) -> bool:
-    """Whether the shipped manifest.json is what connector.yaml resolves to."""
-    return target.is_file() and target.read_text(encoding="utf-8") == render()
+def is_current(target: Path = MANIFEST_PATH, root: Path | None = None) -> bool:
+    """Whether the shipped manifest.json is what connector.yaml (the checkout's) resolves to."""
+    return target.is_file() and target.read_text(encoding="utf-8") == render(root=root)

@@ -6,15 +6,22 @@
 - `mocked_connection`: a Connection to the real API's URL, for use with `mocked_api`.
 - `stored`: every token a connection handed to `on_token_refresh`, in order.
 - `clock`: a ManualClock (moves only when told) for a sandbox made with `Sandbox(clock=clock)`.
-- `postgres_dsn`: a real PostgreSQL 15 server this test session started (session-scoped).
+- `postgres_dsn`: a real PostgreSQL server this test session started (session-scoped).
 - `postgres_server`: a PostgreSQL server of this test's own, which it may stop and start.
 - `store_url`: `store_url(kind, name="tokens")`, the open_store URL of a file, sqlite or
   postgres store in this test's temporary directory (postgres: the session's server).
-- `short_lived`: a sandbox whose tokens live SHORT_LIFETIME (2) seconds, with no rate limit.
+- `short_lived`: a sandbox whose tokens live SHORT_LIFETIME (3) seconds, with no rate limit.
 - `manifest_copy`: call it with an edited copy of the resolved manifest (a deep copy of
   `manifest.load_raw()`); the package runs on that copy until the test ends.
 
 Every test's DEBUG log records are scanned for secrets (`no_secret_in_log_records`).
+
+The suite runs in pytest-xdist workers (pyproject's addopts): session-scoped fixtures are one
+per worker (in its own temp dir, on free ports); the tests of the PostgreSQL store and those
+timing many processes run one after another in one worker (the SERIAL group); what must be
+built once for all (the sdist and wheel) is built under a lock. Mark a long test
+`@pytest.mark.slow` (it is started first); a test that must not run beside others joins
+`@pytest.mark.xdist_group(SERIAL)`.
 
 A file that needs speed may share one module-scoped sandbox under the name `shared_sandbox`
 (reset before each test) and override `connection` to connect to it; its docstring says so.
@@ -29,6 +36,8 @@ import os
 import shutil
 import socket
 import subprocess
+import sys
+import sysconfig
 import tempfile
 import time
 from collections.abc import Callable, Iterator
@@ -38,14 +47,40 @@ from typing import Any
 import pytest
 import responses
 
-from qbtime_connector import Connection, InputError, RetryPolicy, fast_validation, manifest
-from qbtime_connector import validation as validating
-from qbtime_connector.manifest import ActionSpec
-from qbtime_connector.sandbox import Sandbox
-from qbtime_connector.tokens import MemoryTokenStore
-from qbtime_connector.validation import prepare
-
 ROOT = Path(__file__).resolve().parent.parent  # the project's root folder
+
+
+def _test_the_installed_wheel() -> bool:
+    """From an unpacked sdist with the wheel installed (how packagers test), test the wheel.
+
+    `python -m pytest` puts the current folder, the unpacked source, first on sys.path, and its
+    package lacks what the build adds (the generated input checks). So that folder goes last
+    here (tests/ and bench/ are still found in it). A test whose fresh process must import the
+    installed package starts it in a folder of its own, as a host would. An editable install
+    changes nothing.
+    """
+    installed = Path(sysconfig.get_paths()["purelib"]) / "qbtime_connector"
+    if not (installed / "__init__.py").is_file() or installed == ROOT / "qbtime_connector":
+        return False
+    sys.path[:] = [p for p in sys.path if os.path.abspath(p or ".") != str(ROOT)] + [str(ROOT)]
+    return True
+
+
+WHEEL_UNDER_TEST = _test_the_installed_wheel()
+
+from qbtime_connector import (  # noqa: E402
+    Connection,
+    InputError,
+    RetryPolicy,
+    fast_validation,
+    manifest,
+)
+from qbtime_connector import validation as validating  # noqa: E402
+from qbtime_connector.manifest import ActionSpec  # noqa: E402
+from qbtime_connector.sandbox import Sandbox  # noqa: E402
+from qbtime_connector.tokens import MemoryTokenStore  # noqa: E402
+from qbtime_connector.validation import prepare  # noqa: E402
+
 API = "https://rest.tsheets.com/api/v1"
 SECRET = "client-secret-s3cr3t-value"
 ACCESS = "access-token-a1b2c3d4e5"
@@ -68,6 +103,33 @@ def make_token(expires_in: float = 864000, **extra: Any) -> dict[str, Any]:
         "expires_at": time.time() + expires_in,
         **extra,
     }
+
+
+# The xdist group of tests that run one after another in one worker: those of the PostgreSQL
+# store (so one server starts) and those timing many worker processes against short token
+# lives or rate windows (started beside each other, they starved each other past a token's
+# life: "refused even after a refresh").
+SERIAL = "serial"
+
+
+def _uses_postgres(item: pytest.Item) -> bool:
+    params = (
+        item.callspec.params
+        if isinstance(item, pytest.Function) and hasattr(item, "callspec")
+        else {}
+    )
+    return "postgres_dsn" in getattr(item, "fixturenames", ()) or "postgres" in params.values()
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Tests marked `slow` first: pytest-xdist then starts them at once beside the others,
+    rather than last, when they would hold up the end of the run alone. Every test of the
+    PostgreSQL store joins the SERIAL group."""
+    for item in items:
+        if _uses_postgres(item) and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(SERIAL))
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
 
 
 class _Recorder(logging.Handler):
@@ -187,7 +249,10 @@ def written(endpoint: str, items: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 StoreUrl = Callable[..., str]
-SHORT_LIFETIME = 2.0
+# Short enough for several expiries in one test, long enough that a worker starved of CPU
+# (four processes and the other tests' workers on two cores) still uses a token it adopted
+# before that token expires: at 2 s a test failed under load, "refused even after a refresh".
+SHORT_LIFETIME = 3.0
 
 
 @pytest.fixture
@@ -288,7 +353,23 @@ class ClockedStore(MemoryTokenStore):
         self.clock = clock
 
 
-POSTGRES_BIN = Path("/usr/lib/postgresql/15/bin")
+def postgres_bin(lib: Path = Path("/usr/lib/postgresql")) -> Path | None:
+    """The folder of PostgreSQL's initdb and postgres: `pg_config --bindir`'s, else the newest
+    version under `lib` (Debian's layout), else wherever `initdb` is on PATH; None if none."""
+    found: list[Path] = []
+    try:
+        asked = subprocess.run(["pg_config", "--bindir"], capture_output=True, text=True)
+        found.append(Path(asked.stdout.strip()))
+    except OSError:
+        pass
+    versions = [p for p in lib.glob("*/bin") if p.parent.name.replace(".", "").isdigit()]
+    found += sorted(versions, key=lambda p: [int(n) for n in p.parent.name.split(".")])[::-1]
+    on_path = shutil.which("initdb")
+    found += [Path(on_path).parent] if on_path else []
+    return next((p for p in found if (p / "initdb").is_file()), None)
+
+
+POSTGRES_BIN = postgres_bin()
 
 
 def _as_postgres(command: list[str]) -> list[str]:
@@ -297,11 +378,11 @@ def _as_postgres(command: list[str]) -> list[str]:
 
 
 class PostgresServer:
-    """A PostgreSQL 15 server of our own in a temporary directory (default max_connections, 100)."""
+    """A PostgreSQL server of our own in a temporary directory (default max_connections, 100)."""
 
     def __init__(self) -> None:
-        if not (POSTGRES_BIN / "initdb").exists():
-            pytest.skip("PostgreSQL 15 server binaries are missing (.ci/run installs them)")
+        if POSTGRES_BIN is None:
+            pytest.skip("PostgreSQL's server binaries are missing (.ci/services installs them)")
         self.root = Path(tempfile.mkdtemp(prefix="qbtime-pg-"))
         self.data = self.root / "data"
         if os.geteuid() == 0:
@@ -355,7 +436,7 @@ class PostgresServer:
 
 @pytest.fixture(scope="session")
 def postgres_dsn() -> Iterator[str]:
-    """A real PostgreSQL 15 server of our own in a temporary directory, for this test session."""
+    """A real PostgreSQL server of our own in a temporary directory, for this test session."""
     server = PostgresServer()
     try:
         server.start()

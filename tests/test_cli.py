@@ -273,6 +273,7 @@ def test_json_usage_errors_are_json_too(capsys: pytest.CaptureFixture[str]) -> N
     assert error["error"] == "UsageError" and "no_such_action" in error["message"]
 
 
+@pytest.mark.slow
 def test_a_connection_that_cannot_be_reached_exits_1(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

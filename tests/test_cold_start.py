@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -46,11 +47,16 @@ print(json.dumps({"users": len(found["users"]), "modules": sorted(sys.modules)})
 
 
 @pytest.fixture
-def one_action_run(sandbox: Sandbox) -> dict[str, object]:
-    """What a fresh process that imports the package and runs get_users saw and imported."""
+def one_action_run(sandbox: Sandbox, tmp_path: Path) -> dict[str, object]:
+    """What a fresh process that imports the package and runs get_users saw and imported.
+
+    It runs in a folder of its own, as a host's does: it imports the installed package (from
+    an unpacked sdist, the wheel), never a source tree that happens to be the current folder.
+    """
     config = json.dumps(sandbox.connection_config())
     ran = subprocess.run(
         [sys.executable, "-c", ONE_ACTION, config],
+        cwd=tmp_path,
         capture_output=True,
         text=True,
         check=True,

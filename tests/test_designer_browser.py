@@ -62,19 +62,45 @@ input.dispatchEvent(new Event("change", {bubbles: true}));
 """
 
 
-@pytest.fixture(scope="module")
-def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
+def start_browser(folder: Path) -> WebDriver:
+    """Headless Chromium whose profile, and the home it writes its crash reports and caches
+    into, are under `folder`: a test writes nothing in the user's home."""
     from selenium.webdriver.chrome.service import Service
 
+    home = folder / "home"
     options = webdriver.ChromeOptions()
-    profile = tmp_path_factory.mktemp("chromium-profile")
-    for flag in [*FLAGS, f"--user-data-dir={profile}"]:
+    for flag in [*FLAGS, f"--user-data-dir={folder / 'chromium-profile'}"]:
         options.add_argument(flag)
     options.binary_location = str(CHROMIUM)
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
-    driver = webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER)))
+    env = {
+        **os.environ,
+        "HOME": str(home),
+        "XDG_CONFIG_HOME": str(home / ".config"),
+        "XDG_CACHE_HOME": str(home / ".cache"),
+    }
+    return webdriver.Chrome(options=options, service=Service(str(CHROMEDRIVER), env=env))
+
+
+@pytest.fixture(scope="module")
+def browser(tmp_path_factory: pytest.TempPathFactory) -> Iterator[WebDriver]:
+    driver = start_browser(tmp_path_factory.mktemp("browser"))
     yield driver
     driver.quit()
+
+
+def test_the_browser_writes_nothing_into_the_users_home(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    home = tmp_path / "users-home"
+    home.mkdir()
+    monkeypatch.setenv("HOME", str(home))  # the home Chromium would otherwise write into
+    driver = start_browser(tmp_path / "browser")
+    try:
+        driver.get("data:text/html,<p>hello</p>")
+    finally:
+        driver.quit()
+    assert sorted(p.relative_to(home).as_posix() for p in home.rglob("*")) == []
 
 
 @pytest.fixture(scope="module")

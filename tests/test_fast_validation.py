@@ -250,9 +250,10 @@ print(json.dumps({"users": len(result["users"]), "happy": happy,
 """
 
 
-def test_one_valid_action_does_not_import_jsonschema(sandbox: Any) -> None:
+def test_one_valid_action_does_not_import_jsonschema(sandbox: Any, tmp_path: Path) -> None:
     out = subprocess.run(
         [sys.executable, "-c", PROBE, json.dumps(sandbox.connection_config())],
+        cwd=tmp_path,  # a host's folder: the installed package is imported, not a source tree
         check=True,
         capture_output=True,
         text=True,

@@ -231,6 +231,7 @@ def test_changes_while_paging_are_neither_missed_nor_repeated(
     assert not missing, f"missed {sorted(missing)[:5]} after {log}"
 
 
+@pytest.mark.slow
 def test_a_burst_of_10000_changes_in_one_second_is_reported_once_with_a_small_state(
     sandbox: Sandbox, connection: Connection, clock: ManualClock
 ) -> None:

@@ -17,7 +17,7 @@ from qbtime_connector.cli import main
 from qbtime_connector.invoke import implementation
 from qbtime_connector.manifest import SCHEMA_DIR, load_raw, load_schema, problems
 
-from .conftest import API, SPEC_PAGE_LABELS, input_errors, listing, written
+from .conftest import API, ROOT, SPEC_PAGE_LABELS, input_errors, listing, written
 
 ACTIONS = list(manifest.actions().values())
 SOURCES = list(manifest.data_sources().values())
@@ -95,7 +95,7 @@ def test_the_shipped_json_is_what_connector_yaml_resolves_to() -> None:
 
 
 def test_connector_yaml_has_no_anchors_aliases_or_merge_keys() -> None:
-    text = manifest_source.SOURCE_PATH.read_text(encoding="utf-8")
+    text = (ROOT / "connector.yaml").read_text(encoding="utf-8")
     events = list(yaml.parse(text, Loader=yaml.SafeLoader))
     assert not [e for e in events if isinstance(e, yaml.AliasEvent)]
     assert not [e for e in events if getattr(e, "anchor", None)]
@@ -377,13 +377,17 @@ print(json.dumps({"users": len(result["users"]), "yaml": "yaml" in sys.modules})
 """
 
 
-def test_import_and_one_action_never_import_yaml(sandbox: Any) -> None:
+def test_import_and_one_action_never_import_yaml(sandbox: Any, tmp_path: Any) -> None:
     import subprocess
     import sys
 
     config = json.dumps(sandbox.connection_config())
     done = subprocess.run(
-        [sys.executable, "-c", ONE_ACTION, config], capture_output=True, text=True, check=True
+        [sys.executable, "-c", ONE_ACTION, config],
+        cwd=tmp_path,  # a host's folder: the installed package is imported, not a source tree
+        capture_output=True,
+        text=True,
+        check=True,
     )
     assert json.loads(done.stdout) == {"users": 5, "yaml": False}
 
@@ -392,6 +396,7 @@ def test_rebuilding_the_manifest_needs_connector_yaml(
     tmp_path: Any, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
     monkeypatch.setattr(manifest_source, "SOURCE_PATH", tmp_path / "connector.yaml")
+    monkeypatch.chdir(tmp_path)  # and not run inside a checkout either
     assert main(["manifest", "--check"]) == 2
     assert "connector.yaml" in capsys.readouterr().err
 

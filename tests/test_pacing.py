@@ -18,7 +18,7 @@ from qbtime_connector.pacing import CallLedger, CallWindow, Pacer
 from qbtime_connector.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
 from qbtime_connector.tokens import MemoryTokenStore, TokenStore, open_store
 
-from .conftest import API, SECRET, ClockedStore, FakeTime, StoreUrl, listing, make_token
+from .conftest import API, SECRET, SERIAL, ClockedStore, FakeTime, StoreUrl, listing, make_token
 from .store_worker import forked
 
 
@@ -73,6 +73,7 @@ def test_connections_on_one_store_stay_under_the_limit_together(tmp_path: Path) 
         assert sandbox.state.count("GET /api/v1/current_user") == 5
 
 
+@pytest.mark.xdist_group(SERIAL)
 def test_four_processes_pacing_through_one_store_get_no_429() -> None:
     figures = measure_shared_budget(processes=4, calls_each=10, limit=15, window=1.0)
     assert figures["calls"] == figures["succeeded"] == 40

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -23,16 +24,28 @@ from .conftest import ROOT
 VERSION = version("qbtime-connector")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def dist(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The sdist, and the wheel built from it (as `python -m build` does), in one folder."""
-    out = tmp_path_factory.mktemp("dist")
-    subprocess.run(
-        [sys.executable, "-m", "build", "--no-isolation", "-o", str(out), str(ROOT)],
-        check=True,
-        capture_output=True,
-        timeout=300,
-    )
+    """The sdist, and the wheel built from it (as `python -m build` does), in one folder.
+
+    Built once for the whole run: pytest-xdist's workers share the temp root, and the first to
+    get there builds while the others wait on the lock.
+    """
+    from filelock import FileLock
+
+    shared = tmp_path_factory.getbasetemp()
+    if os.environ.get("PYTEST_XDIST_WORKER"):
+        shared = shared.parent  # this run's temp dir, under which each worker has its own
+    out = shared / "dist"
+    with FileLock(str(shared / "dist.lock")):
+        if not (out / "done").is_file():
+            subprocess.run(
+                [sys.executable, "-m", "build", "--no-isolation", "-o", str(out), str(ROOT)],
+                check=True,
+                capture_output=True,
+                timeout=300,
+            )
+            (out / "done").touch()
     return out
 
 
@@ -176,3 +189,65 @@ def test_every_declared_run_time_dependency_is_imported_by_the_package() -> None
     unused = {m for m in modules if not re.search(rf"^\s*(import|from) {m}\b", source, re.M)}
     assert unused == set()
     assert "requests_oauthlib" not in modules  # see docs/architecture.md, "Tokens"
+
+
+# --- The maintainer commands after a plain (not editable) install ------------------------------
+
+CLI = "import sys; from qbtime_connector.cli import main; sys.exit(main(sys.argv[1:]))"
+
+
+@pytest.fixture(scope="session")
+def installed(dist: Path, tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel unpacked into a folder of its own, as `pip install .` leaves it (no checkout
+    beside the package)."""
+    site = tmp_path_factory.mktemp("site")
+    with zipfile.ZipFile(_wheel(dist)) as wheel:
+        wheel.extractall(site)
+    return site
+
+
+def run_installed(site: Path, cwd: Path, *argv: str) -> subprocess.CompletedProcess[str]:
+    """The command line of the installed wheel, run in `cwd` (a script, so cwd is not imported)."""
+    script = site.parent / f"{site.name}-cli.py"
+    script.write_text(CLI, encoding="utf-8")
+    return subprocess.run(
+        [sys.executable, str(script), *argv],
+        cwd=cwd,
+        env={"PYTHONPATH": str(site), "PATH": "", "HOME": str(site.parent)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+@pytest.mark.parametrize("folder", [".", "docs"], ids=["checkout", "a folder of it"])
+def test_maintainer_checks_work_inside_the_checkout_after_a_plain_install(
+    installed: Path, folder: str
+) -> None:
+    for argv in (["manifest", "--check"], ["docs", "--check"]):
+        done = run_installed(installed, ROOT / folder, *argv)
+        assert done.returncode == 0, done.stderr
+
+
+def test_maintainer_commands_outside_a_checkout_write_nothing(
+    installed: Path, tmp_path: Path
+) -> None:
+    for argv in (["docs"], ["manifest", "--write"], ["manifest", "--check"]):
+        done = run_installed(installed, tmp_path, *argv)
+        assert done.returncode == 2, done.stderr
+        assert done.stderr.count("\n") == 1 and "works in a checkout of the project" in done.stderr
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_from_an_unpacked_sdist_the_suite_tests_the_installed_wheel() -> None:
+    """A checkout tests its own package (installed editable); an unpacked sdist with the wheel
+    installed tests the wheel, which holds what the build adds, not the source beside tests/."""
+    import sysconfig
+
+    from .conftest import WHEEL_UNDER_TEST
+
+    imported = Path(qbtime_connector.__file__).resolve().parent
+    if WHEEL_UNDER_TEST:
+        assert imported == Path(sysconfig.get_paths()["purelib"]).resolve() / "qbtime_connector"
+    else:
+        assert imported == ROOT / "qbtime_connector"

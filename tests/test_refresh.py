@@ -221,13 +221,14 @@ print(json.dumps(loaded))
 
 @pytest.mark.parametrize("expired", [False, True])
 def test_oauthlib_is_imported_only_when_a_token_is_refreshed(
-    sandbox: Sandbox, expired: bool
+    sandbox: Sandbox, expired: bool, tmp_path: Path
 ) -> None:
     config = sandbox.connection_config()
     if expired:
         sandbox.state.expire_tokens()
     run = subprocess.run(
         [sys.executable, "-c", COLD_CALL, json.dumps(config)],
+        cwd=tmp_path,  # a host's folder: the installed package is imported, not a source tree
         capture_output=True,
         text=True,
         timeout=60,

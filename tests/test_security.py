@@ -207,6 +207,7 @@ def test_an_error_body_of_any_shape_is_an_api_error(
 # -- every text the suite's runs produce ------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_no_secret_in_any_error_repr_log_record_or_cli_output(
     caplog: pytest.LogCaptureFixture, tmp_path: Path
 ) -> None:

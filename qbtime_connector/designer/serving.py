@@ -5,12 +5,13 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from ..home import DESIGNER_DATA_DIR
 from ..sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
 from ..sandbox.serving import LoopbackServer
 from .server import DesignerApp, Settings
 
 log = logging.getLogger(__name__)
-DEFAULT_DATA_DIR = Path.home() / ".qbtime-connector" / "designer"
+DEFAULT_DATA_DIR = DESIGNER_DATA_DIR
 
 
 class Designer:
@@ -50,7 +51,11 @@ class Designer:
                 path = self.path.split("?", 1)[0]
                 log.info("%s %s %s", self.command, path, code)
 
-        self._server = LoopbackServer(self.app, self._port, Handler, "qbtime-designer")
+        try:
+            self._server = LoopbackServer(self.app, self._port, Handler, "qbtime-designer")
+        except BaseException:  # a busy port: the sandbox started for it goes too
+            self.stop()
+            raise
         return self
 
     def stop(self) -> None:

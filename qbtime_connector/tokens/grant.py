@@ -13,6 +13,7 @@ from collections.abc import Callable, Mapping
 from typing import TYPE_CHECKING
 
 from ..errors import (
+    ApiError,
     AuthError,
     ConnectorError,
     error_from_response,
@@ -33,6 +34,13 @@ if TYPE_CHECKING:
 
 def parse_token_response(response: requests.Response, reason: str) -> Token:
     """The token in a grant answer, or AuthError (refused) / ApiError (failed) saying why not."""
+    if response.status_code in (400, 401) and _oauth_error(response) == "invalid_client":
+        # The app's credentials, not the customer's grant: reconnecting would not help.
+        message = (
+            f"{reason} QuickBooks Time refused the app's client id or client secret "
+            f"({error_message(response)}): check them; the customer need not reconnect."
+        )
+        raise ApiError(response.status_code, message, code="invalid_client")
     if response.status_code in (400, 401, 403):
         raise AuthError(f"{reason} QuickBooks Time said: {error_message(response)}.")
     if response.status_code >= 300:
@@ -47,6 +55,16 @@ def parse_token_response(response: requests.Response, reason: str) -> Token:
     if body.get("expires_in") not in (None, ""):
         body["expires_at"] = time.time() + float(body["expires_in"])
     return body
+
+
+def _oauth_error(response: requests.Response) -> str | None:
+    """The OAuth error code of a grant answer ({"error": "invalid_client", …}), if it has one."""
+    try:
+        body = response.json()
+    except ValueError:
+        return None
+    error = body.get("error") if isinstance(body, dict) else None
+    return error if isinstance(error, str) else None
 
 
 class GrantClient:

@@ -146,6 +146,8 @@ class TokenKeeper:
             raise AuthError("The access token has expired and there is no refresh token.")
         new = self._grant(str(refresh_token))
         new.setdefault("refresh_token", refresh_token)
+        if self._token.get("base_url"):  # the API that issued it (`login` keeps it there)
+            new.setdefault("base_url", self._token["base_url"])
         if new.get("expires_in") not in (None, ""):  # stamped by the clock every worker reads
             new["expires_at"] = self.now() + seconds_of(new["expires_in"], "expires_in")
         new["generation"] = _next_generation(self._token, stored)

@@ -23,13 +23,13 @@ def open_store(url: str, instance: str | None = None) -> TokenStore:
     if scheme == "file" and rest:
         from .file import FileTokenStore
 
-        return FileTokenStore(_path(rest))
+        return FileTokenStore(store_path(rest))
     if scheme in ("sqlite", "postgresql", "postgres") and not instance:
         raise ConnectorError(f"A {scheme}: token store needs an instance name.")
     if scheme == "sqlite" and rest and instance:
         from .sqlite import SQLiteTokenStore
 
-        return SQLiteTokenStore(_path(rest), instance)
+        return SQLiteTokenStore(store_path(rest), instance)
     if scheme in ("postgresql", "postgres") and instance:
         from .postgres import PostgresTokenStore
 
@@ -39,7 +39,7 @@ def open_store(url: str, instance: str | None = None) -> TokenStore:
     raise ConnectorError(f"A token store URL is one of {', '.join(SCHEMES)}; got {said}.")
 
 
-def _path(rest: str) -> str:
+def store_path(rest: str) -> str:
     """The path of file:PATH, file://PATH and file:///abs/PATH alike."""
     if rest.startswith("//"):
         parts = urlsplit(f"x:{rest}")
