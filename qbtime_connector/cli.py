@@ -297,7 +297,7 @@ def _opened_connection(args: argparse.Namespace) -> Connection | None:
         return None
     from .connection_file import existing_store
     from .invoke import connection_from_mapping
-    from .tokens.shared import store_for_url
+    from .tokens.mapping import store_for_url
 
     client_id = os.environ.get("QBTIME_CLIENT_ID")
     if not client_id:
