@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ TYPE_SCHEMAS = {
     "record_list": "record_list",
 }
 _ENTRIES = ("actions", "data_sources", "triggers")
+_PARAM = re.compile(r"\$\{([a-z_]+)\}")
 
 
 def load_source(path: Path = SOURCE_PATH) -> dict[str, Any]:
@@ -33,26 +35,62 @@ def load_source(path: Path = SOURCE_PATH) -> dict[str, Any]:
     return data
 
 
-def _expand(node: Any, shared: dict[str, Any]) -> Any:
-    """The node with every {use: NAME(S), ...} replaced by the shared entries plus overrides."""
+def _substitute(text: str, params: dict[str, Any]) -> Any:
+    """A string with its ${NAME}s replaced; a string that is one ${NAME} becomes that value."""
+    whole = _PARAM.fullmatch(text)
+    if whole and whole.group(1) in params:
+        return params[whole.group(1)]
+    return _PARAM.sub(lambda m: str(params.get(m.group(1), m.group(0))), text)
+
+
+def _shared(name: str, shared: dict[str, Any]) -> Any:
+    if name not in shared:
+        raise KeyError(f"connector.yaml uses {name!r}, which `shared` does not define")
+    return shared[name]
+
+
+def _splices(item: Any, shared: dict[str, Any]) -> bool:
+    """Whether a list item is {use: NAME} of a shared list, spliced into the list it is in."""
+    return (
+        isinstance(item, dict)
+        and "use" in item
+        and set(item) <= {"use", "with"}
+        and isinstance(item["use"], str)
+        and isinstance(_shared(item["use"], shared), list)
+    )
+
+
+def _expand(node: Any, shared: dict[str, Any], params: dict[str, Any] | None = None) -> Any:
+    """The node with every {use: NAME(S), with: {...}, ...} replaced by the shared entries
+    (their ${PARAM}s filled from `with`) plus overrides; a shared list is spliced into a list."""
+    params = params or {}
+    if isinstance(node, str):
+        return _substitute(node, params) if params else node
     if isinstance(node, list):
-        return [_expand(item, shared) for item in node]
+        expanded: list[Any] = []
+        for item in node:
+            if _splices(item, shared):
+                inner = {**params, **_expand(item.get("with", {}), shared, params)}
+                expanded.extend(_expand(_shared(item["use"], shared), shared, inner))
+            else:
+                expanded.append(_expand(item, shared, params))
+        return expanded
     if not isinstance(node, dict):
         return node
     merged: dict[str, Any] = {}
     if "use" in node:
         names = node["use"] if isinstance(node["use"], list) else [node["use"]]
+        inner = {**params, **_expand(node.get("with", {}), shared, params)}
         for name in names:
-            if name not in shared:
-                raise KeyError(f"connector.yaml uses {name!r}, which `shared` does not define")
-            merged.update(_expand(shared[name], shared))
+            merged.update(_expand(_shared(name, shared), shared, inner))
     for key, value in node.items():
-        if key == "use":
+        if key in {"use", "with"} and "use" in node:
             continue
+        name = _substitute(key, params) if params else key
         if value is None and "use" in node:
-            merged.pop(key, None)  # an override of null removes the shared field
+            merged.pop(name, None)  # an override of null removes the shared field
         else:
-            merged[key] = _expand(value, shared)
+            merged[name] = _expand(value, shared, params)
     return merged
 
 
@@ -106,6 +144,9 @@ def resolve(source: dict[str, Any]) -> dict[str, Any]:
             for e in resolved.get(kind, [])
         ]
     resolved["connection"] = _with_input_schemas(resolved["connection"])
+    left = sorted(set(_PARAM.findall(json.dumps(resolved))))
+    if left:
+        raise KeyError(f"connector.yaml leaves ${{{left[0]}}} unfilled: give it in a `with`")
     return resolved
 
 

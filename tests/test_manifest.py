@@ -363,3 +363,36 @@ def test_the_manifest_states_the_api_limits_that_limits_py_holds() -> None:
         i.default for a in manifest.actions().values() for i in a.inputs if i.key == "max_pages"
     ]
     assert max_pages and set(max_pages) == {MAX_PAGES}
+
+
+def test_a_shared_entry_takes_parameters_in_its_keys_and_values() -> None:
+    shared = {
+        "page": {"required": ["${records}"], "properties": {"${records}": {"items": "${item}"}}},
+        "named": {"label": "Get ${noun}"},
+    }
+    node = {
+        "use": ["page", "named"],
+        "with": {"records": "groups", "item": {"type": "object"}, "noun": "Groups"},
+    }
+    assert manifest_source._expand(node, shared) == {
+        "required": ["groups"],
+        "properties": {"groups": {"items": {"type": "object"}}},
+        "label": "Get Groups",
+    }
+
+
+def test_a_shared_list_is_spliced_into_the_list_that_uses_it() -> None:
+    shared = {"paging": [{"key": "page"}, {"key": "${size}"}]}
+    inputs = [{"key": "a"}, {"use": "paging", "with": {"size": "limit"}}, {"key": "b"}]
+    keys = [i["key"] for i in manifest_source._expand(inputs, shared)]
+    assert keys == ["a", "page", "limit", "b"]
+
+
+def test_a_parameter_left_unfilled_is_refused_by_name() -> None:
+    source = {
+        "shared": {"x": {"label": "Get ${noun}"}},
+        "connection": {"inputs": []},
+        "actions": [{"use": "x", "inputs": [], "output": {}}],
+    }
+    with pytest.raises(KeyError, match=r"\$\{noun\}"):
+        manifest_source.resolve(source)
