@@ -418,7 +418,7 @@ def _manual_timesheet(single: ActionSpec, record: Mapping[str, Any]) -> bool:
 
 def _manual_record(record: Mapping[str, Any]) -> tuple[dict[str, Any], str | None]:
     kept = {k: v for k, v in record.items() if is_given(v)}
-    for key in _ID_FIELDS:
+    for key in (*_ID_FIELDS, "duration"):  # numbers given as text, as invoke takes them
         if key in kept:
             kept[key] = whole_number(kept[key])
     kept.setdefault("type", "manual")

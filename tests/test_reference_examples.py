@@ -468,3 +468,72 @@ def test_every_new_action_takes_string_inputs(connection: Connection) -> None:
     assert len(results["get_time_off_requests"]["time_off_requests"]) == 1
     assert [u["username"] for u in results["find_users"]["users"]] == ["jdoe"]
     assert results["find_or_create_user"]["outcome"] == "found"
+
+
+# -- fidelity gaps found by replaying the reference (issue 24) -----------------------------------
+
+# The reference's timesheet write item (Timesheets/Examples create and update), key by key.
+TIMESHEET_WRITE_KEYS = {
+    "_status_code", "_status_message", "id", "user_id", "jobcode_id", "start", "end", "duration",
+    "date", "tz", "tz_str", "type", "location", "active", "locked", "notes", "customfields",
+    "attached_files", "last_modified",
+}  # fmt: skip
+
+
+def test_job_codes_read_by_parent_supplement_the_parent(connection: Connection) -> None:
+    body = get(connection, "jobcodes", parent_ids="2000001")
+    assert set(body["results"]["jobcodes"]) == {str(INSTALLATION), str(REPAIRS)}
+    # The reference's parent_ids example supplements the parent (and its locations).
+    assert set(body["supplemental_data"]["jobcodes"]) == {"2000001"}
+
+
+def test_users_supplement_their_groups_and_time_off_job_codes(connection: Connection) -> None:
+    body = get(connection, "users", ids=str(MARY))
+    user = first(body, "users")
+    supplemental = body["supplemental_data"]
+    assert set(supplemental["groups"]) == {str(user["group_id"])}
+    assert user["pto_balances"] and set(supplemental["jobcodes"]) == set(user["pto_balances"])
+
+
+def test_updating_an_unknown_user_answers_a_417_item(connection: Connection) -> None:
+    body = connection.request("PUT", "users", json={"data": [{"id": 999, "first_name": "X"}]})
+    item = body["results"]["users"]["1"]
+    # The reference documents 200 and 417 for user updates, never 404.
+    assert (item["_status_code"], item["_status_message"]) == (417, "Expectation Failed")
+
+
+def test_timesheet_write_answers_carry_the_references_fields(connection: Connection) -> None:
+    closed = {"user_id": MARY, "jobcode_id": INSTALLATION, "type": "regular",
+              "start": "2026-12-01T09:00:00-07:00", "end": "2026-12-01T10:00:00-07:00"}  # fmt: skip
+    opened = {**closed, "start": "2026-12-02T09:00:00-07:00", "end": ""}
+    body = connection.request("POST", "timesheets", json={"data": [closed, opened]})
+    items = body["results"]["timesheets"]
+    assert all(set(i) == TIMESHEET_WRITE_KEYS for i in items.values())
+    assert (items["1"]["active"], items["2"]["active"]) == ("0", "1")
+    ended = {"id": items["2"]["id"], "end": "2026-12-02T11:00:00-07:00"}
+    changed = connection.request("PUT", "timesheets", json={"data": [ended]})
+    item = changed["results"]["timesheets"]["1"]
+    assert set(item) == TIMESHEET_WRITE_KEYS and item["active"] == "0"
+
+
+@pytest.mark.parametrize(
+    "key", ["create_timesheet", "update_timesheet", "create_timesheets", "clock_in", "clock_out"]
+)
+def test_timesheet_write_outputs_accept_active_or_on_the_clock(key: str) -> None:
+    output = manifest.action(key).output
+    item = dict(manifest.action(key).example["timesheets"][0])
+    item.pop("on_the_clock", None)
+    item.pop("active", None)
+    on_clock = key == "clock_in"
+    for state in ({"active": "1" if on_clock else "0"}, {"on_the_clock": on_clock}):
+        result = {"timesheets": [{**item, **state}]}
+        if key == "create_timesheets":
+            result.update(succeeded=1, failed=[])
+        assert not list(Draft202012Validator(output).iter_errors(result)), (key, state)
+
+
+def test_create_timesheets_takes_a_duration_given_as_text(connection: Connection) -> None:
+    manual = {"user_id": MARY, "jobcode_id": str(INSTALLATION), "type": "manual",
+              "date": "2026-12-07", "duration": "15552", "notes": "manual entry"}  # fmt: skip
+    made = invoke("create_timesheets", {"records": [manual]}, connection)
+    assert (made["succeeded"], made["timesheets"][0]["duration"]) == (1, 15552)

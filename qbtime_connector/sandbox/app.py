@@ -17,7 +17,7 @@ from werkzeug.wrappers import Request, Response
 from ..limits import MAX_WRITE_ITEMS
 from ..urls import is_loopback
 from . import custom_fields, directory, reports
-from .company import Company, Record, page_of
+from .company import Company, Record, page_of, timesheet_answer
 from .errors import ApiFailure, GrantFailure, ItemFailure
 from .seed import DEFAULT_STAMPED
 from .state import SandboxState
@@ -55,6 +55,8 @@ WRITES: dict[tuple[str, str], Callable[[Company, Record], Record]] = {
     ("PUT", "timesheets"): Company.update_timesheet,
 }
 WRITE_MESSAGES = {"POST": "Created", "PUT": "Updated"}
+# How a write answers a record, where that differs from how a read lists it.
+ANSWERS: dict[str, Callable[[Record], Record]] = {"timesheets": timesheet_answer}
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -215,13 +217,13 @@ class SandboxApp:
                     custom_fields.check_values(company, APPLIES_TO[kind], item.get("customfields"))
                     record = write(company, dict(item))
                     results[str(n)] = {
-                        **record,
+                        **ANSWERS.get(kind, dict)(record),
                         "_status_code": 200,
                         "_status_message": WRITE_MESSAGES[request.method],
                     }
                 except ItemFailure as failure:
                     results[str(n)] = {
-                        **(failure.record or item),
+                        **(ANSWERS.get(kind, dict)(failure.record) if failure.record else item),
                         "_status_code": failure.status,
                         "_status_message": failure.message,
                         "_status_extra": failure.extra,

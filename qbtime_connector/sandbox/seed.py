@@ -134,6 +134,8 @@ def seed(company: Company) -> None:
             record["last_modified"] = SEEDED_AT
             if "created" in record:
                 record["created"] = SEEDED_AT
+    for user in company.users.values():  # every balance in the time off code, from zero
+        user["pto_balances"] = {str(ids[6]): 0}
     seed_directory(company, SEEDED_AT)
     seed_custom_fields(company, SEEDED_AT)
     company.changed = dict.fromkeys(ENDPOINTS, SEEDED_AT)
