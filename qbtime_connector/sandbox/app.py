@@ -16,9 +16,10 @@ from werkzeug.wrappers import Request, Response
 
 from ..limits import MAX_WRITE_ITEMS
 from ..urls import is_loopback
-from . import custom_fields, directory, reports
+from . import custom_fields, directory, reports, routes
 from .company import Company, Record, page_of, timesheet_answer
 from .errors import ApiFailure, GrantFailure, ItemFailure
+from .resources import Raw
 from .seed import DEFAULT_STAMPED
 from .state import SandboxState
 
@@ -45,6 +46,7 @@ SUPPLEMENTS: dict[str, Callable[[Company, list[Record]], dict[str, Any]]] = {
 REPORTS: dict[str, Callable[[Company, Any], dict[str, Any]]] = {
     "current_totals": reports.current_totals,
     "payroll": reports.payroll,
+    **routes.REPORTS,
 }
 # Which custom fields a write's "customfields" are checked against.
 APPLIES_TO = {"users": "user", "timesheets": "timesheet"}
@@ -81,7 +83,7 @@ class SandboxApp:
                 ),
                 Rule(f"{API}/users", endpoint="records", methods=["GET", "POST", "PUT"]),
                 Rule(
-                    f"{API}/reports/<any(current_totals, payroll):kind>",
+                    f"{API}/reports/<any({', '.join(REPORTS)}):kind>",
                     endpoint="report",
                     methods=["POST"],
                 ),
@@ -90,6 +92,10 @@ class SandboxApp:
                     "locations, time_off_requests, customfields, customfielditems):kind>",
                     endpoint="records",
                     methods=["GET"],
+                ),
+                *(
+                    Rule(f"{API}/{name}", endpoint="endpoint", defaults={"kind": name}, methods=m)
+                    for name, m in ((n, list(e.methods)) for n, e in routes.ENDPOINTS.items())
                 ),
                 Rule("/_sandbox/reset", endpoint="control_reset", methods=["POST"]),
                 Rule("/_sandbox/faults", endpoint="control_faults", methods=["POST"]),
@@ -177,6 +183,18 @@ class SandboxApp:
         self.state.authorize(request.headers.get("Authorization"))
         with self.state.lock:
             return json_response(REPORTS[kind](self.state.company, request.get_json(silent=True)))
+
+    def on_endpoint(self, request: Request, kind: str) -> Response:
+        """The endpoints of sandbox/routes.py (each a Resource or Handler of its concern)."""
+        actor = self.state.authorize(request.headers.get("Authorization"))
+        query, body = request.args.to_dict(), request.get_json(silent=True)
+        with self.state.lock:
+            answer = routes.ENDPOINTS[kind].serve(
+                self.state.company, request.method, query, body, actor
+            )
+        if isinstance(answer, Raw):
+            return Response(answer.data, headers=answer.headers)
+        return json_response(answer)
 
     def on_timesheets(self, request: Request) -> Response:
         if request.method == "DELETE":

@@ -124,6 +124,8 @@ class Company:
         self.time_off_requests: dict[int, Record] = {}
         self.time_off_request_notes: dict[int, Record] = {}
         self.time_off_request_entries: dict[int, Record] = {}
+        # The record types of sandbox/resources.py, by endpoint (projects, files, ...).
+        self.tables: dict[str, dict[int, Record]] = {}
         self.next_id = {
             "users": 1000001,
             "jobcodes": 2000001,
