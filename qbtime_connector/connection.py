@@ -175,7 +175,19 @@ class Connection:
         `response_headers`, when given, receives the answer's headers (e.g. its Date).
         """
         try:
-            return self._request(method, path, params, json, headers, response_headers)
+            answer = self._request(method, path, params, json, headers, response_headers)
+            return parse_json(answer)
+        except ConnectorError as error:
+            raise redacted(error, self._secrets()) from None
+
+    def download(
+        self, path: str, params: Mapping[str, Any] | None = None
+    ) -> tuple[bytes, dict[str, str]]:
+        """GET an answer that is not JSON (a file's bytes) through the same auth, retries and
+        error mapping as request(): its bytes and its headers."""
+        try:
+            answer = self._request("GET", path, params, None, None, None)
+            return answer.content, dict(answer.headers)
         except ConnectorError as error:
             raise redacted(error, self._secrets()) from None
 
@@ -187,7 +199,7 @@ class Connection:
         json: Any,
         headers: Mapping[str, str] | None,
         response_headers: MutableMapping[str, str] | None,
-    ) -> dict[str, Any]:
+    ) -> requests.Response:
         url = self.url(path)
         retried_auth = False
         while True:
@@ -215,7 +227,7 @@ class Connection:
                 raise error_from_response(response)
             if response_headers is not None:
                 response_headers.update(response.headers)
-            return parse_json(response)
+            return response
 
     def _send(
         self,

@@ -7,7 +7,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from . import invoke
+from . import invoke, manifest
 from .connection import Connection
 from .errors import InputError
 from .sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
@@ -47,7 +47,7 @@ class Steps:
 
     def ok(self, title: str, detail: str) -> None:
         self.done += 1
-        self.say(f"{self.done:>2}. {title:<28} {detail}")
+        self.say(f"{self.done:>3}. {title:<34} {detail}")
 
 
 def run_demo(say: Say = print) -> int:
@@ -73,6 +73,7 @@ def run_demo(say: Say = print) -> int:
             _flow(conn, sandbox, steps, rotated)
             _beyond(conn, sandbox, steps)
             _more(conn, steps)
+            run_tour(conn, steps)
     say(f"\nAll {steps.done} steps passed.")
     return steps.done
 
@@ -228,3 +229,17 @@ def _more(conn: Connection, steps: Steps) -> None:
     )["payroll_report"]
     hours = sum(r["total_work_seconds"] for r in report) / 3600
     steps.ok("Get Payroll Report", f"{len(report)} users, {hours:g} h worked 2026-11-16 to 22")
+
+
+def run_tour(conn: Connection, steps: Steps | None = None) -> dict[str, dict[str, Any]]:
+    """Run every step of TOUR in order on a connection to a freshly seeded sandbox; each
+    action's result by its key (a step that fails raises)."""
+    from .tour import TOUR, Done, summary
+
+    done = Done()
+    for step in TOUR:
+        result = invoke(step.key, step.inputs(done), conn)
+        done.results[step.key] = result
+        if steps is not None:
+            steps.ok(manifest.action(step.key).label, summary(step, result))
+    return done.results

@@ -90,6 +90,8 @@ def _rule(spec: manifest.ActionSpec, rule: dict[str, Any]) -> str:
         return "One of " + ", ".join(map(label, rule["one_of_required"])) + " is required."
     if "at_least_one_of" in rule:
         return "At least one of " + ", ".join(map(label, rule["at_least_one_of"])) + " is needed."
+    if "together" in rule:
+        return " and ".join(map(label, rule["together"])) + " are given together or not at all."
     pair = rule["end_after_start"]
     return f"{label(pair['end'])} must come after {label(pair['start'])}."
 

@@ -78,11 +78,11 @@ def _expand(node: Any, shared: dict[str, Any], params: dict[str, Any] | None = N
     if not isinstance(node, dict):
         return node
     merged: dict[str, Any] = {}
-    if "use" in node:
+    if "use" in node:  # `with` fills the shared entries and the fields given beside them
         names = node["use"] if isinstance(node["use"], list) else [node["use"]]
-        inner = {**params, **_expand(node.get("with", {}), shared, params)}
+        params = {**params, **_expand(node.get("with", {}), shared, params)}
         for name in names:
-            merged.update(_expand(_shared(name, shared), shared, inner))
+            merged.update(_expand(_shared(name, shared), shared, params))
     for key, value in node.items():
         if key in {"use", "with"} and "use" in node:
             continue
@@ -114,14 +114,19 @@ def _definitions() -> dict[str, Any]:
 
 
 def _inline(node: Any, defs: dict[str, Any]) -> Any:
-    """A result schema with its references to definitions.json written out in place."""
+    """A result schema with its references to definitions.json written out in place: fields
+    beside a $ref replace the definition's own, but `properties` beside it add to its own."""
     if isinstance(node, list):
         return [_inline(item, defs) for item in node]
     if not isinstance(node, dict):
         return node
     if "$ref" in node and str(node["$ref"]).startswith(DEFINITIONS):
         target = _inline(defs[node["$ref"][len(DEFINITIONS) :]], defs)
-        return {**target, **{k: _inline(v, defs) for k, v in node.items() if k != "$ref"}}
+        beside = {k: _inline(v, defs) for k, v in node.items() if k != "$ref"}
+        merged = {**target, **beside}
+        if "properties" in target and "properties" in beside:  # a record's fields, and more
+            merged["properties"] = {**target["properties"], **beside["properties"]}
+        return merged
     return {k: _inline(v, defs) for k, v in node.items()}
 
 

@@ -17,7 +17,7 @@ from typing import Any
 from . import progress
 from .connection import Connection
 from .limits import MAX_LIMIT, MAX_PAGES
-from .results import merge_supplemental, records_of
+from .results import merge_supplemental, more_of, records_of
 from .values import Value
 
 OVERLAP = 20  # the most positions each request re-reads of the one before
@@ -93,7 +93,7 @@ def read_every(
         if fresh:
             read.last_id = _id(fresh[-1])
         read.offset = start + len(found)
-        read.more = bool(body.get("more", False))
+        read.more = more_of(body)
         if not read.more:
             break
     return read

@@ -6,6 +6,7 @@ test); `connection` here is a Connection to it.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -17,6 +18,7 @@ from qbtime_connector.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
 from .conftest import new_worker
 
 DAY = "2026-11-24"
+DAY_KEY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 @pytest.fixture(scope="module")
@@ -180,8 +182,8 @@ def same_shape(example: Any, real: Any, where: str = "result") -> None:
     """Same keys and JSON types (records compared by their first element)."""
     assert type(example) is type(real), f"{where}: {type(example)} vs {type(real)}"
     if isinstance(example, dict) and not where.endswith("supplemental_data"):
-        keyed_by_id = all(k.isdigit() for k in example) and example
-        if keyed_by_id:  # ids vary; compare one entry's shape where the real map has one
+        keyed_by_id = all(k.isdigit() or DAY_KEY.match(k) for k in example) and example
+        if keyed_by_id:  # ids (and dates) vary; compare one entry's shape where the real has one
             if real:
                 same_shape(next(iter(example.values())), next(iter(real.values())), where + ".*")
             return
@@ -251,10 +253,13 @@ def real_results(connection: Connection) -> dict[str, dict[str, Any]]:
 
 
 def more_results(connection: Connection) -> dict[str, dict[str, Any]]:
-    """A real result of each action added by issue 16 (defined with their tests)."""
+    """A real result of each action added by issue 16 (defined with their tests), and of every
+    other action from the demo's tour (issue 24)."""
+    from qbtime_connector.demo import run_tour
+
     from .test_reference_examples import new_action_results
 
-    return new_action_results(connection)
+    return {**run_tour(connection), **new_action_results(connection)}
 
 
 def changes(connection: Connection, user: int) -> dict[str, Any]:

@@ -205,8 +205,12 @@ def test_the_connection_test_action_is_the_current_user() -> None:
     assert manifest.action("get_current_user").endpoint == "current_user"
 
 
-def test_only_the_delete_is_destructive() -> None:
-    assert [a.key for a in EVERY if a.destructive] == ["delete_timesheet"]
+def test_the_deletes_and_only_they_are_destructive() -> None:
+    destructive = [a.key for a in EVERY if a.destructive]
+    assert destructive == [a.key for a in EVERY if a.method == "DELETE"]
+    assert destructive == [
+        "delete_timesheet", "remove_job_code_assignments", "delete_notifications", "delete_files",
+    ]  # fmt: skip
 
 
 # -- inputs, schemas and rules agree --------------------------------------------------------------

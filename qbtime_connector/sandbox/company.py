@@ -446,7 +446,7 @@ class Company:
         sheet = dict(current)
         if item.get("jobcode_id"):
             sheet["jobcode_id"] = int(item["jobcode_id"])
-        for key in ("notes", "customfields"):
+        for key in ("notes", "customfields", "attached_files"):
             if key in item:
                 sheet[key] = item[key]
         apply_times(sheet, item)

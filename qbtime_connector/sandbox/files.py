@@ -51,6 +51,11 @@ class FileResource(Resource):
         _contents(company)[record["id"]] = {"data": data}
         return record
 
+    def update(self, company: Company, item: Record) -> Record:
+        record = super().update(company, item)
+        record["linked_objects"] = _links(company, record["id"])
+        return record
+
     def select(self, company: Company, query: Query) -> list[Record]:
         for record in self.records(company).values():
             record["linked_objects"] = _links(company, record["id"])

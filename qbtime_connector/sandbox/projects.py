@@ -121,6 +121,15 @@ def _estimate_supplement(company: Company, records: list[Record]) -> dict[str, A
     return {k: v for k, v in data.items() if v}
 
 
+class ProjectResource(Resource):
+    """Projects: a new project's feed starts with its creation."""
+
+    def create(self, company: Company, item: Record) -> Record:
+        project = super().create(company, item)
+        _activity(company, project["id"], int(item.get("user_id") or 0), "project_created")
+        return project
+
+
 class NoteResource(Resource):
     """Project notes: each new note is also an activity of its project."""
 
@@ -155,7 +164,7 @@ class ReadTimeResource(Resource):
         return super().write(company, "POST", items, actor)
 
 
-PROJECTS = Resource(
+PROJECTS = ProjectResource(
     "projects",
     10001,
     {
@@ -180,6 +189,7 @@ PROJECTS = Resource(
         ("name", "name", "name"),
     ),
     read_only=("id", "created", "last_modified", "linked_objects"),
+    owned=True,
     check=_check_project,
     supplement=_project_jobcodes,
 )
