@@ -363,6 +363,10 @@ TOUR: list[Step] = [
         "create_project_note",
         lambda d: {"project_id": d.id("create_project"), "note": "Kick-off done."},
     ),
+    Step(
+        "create_project_notes",
+        lambda d: {"records": [{"project_id": d.id("create_project"), "note": "Materials in."}]},
+    ),
     Step("get_project_notes", lambda d: {"project_id": d.id("create_project")}, _names("note")),
     Step(
         "update_project_notes",
@@ -454,6 +458,15 @@ TOUR: list[Step] = [
     Step(
         "send_notification",
         {"user_id": MARY, "message": "Your shift starts at 8", "precheck": "off_the_clock"},
+    ),
+    Step(
+        "send_notifications",
+        {
+            "records": [
+                {"user_id": JOHN, "message": "Payroll closes Friday", "method": "email"},
+                {"user_id": LI, "message": "Payroll closes Friday", "method": "email"},
+            ]
+        },
     ),
     Step("get_notifications", {"user_id": MARY}, _names("message")),
     Step("delete_notifications", lambda d: {"ids": d.id("send_notification")}),

@@ -53,6 +53,7 @@ _REWORDED = {"anyOf", "oneOf", "pattern", "type", "format", "propertyNames", "ad
 _TRUE = {"true", "yes", "1", "on"}
 _FALSE = {"false", "no", "0", "off"}
 _DIGITS = re.compile(r"^\s*[0-9]{1,19}\s*$")
+_BASIC_OFFSET = re.compile(r"T[0-9:.]+[+-][0-9]{4}$")
 
 
 class Call(Value):
@@ -179,6 +180,9 @@ def _moment(spec: InputSpec, value: Any) -> Any:
         return value.replace(microsecond=0).isoformat()
     if spec.type == "datetime" and isinstance(value, str) and value.strip()[-1:] in {"Z", "z"}:
         return value.strip()[:-1] + "+00:00"
+    if spec.type == "datetime" and isinstance(value, str) and _BASIC_OFFSET.search(value.strip()):
+        text = value.strip()  # -0600, as some of the reference's examples write it: -06:00
+        return f"{text[:-2]}:{text[-2:]}"
     return value
 
 

@@ -324,14 +324,14 @@ def test_custom_fields_default_to_timesheet_fields(connection: Connection) -> No
     assert {f["applies_to"] for f in body["results"]["customfields"].values()} == {"timesheet"}
 
 
-# Moved from test_cli.py: the listing has every action and pick list (issue 24: 101 and 8).
+# Moved from test_cli.py: the listing has every action and pick list (issue 24: 103 and 8).
 def test_actions_lists_every_action_and_pick_list(capsys: pytest.CaptureFixture[str]) -> None:
     from qbtime_connector.cli import main
 
     assert main(["actions"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert (len(manifest.actions()), len(manifest.data_sources())) == (101, 8)
-    assert len(lines) == 109 and lines[0].startswith("create_timesheet")
+    assert (len(manifest.actions()), len(manifest.data_sources())) == (103, 8)
+    assert len(lines) == 111 and lines[0].startswith("create_timesheet")
     assert lines[-1].startswith("group_options")
     assert all(any(line.startswith(key + " ") for line in lines) for key in NEW_ACTIONS)
 
@@ -375,8 +375,8 @@ def test_only_the_special_endpoints_have_functions_of_their_own() -> None:
         by_function.setdefault(action.function, []).append(action.key)
     assert {f: k for f, k in by_function.items() if f not in GENERIC} == SPECIAL
     generic = sum(len(k) for f, k in by_function.items() if f in GENERIC)
-    assert generic == 101 - sum(map(len, SPECIAL.values())) == 79
-    assert len(by_function["qbtime_connector.batches:write_records"]) == 38
+    assert generic == 103 - sum(map(len, SPECIAL.values())) == 81
+    assert len(by_function["qbtime_connector.batches:write_records"]) == 40
 
 
 def test_every_batch_write_is_a_post_or_put_of_records() -> None:
@@ -426,7 +426,7 @@ def test_demo_runs_every_action(
     }
     assert set(manifest.actions()) <= set(ran)
     steps = re.search(r"All ([0-9]+) steps passed", out)
-    assert steps and int(steps.group(1)) == 111
+    assert steps and int(steps.group(1)) == 113
     assert "1 written, 1 refused (Oops! That Short Code is already in use)" in out
 
 
