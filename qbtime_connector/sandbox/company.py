@@ -246,6 +246,9 @@ class Company:
         parents = ids_of(query, "parent_ids")
         kind = query.get("type", "regular") or "regular"
         active = tri_state(query, "active", "yes")
+        if str(query.get("customfields", "")).lower() == "true":  # their custom field values
+            plain = self.list_jobcodes({**query, "customfields": ""})
+            return [{**r, "customfields": {}} for r in plain]
         return self._pick(
             self.jobcodes,
             [
@@ -598,6 +601,9 @@ def new_jobcode(**fields: Any) -> Record:
         "locations": [],
         "last_modified": "",
         "created": "",
+        "project_id": 0,  # the project the job code tracks, if any
+        "geofence_config_id": 0,
+        "connect_with_quickbooks": False,
         **fields,
     }
 

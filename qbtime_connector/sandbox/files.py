@@ -134,16 +134,19 @@ RESOURCES = (FILES, Handler("files/raw", ("GET",), download))
 
 
 def seed_files(company: Company, crew: list[int]) -> None:
-    """One photo, uploaded by the first of the crew and attached to their first timesheet."""
+    """Two photos by the first of the crew; the first attached to their first timesheet."""
     encoded = base64.b64encode(PIXEL).decode()
-    photo = FILES.create(
-        company,
-        {
-            "file_name": "site-photo.png",
-            "file_data": encoded,
-            "user_id": crew[0],
-            "meta_data": {"file_description": "The finished line", "image_rotation": 0},
-        },
-    )
+    photos = [
+        FILES.create(
+            company,
+            {
+                "file_name": name,
+                "file_data": encoded,
+                "user_id": crew[0],
+                "meta_data": {"file_description": about, "image_rotation": 0},
+            },
+        )
+        for name, about in (("site-photo.png", "The finished line"), ("before.jpg", "Before"))
+    ]
     first = min(s["id"] for s in company.timesheets.values() if s["user_id"] == crew[0])
-    company.timesheets[first]["attached_files"] = [photo["id"]]
+    company.timesheets[first]["attached_files"] = [photos[0]["id"]]

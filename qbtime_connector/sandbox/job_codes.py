@@ -66,7 +66,14 @@ JOBCODES = JobcodeResource(
     new_jobcode(),
     methods=("POST", "PUT"),  # GET /jobcodes is Company.list_jobcodes
     required=("name",),
-    read_only=("id", "created", "last_modified", "has_children"),
+    read_only=(
+        "id",
+        "created",
+        "last_modified",
+        "has_children",
+        "project_id",
+        "geofence_config_id",
+    ),  # fmt: skip
     check=_check_jobcode,
     supplement=lambda company, codes: company.supplemental("jobcodes", codes),
 )

@@ -117,11 +117,15 @@ def seed_messaging(company: Company, crew: list[int]) -> None:
             due_days_of_week=weekdays,
             distribution_methods="Push,Email",
         )
-    NOTIFICATIONS.add(
-        company,
-        user_id=crew[0],
-        message="Please clock in!",
-        delivery_time="2026-11-30T15:00:00+00:00",
-        msg_tracking_id="5ea3f1c2d4b6a789",
-        precheck="off_the_clock",
-    )
+    for message, hour, precheck, tracking in (
+        ("Please clock in!", 15, "off_the_clock", "5ea3f1c2d4b6a789"),
+        ("Please clock out!", 23, "on_the_clock", "3ce75c1b7de6598a"),
+    ):
+        NOTIFICATIONS.add(
+            company,
+            user_id=crew[0],
+            message=message,
+            delivery_time=f"2026-11-30T{hour}:00:00+00:00",
+            msg_tracking_id=tracking,
+            precheck=precheck,
+        )

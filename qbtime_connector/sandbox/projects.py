@@ -122,7 +122,12 @@ def _estimate_supplement(company: Company, records: list[Record]) -> dict[str, A
 
 
 class ProjectResource(Resource):
-    """Projects: a new project's feed starts with its creation."""
+    """Projects: a project's job code knows it; a new project's feed starts with its creation."""
+
+    def add(self, company: Company, **values: Any) -> Record:
+        project = super().add(company, **values)
+        company.jobcodes[project["jobcode_id"]]["project_id"] = project["id"]
+        return project
 
     def create(self, company: Company, item: Record) -> Record:
         project = super().create(company, item)
@@ -322,30 +327,41 @@ RESOURCES = (PROJECTS, NOTES, ACTIVITIES, REPLIES, READ_TIMES, ESTIMATES, ESTIMA
 
 
 def seed_projects(company: Company, admin: int, crew: list[int]) -> None:
-    """One project (the Installation job code) with a note, its activity, a reply, a read time,
-    and an estimate of ten hours."""
-    code = next(c for c in company.jobcodes.values() if c["name"] == "Installation")
-    project = PROJECTS.add(
-        company,
-        jobcode_id=code["id"],
-        parent_jobcode_id=code["parent_id"],
-        name=code["name"],
-        status="in_progress",
-        description="Install the new line at the depot",
-        start_date="2026-11-16T00:00:00+00:00",
-        due_date="2026-12-18T00:00:00+00:00",
+    """Two projects (the Installation and Repairs job codes); the first with two notes (and
+    their activities), two replies, a read time, and an estimate of ten hours."""
+    codes = {c["name"]: c for c in company.jobcodes.values()}
+    projects = [
+        PROJECTS.add(
+            company,
+            jobcode_id=codes[name]["id"],
+            parent_jobcode_id=codes[name]["parent_id"],
+            name=name,
+            status=status,
+            description=about,
+            start_date="2026-11-16T00:00:00+00:00",
+            due_date="2026-12-18T00:00:00+00:00",
+        )
+        for name, status, about in (
+            ("Installation", "in_progress", "Install the new line at the depot"),
+            ("Repairs", "not_started", "Repair the old line"),
+        )
+    ]
+    for project in projects:
+        _activity(company, project["id"], admin, "project_created")
+    first = projects[0]["id"]
+    for text in ("Site visited.", "Materials ordered."):
+        _noted(company, NOTES.add(company, project_id=first, user_id=crew[0], note=text))
+    activity = min(
+        a["id"] for a in ACTIVITIES.records(company).values() if a["activity_type"] == "note"
     )
-    _activity(company, project["id"], admin, "project_created")
-    note = NOTES.add(company, project_id=project["id"], user_id=crew[0], note="Site visited.")
-    _noted(company, note)
-    activity = note["linked_objects"]["project_activities"][0]
-    REPLIES.add(
-        company,
-        project_activity_id=activity,
-        user_id=admin,
-        note="Thanks, noted.",
-        linked_objects={"project_activities": [activity]},
-    )
-    READ_TIMES.add(company, project_id=project["id"], user_id=admin)
-    estimate = ESTIMATES.add(company, project_id=project["id"])
+    for text in ("Thanks, noted.", "Who signs for the delivery?"):
+        REPLIES.add(
+            company,
+            project_activity_id=activity,
+            user_id=admin,
+            note=text,
+            linked_objects={"project_activities": [activity]},
+        )
+    READ_TIMES.add(company, project_id=first, user_id=admin)
+    estimate = ESTIMATES.add(company, project_id=first)
     ESTIMATE_ITEMS.add(company, estimate_id=estimate["id"], estimated_seconds=36000)
