@@ -73,7 +73,7 @@ JOBCODES = JobcodeResource(
         "has_children",
         "project_id",
         "geofence_config_id",
-    ),  # fmt: skip
+    ),
     check=_check_jobcode,
     supplement=lambda company, codes: company.supplemental("jobcodes", codes),
 )
