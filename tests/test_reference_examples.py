@@ -577,7 +577,7 @@ def test_timesheet_write_outputs_accept_active_or_on_the_clock(key: str) -> None
     item.pop("active", None)
     on_clock = key == "clock_in"
     for state in ({"active": "1" if on_clock else "0"}, {"on_the_clock": on_clock}):
-        result = {"timesheets": [{**item, **state}]}
+        result: dict[str, Any] = {"timesheets": [{**item, **state}]}
         if key == "create_timesheets":
             result.update(succeeded=1, failed=[])
         assert not list(Draft202012Validator(output).iter_errors(result)), (key, state)
