@@ -536,6 +536,8 @@ def prepare(spec: ActionSpec, inputs: Mapping[str, Any] | None) -> Call:
         if value is None or item.key == ADDITIONAL:
             continue
         target = sent if item.param else prepared.options
+        if item.param and prepared.sends_query and isinstance(value, list):
+            value = query_value(value)  # a choice list, as the query string carries lists
         target[item.param or item.key] = value
     sent.update(spec.fixed)
     _merge_additional(spec, values.get(ADDITIONAL, {}), sent, spec.sends_query, errors)

@@ -108,6 +108,7 @@ FILES = FileResource(
     owned=True,
     supplement=_supplement,
     messages={"POST": "Uploaded", "missing": "File not found!"},
+    archive=True,  # a deleted file is listed with active false (active=both)
 )
 
 
