@@ -7,10 +7,10 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
-from .company import Record, ids_of, page_of, parse_day
+from .company import Record, ids_of, page_of
 from .errors import ApiFailure
 from .projects import ESTIMATE_ITEMS, ESTIMATES, NOTES, PROJECTS
-from .reports import _filters, _seconds, _users
+from .reports import _filters, _seconds, _users, date_range
 
 if TYPE_CHECKING:
     from .company import Company
@@ -31,10 +31,7 @@ def _item_of(company: Company, field_id: str, value: Any) -> str:
 def project(company: Company, body: Any) -> dict[str, Any]:
     """POST /reports/project: hours between two dates, by user, group, job code and item."""
     filters = _filters(body)
-    if not filters.get("start_date") or not filters.get("end_date"):
-        raise ApiFailure(417, "start_date and end_date are required")
-    start = parse_day(filters["start_date"], "start_date")
-    end = parse_day(filters["end_date"], "end_date")
+    start, end = date_range(filters)
     data = body["data"]
     wanted_items = data.get("customfielditems") or {}
     codes = ids_of(filters, "jobcode_ids")

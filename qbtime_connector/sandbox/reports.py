@@ -32,6 +32,15 @@ def _filters(body: Any) -> dict[str, str]:
     return {k: _text(v) for k, v in data.items() if v is not None}
 
 
+def date_range(filters: Mapping[str, str]) -> tuple[dt.date, dt.date]:
+    """A report's start_date and end_date (both required: 417 without them)."""
+    if not filters.get("start_date") or not filters.get("end_date"):
+        raise ApiFailure(417, "start_date and end_date are required")
+    return parse_day(filters["start_date"], "start_date"), parse_day(
+        filters["end_date"], "end_date"
+    )
+
+
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -132,10 +141,7 @@ def _order_key(company: Company, row: Record, order: str) -> Any:
 def payroll(company: Company, body: Any) -> dict[str, Any]:
     """POST /reports/payroll: regular and time off seconds per user between two dates."""
     filters = _filters(body)
-    if not filters.get("start_date") or not filters.get("end_date"):
-        raise ApiFailure(417, "start_date and end_date are required")
-    start = parse_day(filters["start_date"], "start_date")
-    end = parse_day(filters["end_date"], "end_date")
+    start, end = date_range(filters)
     for name in ("include_zero_time", "advanced_overtime"):
         if filters.get(name, "no") not in YES_NO:
             raise ApiFailure(417, f"{name} must be 'yes' or 'no'")
@@ -241,10 +247,7 @@ def _jobcode_totals(
 def payroll_by_jobcode(company: Company, body: Any) -> dict[str, Any]:
     """POST /reports/payroll_by_jobcode: payroll totals per job code, per user and per day."""
     filters = _filters(body)
-    if not filters.get("start_date") or not filters.get("end_date"):
-        raise ApiFailure(417, "start_date and end_date are required")
-    start = parse_day(filters["start_date"], "start_date")
-    end = parse_day(filters["end_date"], "end_date")
+    start, end = date_range(filters)
     if filters.get("advanced_overtime", "no") not in YES_NO:
         raise ApiFailure(417, "advanced_overtime must be 'yes' or 'no'")
     now = company.clock()
