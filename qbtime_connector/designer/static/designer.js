@@ -119,8 +119,12 @@
     return Boolean(pickList && pickList.inputs.some((i) => i.key === "search"));
   }
 
+  // Pick-list answers by request: a redrawn canvas (every step's form again) asks once, not per
+  // step per redraw; the ⟳ of a list asks again (`fresh`).
+  const optionAnswers = new Map();
+
   function loadOptionsFor(values) {
-    return async (input, page, search) => {
+    return async (input, page, search, fresh) => {
       const instanceId = selectedInstance();
       const instance = state.instances.find((i) => i.id === instanceId);
       if (!instance || !instance.connected) return { error: "Connect a customer instance to load this list." };
@@ -132,8 +136,14 @@
       }
       if (accepts.has("page")) inputs.page = page;
       if (accepts.has("search") && search) inputs.search = search;
-      const answer = await api("POST", "/api/pick_list", { instance_id: instanceId, pick_list: input.options.pick_list, inputs });
-      if (!answer.ok) return { error: (answer.data.error && answer.data.error.message) || answer.data.error };
+      const body = { instance_id: instanceId, pick_list: input.options.pick_list, inputs };
+      const key = JSON.stringify(body);
+      if (fresh || !optionAnswers.has(key)) optionAnswers.set(key, api("POST", "/api/pick_list", body));
+      const answer = await optionAnswers.get(key);
+      if (!answer.ok) {
+        optionAnswers.delete(key);
+        return { error: (answer.data.error && answer.data.error.message) || answer.data.error };
+      }
       return answer.data;
     };
   }
@@ -155,6 +165,7 @@
     const form = renderForm(entry, holder.inputs, {
       prefix,
       mappings: () => (kind === "trigger" ? [] : mappingsBefore(index)),
+      canMap: () => kind !== "trigger" && (index > 0 || Boolean(state.flow.trigger)),
       loadOptions: loadOptionsFor(holder.inputs),
       searchable,
     });

@@ -83,13 +83,13 @@
       ? el("input", { type: "search", class: "pick-search", placeholder: "Search…", "aria-label": `Search ${input.label}` })
       : null;
     let page = 1;
-    async function load(append) {
+    async function load(append, fresh) {
       page = append ? page + 1 : 1;
       const current = select.value || (given(value) ? String(value) : "");
       select.dataset.loaded = "";
       if (!append) select.replaceChildren(emptyOption(input, "Loading…"));
       select.disabled = true;
-      const answer = await ctx.loadOptions(input, page, search ? search.value.trim() : "");
+      const answer = await ctx.loadOptions(input, page, search ? search.value.trim() : "", fresh);
       select.disabled = false;
       if (!append) select.replaceChildren(emptyOption(input, answer.error ? "—" : "Choose…"));
       note.textContent = answer.error || "";
@@ -108,7 +108,7 @@
     select.reload = () => { value = ""; return load(false); };
     load(false);
     const refresh = el("button", { type: "button", class: "small", title: "Reload the list",
-      "aria-label": `Reload ${input.label}`, onclick: () => load(false) }, "⟳");
+      "aria-label": `Reload ${input.label}`, onclick: () => load(false, true) }, "⟳");
     return el("span", { class: "pick" }, select, refresh, search, more, note);
   }
 
@@ -174,12 +174,20 @@
   // --- mapping from earlier steps ---------------------------------------------------------
 
   function mapper(input, id, ctx, setMapped) {
-    const paths = ctx.mappings();
-    if (!paths.length || input.type === "key_value_list" || input.type === "choice_list") return null;
+    const canMap = ctx.canMap ? ctx.canMap() : ctx.mappings().length > 0;
+    if (!canMap || input.type === "key_value_list" || input.type === "choice_list") return null;
     const menu = el("select", { class: "map-menu", "aria-label": `Map ${input.label} from an earlier step`,
       onchange: () => { if (menu.value) setMapped(`{{${menu.value}}}`); menu.value = ""; } },
       el("option", { value: "" }, "Map…"));
-    for (const path of paths) menu.append(el("option", { value: path.ref }, path.label));
+    // The earlier steps' fields are listed when the menu is first used, not for every field of
+    // every step at each redraw: a long flow of large results has tens of thousands.
+    const fill = () => {
+      if (menu.dataset.filled) return;
+      menu.dataset.filled = "true";
+      for (const path of ctx.mappings()) menu.append(el("option", { value: path.ref }, path.label));
+    };
+    menu.addEventListener("focus", fill);
+    menu.addEventListener("mousedown", fill);
     return menu;
   }
 
@@ -221,8 +229,8 @@
   // --- the form ---------------------------------------------------------------------------
 
   // entry: a manifest action or trigger; values: the step's inputs (changed in place);
-  // ctx: {prefix, loadOptions(input, page, search) -> Promise<{options, more, error}>,
-  //       searchable(input) -> bool, mappings()}.
+  // ctx: {prefix, loadOptions(input, page, search, fresh) -> Promise<{options, more, error}>,
+  //       searchable(input) -> bool, mappings(), canMap() -> whether anything comes before}.
   function renderForm(entry, values, ctx) {
     const form = el("div", { class: "form" });
     const fields = new Map();
