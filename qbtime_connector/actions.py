@@ -10,7 +10,7 @@ from .custom_values import check_custom_values
 from .errors import BatchError, ConnectorError
 from .limits import MAX_LIMIT, MAX_PAGES, MAX_WRITE_ITEMS
 from .paging import read_all_pages
-from .results import checked, merge_supplemental, page_result, write_items
+from .results import checked, merge_supplemental, object_result, page_result, write_items
 from .specs import Call
 
 
@@ -18,6 +18,13 @@ def chunks(items: Sequence[Any], size: int = MAX_WRITE_ITEMS) -> Iterator[Sequen
     """Consecutive slices of at most `size` items."""
     for start in range(0, len(items), size):
         yield items[start : start + size]
+
+
+def read_object(connection: Connection, call: Call) -> dict[str, Any]:
+    """GET an endpoint whose answer is one object by name (Get Effective Settings, Get Last
+    Modified Timestamps), not a page of records."""
+    body = connection.request("GET", call.endpoint, params=call.query)
+    return object_result(call.endpoint, body)
 
 
 def read_page(connection: Connection, call: Call) -> dict[str, Any]:
@@ -48,15 +55,20 @@ def read_all(
 
 
 def send_records(
-    connection: Connection, method: str, endpoint: str, records: Sequence[dict[str, Any]]
+    connection: Connection,
+    method: str,
+    endpoint: str,
+    records: Sequence[dict[str, Any]],
+    beside: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
     """POST or PUT at most 50 records in one request; every item's result, in request order.
 
-    More records than that go through batches.send_batch, which reports how far it got.
+    `beside`: request-level fields sent next to "data" (such as team_events on schedule
+    events). More records than that go through batches.send_batch, which reports how far it got.
     """
     if len(records) > MAX_WRITE_ITEMS:
         raise ValueError(f"send_records takes at most {MAX_WRITE_ITEMS} records")
-    body = connection.request(method, endpoint, json={"data": list(records)})
+    body = connection.request(method, endpoint, json={**(beside or {}), "data": list(records)})
     result: dict[str, Any] = {endpoint: write_items(endpoint, body)}
     merge_supplemental(result, body)
     return result
@@ -75,8 +87,8 @@ def write_one(connection: Connection, call: Call) -> dict[str, Any]:
 
 
 def delete_records(connection: Connection, call: Call) -> dict[str, Any]:
-    """Delete the records of the `ids` query (Delete Timesheet): permanent; each id once, in
-    requests of at most 50 ids."""
+    """Delete Timesheet, Delete Files, Remove Job Code Assignments, …: the records of the
+    `ids` given, each id once, in requests of at most 50 ids; ItemError if any failed."""
     ids = list(dict.fromkeys(str(call.query["ids"]).split(",")))
     result: dict[str, Any] = {call.endpoint: []}
     for batch in chunks(ids):

@@ -14,14 +14,19 @@ from .specs import Call
 
 
 def send_batch(
-    connection: Connection, method: str, endpoint: str, records: list[dict[str, Any]]
+    connection: Connection,
+    method: str,
+    endpoint: str,
+    records: list[dict[str, Any]],
+    beside: dict[str, Any] | None = None,
 ) -> dict[str, Any]:
-    """POST or PUT records 50 per request; BatchError, keeping every answer, if one fails."""
+    """POST or PUT records 50 per request (each request with the `beside` fields next to its
+    "data"); BatchError, keeping every answer, if one fails."""
     result: dict[str, Any] = {endpoint: []}
     sent = 0
     for requests, chunk in enumerate(chunks(records), 1):
         try:
-            answered = send_records(connection, method, endpoint, chunk)
+            answered = send_records(connection, method, endpoint, chunk, beside)
         except ConnectorError as error:
             stopped = sent + len(chunk)
             failure = BatchError.stopped(endpoint, result[endpoint], stopped, len(records), error)
@@ -38,8 +43,10 @@ def send_batch(
 def write_batch(
     connection: Connection, call: Call, records: list[dict[str, Any]]
 ) -> dict[str, Any]:
-    """Send every record; report each item, and which failed, without raising for them."""
-    result = send_batch(connection, call.method, call.endpoint, records)
+    """Send every record; report each item, and which failed, without raising for them.
+
+    The action's own inputs with a `param` (call.body) travel beside the records' "data"."""
+    result = send_batch(connection, call.method, call.endpoint, records, call.body)
     items = result[call.endpoint]
     failed = [
         {"index": n, **{k: v for k, v in item.items() if k.startswith("_status")}}

@@ -32,7 +32,7 @@ from .connection import Connection
 from .errors import InputError
 from .limits import MAX_LIMIT, MAX_PAGES
 from .paging import Read, read_every
-from .results import records_of
+from .results import more_of, records_of
 from .specs import Call
 from .timestamps import instant as _instant
 from .timestamps import newest_changes
@@ -267,7 +267,7 @@ def highest_id(connection: Connection, endpoint: str) -> int:
     def page(number: int) -> tuple[list[dict[str, Any]], bool]:
         query = {**params, "limit": MAX_LIMIT, "page": number}
         body = connection.request("GET", endpoint, params=query)
-        return records_of(body, endpoint), bool(body.get("more"))
+        return records_of(body, endpoint), more_of(body)
 
     full, empty, number = 0, 0, 1  # a page known to have more after it; one known empty
     while not empty or empty - full > 1:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable, Mapping, MutableMapping
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 from .errors import (
@@ -26,6 +26,9 @@ from .tokens.lifecycle import TokenCallback, TokenKeeper
 from .tokens.mapping import mapping_tokens
 from .tokens.store import MemoryTokenStore, Token, TokenStore
 from .urls import DEFAULT_BASE_URL, api_url, check_base_url, is_loopback
+
+if TYPE_CHECKING:
+    import requests
 
 __all__ = ["DEFAULT_BASE_URL", "Connection", "Token", "check_base_url", "is_loopback"]
 
@@ -176,7 +179,19 @@ class Connection:
         `response_headers`, when given, receives the answer's headers (e.g. its Date).
         """
         try:
-            return self._request(method, path, params, json, headers, response_headers)
+            answer = self._request(method, path, params, json, headers, response_headers)
+            return parse_json(answer)
+        except ConnectorError as error:
+            raise redacted(error, self._secrets()) from None
+
+    def download(
+        self, path: str, params: Mapping[str, Any] | None = None
+    ) -> tuple[bytes, dict[str, str]]:
+        """GET an answer that is not JSON (a file's bytes) through the same auth, retries and
+        error mapping as request(): its bytes and its headers."""
+        try:
+            answer = self._request("GET", path, params, None, None, None)
+            return answer.content, dict(answer.headers)
         except ConnectorError as error:
             raise redacted(error, self._secrets()) from None
 
@@ -188,7 +203,7 @@ class Connection:
         json: Any,
         headers: Mapping[str, str] | None,
         response_headers: MutableMapping[str, str] | None,
-    ) -> dict[str, Any]:
+    ) -> requests.Response:
         url = self.url(path)
         retried_auth = False
         sent: list[str] = []
@@ -226,4 +241,4 @@ class Connection:
                 raise error_from_response(response)
             if response_headers is not None:
                 response_headers.update(response.headers)
-            return parse_json(response)
+            return response

@@ -8,10 +8,12 @@ from typing import Any
 from .connection import Connection
 from .errors import ApiError, InputError
 from .patterns import matches
-from .results import records_of
+from .results import more_of, records_of
 
 MANAGED = "managed-list"
-APPLIES_TO = {"users": "user", "timesheets": "timesheet"}
+# The writes whose records carry custom field values, and the fields they take them from;
+# the others' records are left to the API.
+APPLIES_TO = {"users": "user", "timesheets": "timesheet", "schedule_events": "timesheet"}
 _NO_ADD_ON = {402, 403, 404}  # how an account without the Custom Fields add-on answers
 
 
@@ -23,7 +25,7 @@ def active_items(connection: Connection, field_id: int) -> list[dict[str, Any]]:
         params = {"customfield_id": field_id, "active": "yes", "limit": 200, "page": page}
         body = connection.request("GET", "customfielditems", params=params)
         items.extend(records_of(body, "customfielditems"))
-        if not body.get("more"):
+        if not more_of(body):
             return items
         page += 1
 
@@ -112,6 +114,8 @@ def check_records(
     request (plus one per managed list); fields the connection cannot see, or an account
     without the Custom Fields add-on, are left to the API to judge.
     """
+    if endpoint not in APPLIES_TO:
+        return
     many = len(records) > 1
     where = [f"record {n}: " if many else "" for n in range(1, len(records) + 1)]
     valued = [(at, _values(r)) for at, r in zip(where, records, strict=True) if _values(r)]

@@ -100,6 +100,8 @@ def rule_text(
         return "At least one of " + ", ".join(map(label, rule["at_least_one_of"])) + " is needed."
     if "records_apart" in rule:
         return _apart(rule["records_apart"], str(record_action))
+    if "together" in rule:
+        return " and ".join(map(label, rule["together"])) + " are given together or not at all."
     pair = rule["end_after_start"]
     return f"{label(pair['end'])} must come after {label(pair['start'])}."
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ TYPE_SCHEMAS = {
     "record_list": "record_list",
 }
 _ENTRIES = ("actions", "data_sources", "triggers")
+_PARAM = re.compile(r"\$\{([a-z_]+)\}")
 
 
 def _is_checkout(folder: Path) -> bool:
@@ -52,40 +54,81 @@ def load_source(path: Path | None = None) -> dict[str, Any]:
     return data
 
 
-def _expand(node: Any, shared: dict[str, Any], using: tuple[str, ...] = ()) -> Any:
-    """The node with every {use: NAME(S), ...} replaced by the shared entries plus overrides.
+def _shared(name: str, shared: dict[str, Any], using: tuple[str, ...] = ()) -> Any:
+    """The shared entry `name`; `using` is the chain of shared names being expanded around it:
+    one met again is a cycle, refused by name rather than recursing until Python gives up."""
+    if name not in shared:
+        raise KeyError(f"connector.yaml uses {name!r}, which `shared` does not define")
+    if name in using:
+        cycle = " -> ".join([*using[using.index(name) :], name])
+        raise ValueError(f"connector.yaml: the shared entries use each other in a cycle: {cycle}")
+    return shared[name]
 
-    `using` is the chain of shared names being expanded around this node: one met again is a
-    cycle, refused by name rather than recursing until Python gives up.
-    """
+
+def _substitute(text: str, params: dict[str, Any]) -> Any:
+    """A string with its ${NAME}s replaced; a string that is one ${NAME} becomes that value."""
+    whole = _PARAM.fullmatch(text)
+    if whole and whole.group(1) in params:
+        return params[whole.group(1)]
+    return _PARAM.sub(lambda m: str(params.get(m.group(1), m.group(0))), text)
+
+
+def _splices(item: Any, shared: dict[str, Any]) -> bool:
+    """Whether a list item is {use: NAME} of a shared list, spliced into the list it is in."""
+    return (
+        isinstance(item, dict)
+        and "use" in item
+        and set(item) <= {"use", "with"}
+        and isinstance(item["use"], str)
+        and isinstance(_shared(item["use"], shared), list)
+    )
+
+
+def _expand(
+    node: Any,
+    shared: dict[str, Any],
+    params: dict[str, Any] | None = None,
+    using: tuple[str, ...] = (),
+) -> Any:
+    """The node with every {use: NAME(S), with: {...}, ...} replaced by the shared entries
+    (their ${PARAM}s filled from `with`) plus overrides; a shared list is spliced into a list."""
+    params = params or {}
+    if isinstance(node, str):
+        return _substitute(node, params) if params else node
     if isinstance(node, list):
-        return [_expand(item, shared, using) for item in node]
+        return _expand_list(node, shared, params, using)
     if not isinstance(node, dict):
         return node
-    merged = _used(node["use"], shared, using) if "use" in node else {}
-    for key, value in node.items():
-        if key == "use":
-            continue
-        if value is None and "use" in node:
-            merged.pop(key, None)  # an override of null removes the shared field
-        else:
-            merged[key] = _expand(value, shared, using)
-    return merged
-
-
-def _used(names: Any, shared: dict[str, Any], using: tuple[str, ...]) -> dict[str, Any]:
-    """The shared entries a `use:` names, each expanded, merged in order."""
     merged: dict[str, Any] = {}
-    for name in names if isinstance(names, list) else [names]:
-        if name not in shared:
-            raise KeyError(f"connector.yaml uses {name!r}, which `shared` does not define")
-        if name in using:
-            cycle = " -> ".join([*using[using.index(name) :], name])
-            raise ValueError(
-                f"connector.yaml: the shared entries use each other in a cycle: {cycle}"
-            )
-        merged.update(_expand(shared[name], shared, (*using, name)))
+    if "use" in node:  # `with` fills the shared entries and the fields given beside them
+        names = node["use"] if isinstance(node["use"], list) else [node["use"]]
+        params = {**params, **_expand(node.get("with", {}), shared, params, using)}
+        for name in names:
+            entry = _shared(name, shared, using)
+            merged.update(_expand(entry, shared, params, (*using, name)))
+    for key, value in node.items():
+        if key in {"use", "with"} and "use" in node:
+            continue
+        name = _substitute(key, params) if params else key
+        if value is None and "use" in node:
+            merged.pop(name, None)  # an override of null removes the shared field
+        else:
+            merged[name] = _expand(value, shared, params, using)
     return merged
+
+
+def _expand_list(
+    node: list[Any], shared: dict[str, Any], params: dict[str, Any], using: tuple[str, ...]
+) -> list[Any]:
+    expanded: list[Any] = []
+    for item in node:
+        if _splices(item, shared):
+            inner = {**params, **_expand(item.get("with", {}), shared, params, using)}
+            entry = _shared(item["use"], shared, using)
+            expanded.extend(_expand(entry, shared, inner, (*using, item["use"])))
+        else:
+            expanded.append(_expand(item, shared, params, using))
+    return expanded
 
 
 def _input_schema(item: dict[str, Any]) -> dict[str, Any] | None:
@@ -108,14 +151,19 @@ def _definitions(schema_dir: Path) -> dict[str, Any]:
 
 
 def _inline(node: Any, defs: dict[str, Any]) -> Any:
-    """A result schema with its references to definitions.json written out in place."""
+    """A result schema with its references to definitions.json written out in place: fields
+    beside a $ref replace the definition's own, but `properties` beside it add to its own."""
     if isinstance(node, list):
         return [_inline(item, defs) for item in node]
     if not isinstance(node, dict):
         return node
     if "$ref" in node and str(node["$ref"]).startswith(DEFINITIONS):
         target = _inline(defs[node["$ref"][len(DEFINITIONS) :]], defs)
-        return {**target, **{k: _inline(v, defs) for k, v in node.items() if k != "$ref"}}
+        beside = {k: _inline(v, defs) for k, v in node.items() if k != "$ref"}
+        merged = {**target, **beside}
+        if "properties" in target and "properties" in beside:  # a record's fields, and more
+            merged["properties"] = {**target["properties"], **beside["properties"]}
+        return merged
     return {k: _inline(v, defs) for k, v in node.items()}
 
 
@@ -138,6 +186,9 @@ def resolve(source: dict[str, Any], schema_dir: Path = SCHEMA_DIR) -> dict[str, 
             for e in resolved.get(kind, [])
         ]
     resolved["connection"] = _with_input_schemas(resolved["connection"])
+    left = sorted(set(_PARAM.findall(json.dumps(resolved))))
+    if left:
+        raise KeyError(f"connector.yaml leaves ${{{left[0]}}} unfilled: give it in a `with`")
     return resolved
 
 

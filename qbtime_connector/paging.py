@@ -25,7 +25,7 @@ from . import progress
 from .connection import Connection
 from .errors import ApiError, RateLimitError
 from .limits import MAX_LIMIT, MAX_PAGES
-from .results import merge_supplemental, records_of
+from .results import merge_supplemental, more_of, records_of
 from .timestamps import instant, newest_changes, server_now
 from .values import Declared, field
 
@@ -111,7 +111,7 @@ def _keep(
     if fresh:
         read.last_id = _id(fresh[-1])
     read.offset = start + len(found)
-    read.more = bool(body.get("more", False))
+    read.more = more_of(body)
 
 
 def read_all_pages(
@@ -161,7 +161,7 @@ def _plain_pages(
         read.calls += 1
         found = records_of(body, endpoint)
         shifted = found and read.last_id is not None and _id(found[0]) <= read.last_id
-        if shifted or (body.get("more") and len(found) < MAX_LIMIT):
+        if shifted or (more_of(body) and len(found) < MAX_LIMIT):
             return read, None
         _keep(read, endpoint, body, read.offset, found)
         progress.page_read(endpoint, len(read.records), read.calls)

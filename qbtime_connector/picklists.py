@@ -171,3 +171,11 @@ def job_code_assignment_options(connection: Connection, call: Call) -> Options:
         for a in found[call.endpoint]
     )
     return _options(pairs, found["more"], str(call.options.get("search", "")))
+
+
+def named_options(connection: Connection, call: Call) -> Options:
+    """Records labelled by their name (custom fields, projects, schedule calendars, groups);
+    Search keeps those whose name contains it (within the page)."""
+    found = _page(connection, call.endpoint, call)
+    pairs = ((r["id"], str(r.get("name", r["id"]))) for r in found[call.endpoint])
+    return _options(pairs, found["more"], str(call.options.get("search", "")))

@@ -6,12 +6,28 @@ from typing import Any
 
 from .errors import ApiError, ItemError, item_failed
 
+_BESIDE = frozenset({"more", "supplemental_data"})  # parts of an answer, not result sets
+
 
 def _results(body: dict[str, Any], endpoint: str) -> Any:
     results = body.get("results") or {}
     if not isinstance(results, dict):
         raise ApiError(None, "the answer's results were not an object keyed by endpoint")
-    return results.get(endpoint) or {}
+    if endpoint in results:
+        return results[endpoint] or {}
+    # Some answers name their one result set otherwise (POST /invitations answers "invites");
+    # take it when it is the only one there.
+    sets = [k for k in results if k not in _BESIDE]
+    return (results[sets[0]] or {}) if len(sets) == 1 else {}
+
+
+def _part(body: dict[str, Any], name: str) -> Any:
+    """`more` or `supplemental_data`: beside `results`, or (as some reference answers show
+    them) inside it."""
+    if name in body:
+        return body[name]
+    results = body.get("results")
+    return results.get(name) if isinstance(results, dict) else None
 
 
 def records_of(body: dict[str, Any], endpoint: str) -> list[dict[str, Any]]:
@@ -25,18 +41,32 @@ def records_of(body: dict[str, Any], endpoint: str) -> list[dict[str, Any]]:
 
 
 def _supplemental(body: dict[str, Any]) -> dict[str, Any]:
-    data = body.get("supplemental_data")
+    data = _part(body, "supplemental_data")
     return data if isinstance(data, dict) else {}
+
+
+def more_of(body: dict[str, Any]) -> bool:
+    """Whether the answer says more pages follow."""
+    return bool(_part(body, "more"))
 
 
 def page_result(endpoint: str, body: dict[str, Any], page: int) -> dict[str, Any]:
     """A Get action's result: records as a list, with more, page and supplemental_data."""
     return {
         endpoint: records_of(body, endpoint),
-        "more": bool(body.get("more", False)),
+        "more": more_of(body),
         "page": page,
         "supplemental_data": _supplemental(body),
     }
+
+
+def object_result(endpoint: str, body: dict[str, Any]) -> dict[str, Any]:
+    """A read whose results are one object keyed by name, not records (effective settings,
+    last modified timestamps): that object as it came, with any supplemental_data."""
+    found = _results(body, endpoint)
+    if not isinstance(found, dict):
+        raise ApiError(None, f"the answer's {endpoint} were not an object")
+    return {endpoint: found, "supplemental_data": _supplemental(body)}
 
 
 def write_items(

@@ -48,6 +48,17 @@ def _at_least_one(
     )
 
 
+def _together(spec: ActionSpec, names: list[str], values: Mapping[str, Any]) -> Iterator[Problem]:
+    """Inputs that go together (a date range): when any is given, each of the others must be."""
+    given = [n for n in names if _given(values, n)]
+    if not given:
+        return
+    for name in names:
+        if name not in given:
+            with_ = " and ".join(spec.input(n).label for n in given)
+            yield name, f"is required with {with_}: QuickBooks Time takes them only together"
+
+
 def _end_after_start(
     spec: ActionSpec, pair: Mapping[str, str], values: Mapping[str, Any]
 ) -> Iterator[Problem]:
@@ -92,6 +103,8 @@ def problems(spec: ActionSpec, values: Mapping[str, Any]) -> list[Problem]:
             found += _one_of(spec, rule["one_of_required"], values)
         if "at_least_one_of" in rule:
             found += _at_least_one(spec, rule["at_least_one_of"], values)
+        if "together" in rule:
+            found += _together(spec, rule["together"], values)
         if "end_after_start" in rule:
             found += _end_after_start(spec, rule["end_after_start"], values)
     return found

@@ -14,7 +14,7 @@ from typing import Any
 from .changes import ENDPOINTS, EPOCH, endpoints_for, shape
 from .connection import Connection
 from .limits import MAX_LIMIT
-from .results import records_of
+from .results import more_of, records_of
 from .triggers import chosen
 from .validation import Call
 
@@ -61,7 +61,7 @@ def _read(
         "page": 1,
     }
     body = connection.request("GET", endpoint, params=params)
-    return records_of(body, endpoint), bool(body.get("more"))
+    return records_of(body, endpoint), more_of(body)
 
 
 def _narrowed(

@@ -58,6 +58,7 @@ _REWORDED = {"anyOf", "oneOf", "pattern", "type", "format", "propertyNames", "ad
 _TRUE = {"true", "yes", "1", "on"}
 _FALSE = {"false", "no", "0", "off"}
 _DIGITS = re.compile(r"^\s*[0-9]{1,19}\s*$")
+_BASIC_OFFSET = re.compile(r"T[0-9:.]+[+-][0-9]{4}$")
 
 
 class _Errors:
@@ -157,6 +158,9 @@ def _moment(spec: InputSpec, value: Any) -> Any:
         return value.replace(microsecond=0).isoformat()
     if spec.type == "datetime" and isinstance(value, str) and value.strip()[-1:] in {"Z", "z"}:
         return value.strip()[:-1] + "+00:00"
+    if spec.type == "datetime" and isinstance(value, str) and _BASIC_OFFSET.search(value.strip()):
+        text = value.strip()  # -0600, as some of the reference's examples write it: -06:00
+        return f"{text[:-2]}:{text[-2:]}"
     return value
 
 
@@ -406,7 +410,7 @@ def _record_apart(record: Mapping[str, Any], fill: Mapping[str, Any]) -> dict[st
     """A record the record action cannot take (the records schema checked it): its given
     fields, IDs as integers, and the fields its `records_apart` rule sets."""
     kept = {k: v for k, v in record.items() if is_given(v)}
-    for key in _ID_FIELDS:
+    for key in (*_ID_FIELDS, "duration"):  # numbers given as text, as invoke takes them
         if key in kept:
             kept[key] = whole_number(kept[key])
     return {**kept, **{k: v for k, v in fill.items() if k not in kept}}
@@ -525,6 +529,8 @@ def _call(spec: ActionSpec, values: Mapping[str, Any], errors: _Errors) -> Call:
         if value is None or item.key == ADDITIONAL:
             continue
         if item.param:
+            if call.sends_query and isinstance(value, list):
+                value = query_value(value)  # a choice list, as the query string carries lists
             sent[item.param] = value
         else:
             call.options[item.key] = value

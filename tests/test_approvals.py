@@ -65,7 +65,7 @@ def test_more_than_fifty_users_go_in_requests_of_fifty(
         invoke("submit_timesheets", {"user_ids": ids, "date": "2026-11-20"}, connection)
     items = failed.value.items
     assert len(items) == 60 and items[0]["_status_code"] == 200
-    assert {i["_status_code"] for i in items[1:]} == {404}
+    assert {i["_status_code"] for i in items[1:]} == {417}
     assert sandbox.state.count("PUT /api/v1/users") == 2
 
 

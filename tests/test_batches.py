@@ -252,7 +252,7 @@ def test_batch_updates_of_users_and_timesheets(connection: Connection) -> None:
         {"records": f'[{{"id": {user}, "email": "b@example.com"}}, {{"username": "nobody"}}]'},
         connection,
     )
-    assert users["succeeded"] == 1 and users["failed"][0]["_status_code"] == 404
+    assert users["succeeded"] == 1 and users["failed"][0]["_status_code"] == 417
 
 
 def test_a_failure_before_anything_was_applied_raises_the_contracts_own_error(

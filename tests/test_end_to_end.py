@@ -6,8 +6,9 @@ test); `connection` here is a Connection to it.
 
 from __future__ import annotations
 
+import re
 import time
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from qbtime_connector.sandbox import DEMO_CLIENT_ID, DEMO_CLIENT_SECRET, Sandbox
 from .conftest import new_worker
 
 DAY = "2026-11-24"
+DAY_KEY = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
 
 
 @pytest.fixture(scope="module")
@@ -185,8 +187,8 @@ def same_shape(example: Any, real: Any, where: str = "result") -> None:
     """Same keys and JSON types (records compared by their first element)."""
     assert type(example) is type(real), f"{where}: {type(example)} vs {type(real)}"
     if isinstance(example, dict) and not where.endswith("supplemental_data"):
-        keyed_by_id = all(k.isdigit() for k in example) and example
-        if keyed_by_id:  # ids vary; compare one entry's shape where the real map has one
+        keyed_by_id = all(k.isdigit() or DAY_KEY.match(k) for k in example) and example
+        if keyed_by_id:  # ids (and dates) vary; compare one entry's shape where the real has one
             if real:
                 same_shape(next(iter(example.values())), next(iter(real.values())), where + ".*")
             return
@@ -201,7 +203,7 @@ def real_results(connection: Connection) -> dict[str, dict[str, Any]]:
     user = new_worker(connection, "shape")
     sheet = invoke("create_timesheet", sheet_inputs(user), connection)
     sheet_id = sheet["timesheets"][0]["id"]
-    return {
+    found = {
         "create_timesheet": sheet,
         "create_user": invoke(
             "create_user", {"username": "s2", "first_name": "S", "last_name": "T"}, connection
@@ -251,15 +253,19 @@ def real_results(connection: Connection) -> dict[str, dict[str, Any]]:
             "timesheet_options", {"start_date": "2026-11-16", "end_date": "2026-11-16"}, connection
         ),
         "job_code_assignment_options": invoke("job_code_assignment_options", {}, connection),
-        **more_results(connection),
     }
+    return {**found, **more_results(connection, found)}
 
 
-def more_results(connection: Connection) -> dict[str, dict[str, Any]]:
-    """A real result of each action added by issue 16 (defined with their tests)."""
-    from .test_reference_examples import new_action_results
+def more_results(connection: Connection, found: Collection[str]) -> dict[str, dict[str, Any]]:
+    """A real result of each action added by issue 16 (defined with their tests), and of every
+    other action and pick list from the demo's tour (issue 24)."""
+    from qbtime_connector.demo import run_tour
 
-    return new_action_results(connection)
+    from .test_reference_examples import NEW_ACTIONS, new_action_results
+
+    toured = run_tour(connection, ran=[*found, *NEW_ACTIONS])
+    return {**toured, **new_action_results(connection)}
 
 
 def changes(connection: Connection, user: int) -> dict[str, Any]:

@@ -110,16 +110,24 @@ GOOD = {
 }
 
 
+def good(item: manifest.InputSpec) -> Any:
+    """A good value of one input: a record list's records have the fields its records need."""
+    if item.allowed:
+        return item.allowed[0]
+    if item.type == "string" and item.example is not None:  # a file name, base64, …
+        return item.example
+    if item.type == "record_list":
+        needs = (item.schema or {}).get("items", {}).get("required", [])
+        return [{**GOOD["record_list"][0], **{f: 1 for f in needs if f not in ("start", "end")}}]
+    return GOOD[item.type]
+
+
 def valid_base(name: str) -> dict[str, Any]:
     """Every required input (and the first of each either/or group) with a good value."""
     spec = SPECS[name]
     wanted = {i.key for i in spec.value_inputs if i.required}
     wanted |= {group[0] for group in spec.required_one_of}
-    return {
-        i.key: i.allowed[0] if i.allowed else GOOD[i.type]
-        for i in spec.value_inputs
-        if i.key in wanted
-    }
+    return {i.key: good(i) for i in spec.value_inputs if i.key in wanted}
 
 
 def inputs_for(name: str) -> st.SearchStrategy[dict[str, Any]]:

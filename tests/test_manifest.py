@@ -232,8 +232,12 @@ def test_the_connection_test_action_is_the_current_user() -> None:
     assert manifest.action("get_current_user").endpoint == "current_user"
 
 
-def test_only_the_delete_is_destructive() -> None:
-    assert [a.key for a in EVERY if a.destructive] == ["delete_timesheet"]
+def test_the_deletes_and_only_they_are_destructive() -> None:
+    destructive = [a.key for a in EVERY if a.destructive]
+    assert destructive == [a.key for a in EVERY if a.method == "DELETE"]
+    assert destructive == [
+        "delete_timesheet", "remove_job_code_assignments", "delete_notifications", "delete_files",
+    ]  # fmt: skip
 
 
 # -- inputs, schemas and rules agree --------------------------------------------------------------
@@ -495,3 +499,36 @@ def test_an_action_sends_the_method_its_manifest_entry_names(
     manifest_copy(document)
     mocked_api.post(f"{API}/users", json=written("users", [{"id": 5, "_status_code": 200}]))
     invoke("submit_timesheets", {"user_ids": "5", "date": "2026-11-22"}, mocked_connection)
+
+
+def test_a_shared_entry_takes_parameters_in_its_keys_and_values() -> None:
+    shared = {
+        "page": {"required": ["${records}"], "properties": {"${records}": {"items": "${item}"}}},
+        "named": {"label": "Get ${noun}"},
+    }
+    node = {
+        "use": ["page", "named"],
+        "with": {"records": "groups", "item": {"type": "object"}, "noun": "Groups"},
+    }
+    assert manifest_source._expand(node, shared) == {
+        "required": ["groups"],
+        "properties": {"groups": {"items": {"type": "object"}}},
+        "label": "Get Groups",
+    }
+
+
+def test_a_shared_list_is_spliced_into_the_list_that_uses_it() -> None:
+    shared = {"paging": [{"key": "page"}, {"key": "${size}"}]}
+    inputs = [{"key": "a"}, {"use": "paging", "with": {"size": "limit"}}, {"key": "b"}]
+    keys = [i["key"] for i in manifest_source._expand(inputs, shared)]
+    assert keys == ["a", "page", "limit", "b"]
+
+
+def test_a_parameter_left_unfilled_is_refused_by_name() -> None:
+    source = {
+        "shared": {"x": {"label": "Get ${noun}"}},
+        "connection": {"inputs": []},
+        "actions": [{"use": "x", "inputs": [], "output": {}}],
+    }
+    with pytest.raises(KeyError, match=r"\$\{noun\}"):
+        manifest_source.resolve(source)

@@ -324,34 +324,67 @@ def test_custom_fields_default_to_timesheet_fields(connection: Connection) -> No
     assert {f["applies_to"] for f in body["results"]["customfields"].values()} == {"timesheet"}
 
 
-# Moved from test_cli.py: the listing now has the twelve new actions too (28 actions, 4 lists).
+# Moved from test_cli.py: the listing has every action and pick list (issue 24: 103 and 8).
 def test_actions_lists_every_action_and_pick_list(capsys: pytest.CaptureFixture[str]) -> None:
     from qbtime_connector.cli import main
 
     assert main(["actions"]) == 0
     lines = capsys.readouterr().out.splitlines()
-    assert len(lines) == 32 and lines[0].startswith("create_timesheet")
-    assert lines[-1].startswith("job_code_assignment_options")
+    assert (len(manifest.actions()), len(manifest.data_sources())) == (103, 8)
+    assert len(lines) == 111 and lines[0].startswith("create_timesheet")
+    assert lines[-1].startswith("group_options")
     assert all(any(line.startswith(key + " ") for line in lines) for key in NEW_ACTIONS)
 
 
-# Moved from test_manifest.py: Get Groups, Get Locations and Get Time Off Requests are plain
-# page reads too.
-def test_the_alias_actions_share_the_generic_functions() -> None:
+# The functions of the actions where the API is special; every other action is a declaration
+# served by the generic readers and writers (issue 24).
+SPECIAL = {
+    "qbtime_connector.current_user:get_current_user": ["get_current_user"],
+    "qbtime_connector.raw_request:raw_request": ["raw_request"],
+    "qbtime_connector.changes:get_changes": ["get_changes"],
+    "qbtime_connector.time_clock:clock_in": ["clock_in"],
+    "qbtime_connector.time_clock:clock_out": ["clock_out"],
+    "qbtime_connector.approvals:submit_timesheets": ["submit_timesheets"],
+    "qbtime_connector.approvals:approve_timesheets": ["approve_timesheets"],
+    "qbtime_connector.reports:get_current_totals": ["get_current_totals"],
+    "qbtime_connector.reports:get_payroll_report": ["get_payroll_report"],
+    "qbtime_connector.reports:get_report": [
+        "get_payroll_by_job_code", "get_project_report", "get_project_estimate_report",
+        "get_project_estimate_detail_report",
+    ],
+    "qbtime_connector.custom_fields:get_custom_fields": ["get_custom_fields"],
+    "qbtime_connector.user_search:find_users": ["find_users"],
+    "qbtime_connector.user_search:find_or_create_user": ["find_or_create_user"],
+    "qbtime_connector.files:upload_file": ["upload_file"],
+    "qbtime_connector.files:download_file": ["download_file"],
+    "qbtime_connector.actions:delete_records": [
+        "delete_timesheet", "remove_job_code_assignments", "delete_notifications", "delete_files",
+    ],
+}  # fmt: skip
+GENERIC = {
+    "qbtime_connector.actions:read_page",
+    "qbtime_connector.actions:read_object",
+    "qbtime_connector.actions:write_one",
+    "qbtime_connector.batches:write_records",
+}
+
+
+def test_only_the_special_endpoints_have_functions_of_their_own() -> None:
     by_function: dict[str, list[str]] = {}
     for action in manifest.actions().values():
         by_function.setdefault(action.function, []).append(action.key)
-    assert by_function["qbtime_connector.actions:read_page"] == [
-        "get_job_code_assignments",
-        "get_job_codes",
-        "get_timesheets",
-        "get_users",
-        "get_groups",
-        "get_locations",
-        "get_time_off_requests",
-    ]
-    assert len(by_function["qbtime_connector.actions:write_one"]) == 4
-    assert len(by_function["qbtime_connector.batches:write_records"]) == 4
+    assert {f: k for f, k in by_function.items() if f not in GENERIC} == SPECIAL
+    generic = sum(len(k) for f, k in by_function.items() if f in GENERIC)
+    assert generic == 103 - sum(map(len, SPECIAL.values())) == 81
+    assert len(by_function["qbtime_connector.batches:write_records"]) == 40
+
+
+def test_every_batch_write_is_a_post_or_put_of_records() -> None:
+    for action in manifest.actions().values():
+        if action.function == "qbtime_connector.batches:write_records":
+            assert action.method in {"POST", "PUT"}, action.key
+            assert action.input("records").required, action.key
+            assert action.output["required"][1:] == ["succeeded", "failed"], action.key
 
 
 def test_new_actions_are_labelled_as_the_contract_pins() -> None:
@@ -362,21 +395,34 @@ def test_new_actions_are_labelled_as_the_contract_pins() -> None:
         assert labels[key].lower().replace(" ", "_") == key
 
 
-# Moved from test_cli.py: the demo now also clocks in and out, submits, approves and reports.
-def test_demo_runs_every_action(capsys: pytest.CaptureFixture[str]) -> None:
+# Moved from test_cli.py: the demo runs every action and pick list (issue 24).
+def test_demo_runs_every_action(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import re
+
+    from qbtime_connector import demo
     from qbtime_connector.cli import main
 
     from .conftest import SPEC_PAGE_LABELS
 
+    ran: list[str] = []
+
+    def recording(key: str, inputs: Any, connection: Any) -> dict[str, Any]:
+        ran.append(key)
+        return invoke(key, inputs, connection)
+
+    monkeypatch.setattr(demo, "invoke", recording)
     assert main(["demo"]) == 0
     out = capsys.readouterr().out
     for label in SPEC_PAGE_LABELS:
         assert label in out
     for step in ("Fetch All", "Create Timesheets (batch)", "Get Changes (next poll)"):
         assert step in out
-    for step in ("Clock In", "Clock Out", "Submit Timesheets", "Approve Timesheets"):
-        assert step in out
-    assert "Get Payroll Report" in out and "All 25 steps passed." in out
+    assert set(manifest.actions()) | set(manifest.data_sources()) <= set(ran)
+    steps = re.search(r"All ([0-9]+) steps passed", out)
+    assert steps and int(steps.group(1)) == 116
+    assert "1 written, 1 refused (Oops! That Short Code is already in use)" in out
 
 
 def test_the_create_timesheets_example_request_is_accepted(connection: Connection) -> None:
@@ -468,3 +514,72 @@ def test_every_new_action_takes_string_inputs(connection: Connection) -> None:
     assert len(results["get_time_off_requests"]["time_off_requests"]) == 1
     assert [u["username"] for u in results["find_users"]["users"]] == ["jdoe"]
     assert results["find_or_create_user"]["outcome"] == "found"
+
+
+# -- fidelity gaps found by replaying the reference (issue 24) -----------------------------------
+
+# The reference's timesheet write item (Timesheets/Examples create and update), key by key.
+TIMESHEET_WRITE_KEYS = {
+    "_status_code", "_status_message", "id", "user_id", "jobcode_id", "start", "end", "duration",
+    "date", "tz", "tz_str", "type", "location", "active", "locked", "notes", "customfields",
+    "attached_files", "last_modified",
+}  # fmt: skip
+
+
+def test_job_codes_read_by_parent_supplement_the_parent(connection: Connection) -> None:
+    body = get(connection, "jobcodes", parent_ids="2000001")
+    assert set(body["results"]["jobcodes"]) == {str(INSTALLATION), str(REPAIRS)}
+    # The reference's parent_ids example supplements the parent (and its locations).
+    assert set(body["supplemental_data"]["jobcodes"]) == {"2000001"}
+
+
+def test_users_supplement_their_groups_and_time_off_job_codes(connection: Connection) -> None:
+    body = get(connection, "users", ids=str(MARY))
+    user = first(body, "users")
+    supplemental = body["supplemental_data"]
+    assert set(supplemental["groups"]) == {str(user["group_id"])}
+    assert user["pto_balances"] and set(supplemental["jobcodes"]) == set(user["pto_balances"])
+
+
+def test_updating_an_unknown_user_answers_a_417_item(connection: Connection) -> None:
+    body = connection.request("PUT", "users", json={"data": [{"id": 999, "first_name": "X"}]})
+    item = body["results"]["users"]["1"]
+    # The reference documents 200 and 417 for user updates, never 404.
+    assert (item["_status_code"], item["_status_message"]) == (417, "Expectation Failed")
+
+
+def test_timesheet_write_answers_carry_the_references_fields(connection: Connection) -> None:
+    closed = {"user_id": MARY, "jobcode_id": INSTALLATION, "type": "regular",
+              "start": "2026-12-01T09:00:00-07:00", "end": "2026-12-01T10:00:00-07:00"}  # fmt: skip
+    opened = {**closed, "start": "2026-12-02T09:00:00-07:00", "end": ""}
+    body = connection.request("POST", "timesheets", json={"data": [closed, opened]})
+    items = body["results"]["timesheets"]
+    assert all(set(i) == TIMESHEET_WRITE_KEYS for i in items.values())
+    assert (items["1"]["active"], items["2"]["active"]) == ("0", "1")
+    ended = {"id": items["2"]["id"], "end": "2026-12-02T11:00:00-07:00"}
+    changed = connection.request("PUT", "timesheets", json={"data": [ended]})
+    item = changed["results"]["timesheets"]["1"]
+    assert set(item) == TIMESHEET_WRITE_KEYS and item["active"] == "0"
+
+
+@pytest.mark.parametrize(
+    "key", ["create_timesheet", "update_timesheet", "create_timesheets", "clock_in", "clock_out"]
+)
+def test_timesheet_write_outputs_accept_active_or_on_the_clock(key: str) -> None:
+    output = manifest.action(key).output
+    item = dict(manifest.action(key).example["timesheets"][0])
+    item.pop("on_the_clock", None)
+    item.pop("active", None)
+    on_clock = key == "clock_in"
+    for state in ({"active": "1" if on_clock else "0"}, {"on_the_clock": on_clock}):
+        result: dict[str, Any] = {"timesheets": [{**item, **state}]}
+        if key == "create_timesheets":
+            result.update(succeeded=1, failed=[])
+        assert not list(Draft202012Validator(output).iter_errors(result)), (key, state)
+
+
+def test_create_timesheets_takes_a_duration_given_as_text(connection: Connection) -> None:
+    manual = {"user_id": MARY, "jobcode_id": str(INSTALLATION), "type": "manual",
+              "date": "2026-12-07", "duration": "15552", "notes": "manual entry"}  # fmt: skip
+    made = invoke("create_timesheets", {"records": [manual]}, connection)
+    assert (made["succeeded"], made["timesheets"][0]["duration"]) == (1, 15552)

@@ -26,7 +26,8 @@ def clock_in(connection: Connection, **extra: Any) -> dict[str, Any]:
 def test_clock_in_opens_an_on_the_clock_timesheet(sandbox: Sandbox, connection: Connection) -> None:
     made = clock_in(connection, notes="Morning shift")["timesheets"][0]
     assert (made["user_id"], made["jobcode_id"], made["start"]) == (MARY, INSTALLATION, START)
-    assert (made["end"], made["on_the_clock"], made["notes"]) == ("", True, "Morning shift")
+    # A write answers `active` ("1": on the clock), as the reference shows.
+    assert (made["end"], made["active"], made["notes"]) == ("", "1", "Morning shift")
     assert made["_status_code"] == 200
     # One look for an open timesheet, one create.
     assert sandbox.state.count("GET /api/v1/timesheets") == 1
@@ -64,7 +65,7 @@ def test_clock_in_sends_an_empty_end_and_looks_for_open_timesheets_first(
 def test_clock_in_without_a_start_time_starts_now(connection: Connection) -> None:
     made = invoke("clock_in", {"user_id": MARY, "jobcode_id": INSTALLATION}, connection)
     sheet = made["timesheets"][0]
-    assert sheet["on_the_clock"] and sheet["start"].endswith("+00:00")
+    assert sheet["active"] == "1" and sheet["start"].endswith("+00:00")
 
 
 def test_clock_in_refuses_a_user_already_on_the_clock(
@@ -106,9 +107,9 @@ def test_clock_out_ends_the_users_active_timesheet_at_the_time_given(
         "clock_out", {"user_id": str(MARY), "end_time": "2026-11-27T12:30:00-07:00"}, connection
     )["timesheets"][0]
     assert ended["id"] == opened["id"]
-    assert (ended["end"], ended["on_the_clock"], ended["duration"]) == (
+    assert (ended["end"], ended["active"], ended["duration"]) == (
         "2026-11-27T12:30:00-07:00",
-        False,
+        "0",
         4.5 * 3600,
     )
     assert sandbox.state.count("PUT /api/v1/timesheets") == 1
@@ -121,7 +122,7 @@ def test_clock_out_by_timesheet_id_with_notes(connection: Connection) -> None:
         {"timesheet_id": opened["id"], "end_time": "2026-11-27T09:00:00-07:00", "notes": "done"},
         connection,
     )["timesheets"][0]
-    assert (ended["id"], ended["notes"], ended["on_the_clock"]) == (opened["id"], "done", False)
+    assert (ended["id"], ended["notes"], ended["active"]) == (opened["id"], "done", "0")
 
 
 def test_clock_out_now_uses_the_offset_of_the_start(
@@ -157,7 +158,7 @@ def test_clock_in_works_from_the_command_line(capsys: pytest.CaptureFixture[str]
 
     args = ["run", "clock_in", "--sandbox", "-i", f"user_id={MARY}"]
     code = main([*args, "-i", f"jobcode_id={INSTALLATION}", "-i", f"start_time={START}"])
-    assert code == 0 and '"on_the_clock": true' in capsys.readouterr().out
+    assert code == 0 and '"active": "1"' in capsys.readouterr().out
 
 
 def test_two_concurrent_clock_ins_leave_one_open_timesheet(sandbox: Sandbox) -> None:

@@ -19,10 +19,11 @@ from werkzeug.wrappers import Request, Response
 
 from ..limits import MAX_WRITE_ITEMS
 from ..urls import is_loopback
-from . import custom_fields, directory, reports
+from . import custom_fields, directory, reports, routes
 from .companies import Companies
-from .company import Company, Record, page_of
+from .company import Company, Record, page_of, timesheet_answer
 from .errors import ApiFailure, GrantFailure, ItemFailure
+from .resources import Raw
 from .seed import DEFAULT_STAMPED
 from .serving import DROPPED_KEY, SOCKET_KEY
 from .state import SandboxState
@@ -50,6 +51,7 @@ SUPPLEMENTS: dict[str, Callable[[Company, list[Record]], dict[str, Any]]] = {
 REPORTS: dict[str, Callable[[Company, Any], dict[str, Any]]] = {
     "current_totals": reports.current_totals,
     "payroll": reports.payroll,
+    **routes.REPORTS,
 }
 # Which custom fields a write's "customfields" are checked against.
 APPLIES_TO = {"users": "user", "timesheets": "timesheet"}
@@ -60,6 +62,8 @@ WRITES: dict[tuple[str, str], Callable[[Company, Record], Record]] = {
     ("PUT", "timesheets"): Company.update_timesheet,
 }
 WRITE_MESSAGES = {"POST": "Created", "PUT": "Updated"}
+# How a write answers a record, where that differs from how a read lists it.
+ANSWERS: dict[str, Callable[[Record], Record]] = {"timesheets": timesheet_answer}
 
 
 def json_response(body: Any, status: int = 200, headers: dict[str, str] | None = None) -> Response:
@@ -89,7 +93,7 @@ class SandboxApp:
                 ),
                 Rule(f"{API}/users", endpoint="records", methods=["GET", "POST", "PUT"]),
                 Rule(
-                    f"{API}/reports/<any(current_totals, payroll):kind>",
+                    f"{API}/reports/<any({', '.join(REPORTS)}):kind>",
                     endpoint="report",
                     methods=["POST"],
                 ),
@@ -98,6 +102,10 @@ class SandboxApp:
                     "locations, time_off_requests, customfields, customfielditems):kind>",
                     endpoint="records",
                     methods=["GET"],
+                ),
+                *(
+                    Rule(f"{API}/{name}", endpoint="endpoint", defaults={"kind": name}, methods=m)
+                    for name, m in ((n, list(e.methods)) for n, e in routes.ENDPOINTS.items())
                 ),
                 Rule("/_sandbox/reset", endpoint="control_reset", methods=["POST"]),
                 Rule("/_sandbox/faults", endpoint="control_faults", methods=["POST"]),
@@ -220,6 +228,18 @@ class SandboxApp:
         with self.state.lock:
             return json_response(REPORTS[kind](self.state.company, request.get_json(silent=True)))
 
+    def on_endpoint(self, request: Request, kind: str) -> Response:
+        """The endpoints of sandbox/routes.py (each a Resource or Handler of its concern)."""
+        actor = self.state.authorize(request.headers.get("Authorization"))
+        query, body = request.args.to_dict(), request.get_json(silent=True)
+        with self.state.lock:
+            answer = routes.ENDPOINTS[kind].serve(
+                self.state.company, request.method, query, body, actor
+            )
+        if isinstance(answer, Raw):
+            return Response(answer.data, headers=answer.headers)
+        return json_response(answer)
+
     def on_timesheets(self, request: Request) -> Response:
         if request.method == "DELETE":
             return self.delete_timesheets(request)
@@ -259,13 +279,13 @@ class SandboxApp:
                     custom_fields.check_values(company, APPLIES_TO[kind], item.get("customfields"))
                     record = write(company, dict(item))
                     results[str(n)] = {
-                        **record,
+                        **ANSWERS.get(kind, dict)(record),
                         "_status_code": 200,
                         "_status_message": WRITE_MESSAGES[request.method],
                     }
                 except ItemFailure as failure:
                     results[str(n)] = {
-                        **(failure.record or item),
+                        **(ANSWERS.get(kind, dict)(failure.record) if failure.record else item),
                         "_status_code": failure.status,
                         "_status_message": failure.message,
                         "_status_extra": failure.extra,

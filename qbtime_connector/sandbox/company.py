@@ -129,6 +129,8 @@ class Company:
         self.time_off_requests: dict[int, Record] = {}
         self.time_off_request_notes: dict[int, Record] = {}
         self.time_off_request_entries: dict[int, Record] = {}
+        # The record types of sandbox/resources.py, by endpoint (projects, files, ...).
+        self.tables: dict[str, dict[int, Record]] = {}
         self.next_id = {
             "users": 1000001,
             "jobcodes": 2000001,
@@ -249,6 +251,9 @@ class Company:
         parents = ids_of(query, "parent_ids")
         kind = query.get("type", "regular") or "regular"
         active = tri_state(query, "active", "yes")
+        if str(query.get("customfields", "")).lower() == "true":  # their custom field values
+            plain = self.list_jobcodes({**query, "customfields": ""})
+            return [{**r, "customfields": {}} for r in plain]
         return self._pick(
             self.jobcodes,
             [
@@ -333,7 +338,22 @@ class Company:
         if endpoint in {"timesheets", "jobcode_assignments", "timesheets_deleted"}:
             data["users"] = {str(i): self.users[i] for i in sorted(users) if i in self.users}
             data["jobcodes"] = self.jobcodes_with_parents(jobcodes)
+        if endpoint == "jobcodes":  # the parents of the codes listed, and their locations
+            listed = {r["id"] for r in records}
+            parents = {r["parent_id"] for r in records if r.get("parent_id")} - listed
+            data["jobcodes"] = self.jobcodes_with_parents(parents)
+            data["locations"] = self.locations_of(data["jobcodes"].values())
+        if endpoint == "users":  # their groups, and the time off codes of their balances
+            groups = sorted({r["group_id"] for r in records if r.get("group_id")})
+            data["groups"] = {str(i): self.groups[i] for i in groups if i in self.groups}
+            pto = {int(k) for r in records for k in r.get("pto_balances") or {}}
+            data["jobcodes"] = self.jobcodes_with_parents(pto)
         return {k: v for k, v in data.items() if v}
+
+    def locations_of(self, jobcodes: Iterable[Record]) -> dict[str, Record]:
+        """The locations linked to these job codes, by id."""
+        ids = sorted({i for code in jobcodes for i in code.get("locations", [])})
+        return {str(i): self.locations[i] for i in ids if i in self.locations}
 
     def jobcodes_with_parents(self, ids: Iterable[int]) -> dict[str, Record]:
         """Job codes by id, with every parent up the tree (the API supplements them too)."""
@@ -370,8 +390,8 @@ class Company:
             )
         else:
             raise ItemFailure(417, "Expectation Failed", "id or username required")
-        if record is None:
-            raise ItemFailure(404, "Not Found", "no such user")
+        if record is None:  # the reference documents 200 and 417 here, not 404
+            raise ItemFailure(417, "Expectation Failed", "no such user")
         for key in APPROVAL_FIELDS & set(item):
             parse_day_item(item[key])
         for key, value in item.items():
@@ -434,7 +454,7 @@ class Company:
         sheet = dict(current)
         if item.get("jobcode_id"):
             sheet["jobcode_id"] = int(item["jobcode_id"])
-        for key in ("notes", "customfields"):
+        for key in ("notes", "customfields", "attached_files"):
             if key in item:
                 sheet[key] = item[key]
         apply_times(sheet, item)
@@ -586,6 +606,9 @@ def new_jobcode(**fields: Any) -> Record:
         "locations": [],
         "last_modified": "",
         "created": "",
+        "project_id": 0,  # the project the job code tracks, if any
+        "geofence_config_id": 0,
+        "connect_with_quickbooks": False,
         **fields,
     }
 
@@ -625,6 +648,18 @@ def new_timesheet(**fields: Any) -> Record:
         "created_by_user_id": 0,
         "last_modified": "",
         **fields,
+    }
+
+
+def timesheet_answer(sheet: Record) -> Record:
+    """A timesheet as a write answers it (the reference's form): `active` ("1" while on the
+    clock, else "0") in place of on_the_clock, and no created_by_user_id."""
+    return {
+        ("active" if k == "on_the_clock" else k): (
+            ("1" if v else "0") if k == "on_the_clock" else v
+        )
+        for k, v in sheet.items()
+        if k != "created_by_user_id"
     }
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from ..patterns import matches
 from .company import Query, Record, ids_of, matches_active, modified_filter, tri_state
 from .errors import ApiFailure, ItemFailure
 from .names import name_matches
+from .resources import Resource
 
 if TYPE_CHECKING:
     from .company import Company
@@ -167,3 +169,61 @@ def seed_custom_fields(company: Company, at: str) -> None:
     shovel = next(i for i in company.customfielditems.values() if i["name"] == "Shovel")
     repairs = next(j for j in company.jobcodes.values() if j["name"] == "Repairs")
     repairs["filtered_customfielditems"] = {str(equipment["id"]): [shovel["id"]]}
+
+
+# -- writes (issue 24): fields and items created and changed ----------------------------------
+
+
+def _check_field(company: Company, item: Record, record: Record | None) -> None:
+    if "type" in item and item["type"] not in VALUE_TYPES:
+        raise ItemFailure(417, "Expectation Failed", "type must be managed-list or free-form")
+    if "applies_to" in item and item["applies_to"] not in APPLIES_TO:
+        raise ItemFailure(
+            417, "Expectation Failed", "applies_to must be timesheet, user or jobcode"
+        )
+    if item.get("regex_filter"):
+        try:
+            re.compile(str(item["regex_filter"]))
+        except re.error:
+            raise ItemFailure(417, "Expectation Failed", "regex_filter is not valid") from None
+
+
+def _check_item(company: Company, item: Record, record: Record | None) -> None:
+    """An item of a managed list, whose name and short code no other item of it has."""
+    field_id = int(item.get("customfield_id") or (record or {}).get("customfield_id") or 0)
+    field = company.customfields.get(field_id)
+    if field is None or field["type"] != "managed-list":
+        raise ItemFailure(417, "Expectation Failed", "customfield_id must be a managed-list field")
+    for other in company.customfielditems.values():
+        if other is record or other["customfield_id"] != field_id:
+            continue
+        names = {str(other["name"]).lower(), str(other["short_code"]).lower()} - {""}
+        given = {str(item.get("name", "")).lower(), str(item.get("short_code", "")).lower()}
+        if names & (given - {""}):
+            raise ItemFailure(
+                417,
+                "Expectation Failed",
+                f'Oops! The name or alias conflicts with another item named "{other["name"]}". '
+                "Try choosing another name/alias or deleting the other conflicting item first",
+            )
+    item["customfield_id"] = field_id
+
+
+FIELD_WRITES = Resource(
+    "customfields",
+    7001,
+    new_customfield(),
+    methods=("POST", "PUT"),  # GET /customfields is list_customfields
+    required=("name", "type"),
+    check=_check_field,
+)
+ITEM_WRITES = Resource(
+    "customfielditems",
+    8001,
+    new_customfielditem(),
+    methods=("POST", "PUT"),  # GET /customfielditems is list_customfielditems
+    required=("name", "customfield_id"),
+    check=_check_item,
+    supplement=supplement_items,
+)
+RESOURCES = (FIELD_WRITES, ITEM_WRITES)

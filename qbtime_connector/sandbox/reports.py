@@ -32,6 +32,15 @@ def _filters(body: Any) -> dict[str, str]:
     return {k: _text(v) for k, v in data.items() if v is not None}
 
 
+def date_range(filters: Mapping[str, str]) -> tuple[dt.date, dt.date]:
+    """A report's start_date and end_date (both required: 417 without them)."""
+    if not filters.get("start_date") or not filters.get("end_date"):
+        raise ApiFailure(417, "start_date and end_date are required")
+    return parse_day(filters["start_date"], "start_date"), parse_day(
+        filters["end_date"], "end_date"
+    )
+
+
 def _text(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
@@ -147,10 +156,7 @@ def _order_key(company: Company, row: Record, order: str) -> Any:
 def payroll(company: Company, body: Any) -> dict[str, Any]:
     """POST /reports/payroll: regular and time off seconds per user between two dates."""
     filters = _filters(body)
-    if not filters.get("start_date") or not filters.get("end_date"):
-        raise ApiFailure(417, "start_date and end_date are required")
-    start = parse_day(filters["start_date"], "start_date")
-    end = parse_day(filters["end_date"], "end_date")
+    start, end = date_range(filters)
     for name in ("include_zero_time", "advanced_overtime"):
         if filters.get(name, "no") not in YES_NO:
             raise ApiFailure(417, f"{name} must be 'yes' or 'no'")
@@ -218,4 +224,83 @@ def _payroll_row(
         "total_pto_seconds": total_pto,
         "total_work_seconds": regular + total_pto,
         "pto_seconds": pto,
+    }
+
+
+def _sheets_between(
+    company: Company, users: list[Record], start: dt.date, end: dt.date
+) -> list[Record]:
+    ids = {u["id"] for u in users}
+    return [
+        s
+        for _, s in sorted(company.timesheets.items())
+        if s["user_id"] in ids and start <= dt.date.fromisoformat(s["date"]) <= end
+    ]
+
+
+def _jobcode_totals(
+    company: Company, sheets: list[Record], now: dt.datetime, day: bool
+) -> dict[str, Record]:
+    """Seconds per job code: regular (or time off, for pto codes) and their sum."""
+    totals: dict[str, Record] = {}
+    for sheet in sheets:
+        code = company.jobcodes.get(sheet["jobcode_id"])
+        row = totals.setdefault(
+            str(sheet["jobcode_id"]),
+            {
+                "jobcode_id": sheet["jobcode_id"],
+                "total_re_seconds": 0,
+                "total_ot_seconds": 0,
+                "total_dt_seconds": 0,
+                "total_pto_seconds": 0,
+                **({"total_unpaid_seconds": 0} if day else {}),
+                "total_work_seconds": 0,
+            },
+        )
+        seconds = _seconds(sheet, now)
+        kind = "total_pto_seconds" if code and code["type"] == "pto" else "total_re_seconds"
+        row[kind] += seconds
+        row["total_work_seconds"] += seconds
+    return totals
+
+
+def payroll_by_jobcode(company: Company, body: Any) -> dict[str, Any]:
+    """POST /reports/payroll_by_jobcode: payroll totals per job code, per user and per day."""
+    filters = _filters(body)
+    start, end = date_range(filters)
+    if filters.get("advanced_overtime", "no") not in YES_NO:
+        raise ApiFailure(417, "advanced_overtime must be 'yes' or 'no'")
+    now = company.clock()
+    users = _users(company, filters)
+    sheets = _sheets_between(company, users, start, end)
+    by_user: dict[str, Record] = {}
+    for user in users:
+        mine = [s for s in sheets if s["user_id"] == user["id"]]
+        if not mine:
+            continue
+        days = sorted({s["date"] for s in mine})
+        by_user[str(user["id"])] = {
+            "user_id": user["id"],
+            "totals": _jobcode_totals(company, mine, now, False),
+            "dates": {
+                d: _jobcode_totals(company, [s for s in mine if s["date"] == d], now, True)
+                for d in days
+            },
+        }
+    shown: dict[str, Any] = {"start_date": filters["start_date"], "end_date": filters["end_date"]}
+    if filters.get("user_ids"):
+        shown["user_ids"] = filters["user_ids"].split(",")
+    supplemental = {
+        "users": {k: company.users[int(k)] for k in by_user},
+        "jobcodes": company.jobcodes_with_parents(s["jobcode_id"] for s in sheets),
+    }
+    return {
+        "results": {
+            "filters": shown,
+            "payroll_by_jobcode_report": {
+                "totals": _jobcode_totals(company, sheets, now, False),
+                "by_user": by_user,
+            },
+        },
+        "supplemental_data": {k: v for k, v in supplemental.items() if v},
     }

@@ -15,6 +15,7 @@ from .company import (
 )
 from .custom_fields import seed_custom_fields
 from .directory import seed_directory
+from .routes import STAMPED, seed_endpoints
 
 SEEDED_AT = "2026-11-20T18:00:00+00:00"
 ADMIN_ID = 1000001
@@ -134,9 +135,12 @@ def seed(company: Company) -> None:
             record["last_modified"] = SEEDED_AT
             if "created" in record:
                 record["created"] = SEEDED_AT
+    for user in company.users.values():  # every balance in the time off code, from zero
+        user["pto_balances"] = {str(ids[6]): 0}
     seed_directory(company, SEEDED_AT)
     seed_custom_fields(company, SEEDED_AT)
-    company.changed = dict.fromkeys(ENDPOINTS, SEEDED_AT)
+    seed_endpoints(company, ADMIN_ID, SEEDED_AT)
+    company.changed = dict.fromkeys((*ENDPOINTS, *STAMPED), SEEDED_AT)
 
 
 def add_timesheets(company: Company, count: int) -> None:
