@@ -127,6 +127,10 @@ def _keep_alive_handler(verbose: bool, owner: KeepAliveServer) -> type[Any]:
     class Handler(WSGIRequestHandler):
         protocol_version = "HTTP/1.1"
         timeout = IDLE_TIMEOUT
+        # TCP_NODELAY: an answer goes out in several writes (status and headers, then body);
+        # on a kept-alive connection Nagle's algorithm holds the last one back until the
+        # client's delayed ACK, 40 ms later, on every call.
+        disable_nagle_algorithm = True
 
         def setup(self) -> None:
             super().setup()
