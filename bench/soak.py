@@ -474,6 +474,7 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
         states = States(folder / "states.sqlite")
         baseline(plan, states)
         sessions_before = int(postgres.query("SELECT sum(sessions) FROM pg_stat_database") or 0)
+        grants_before = grants_of(sandbox.summary())
         start = time.monotonic()
         length = options.minutes * 60
         plan["deadline"] = start + length
@@ -484,6 +485,15 @@ def run(options: argparse.Namespace) -> dict[str, Any]:
             pid = fork_worker(plan, index, index, fault)
             children[pid] = {"index": index, "slot": index, "fault": fault}
         figures.update(watch(options, plan, postgres, children, start, sandbox.pid))
+        # Grants while the workers ran, per instance, per token lifetime of that time: the
+        # connecting before and the drain after are not the load the target is about.
+        loaded = time.monotonic() - start
+        refreshes = grants_of(sandbox.summary()) - grants_before
+        lifetimes = loaded / options.token_lifetime
+        figures["grants_per_instance_per_lifetime"] = round(
+            refreshes / options.instances / lifetimes, 3
+        )
+        figures["loaded_s"] = round(loaded, 1)
         figures["postgres_sessions"] = (
             int(postgres.query("SELECT sum(sessions) FROM pg_stat_database") or 0)
             - sessions_before
@@ -617,19 +627,22 @@ def final_check(plan: dict[str, Any]) -> set[int]:
     return lost
 
 
+def grants_of(summary: dict[str, Any]) -> int:
+    """Grants the customer instances' companies answered so far (codes and refreshes)."""
+    return sum(c["grants"] for name, c in summary["companies"].items() if name != "demo")
+
+
 def sandbox_figures(summary: dict[str, Any], options: argparse.Namespace) -> dict[str, Any]:
     companies = summary["companies"]
     ours = [c for name, c in companies.items() if name != "demo"]
     statuses: collections.Counter[str] = collections.Counter()
     for company in ours:
         statuses.update(company["statuses"])
-    refreshes = sum(c["grants"] for c in ours) - len(ours)  # less each first (code) grant
-    lifetimes = options.minutes * 60 / options.token_lifetime
     return {
         "calls": sum(c["calls"] for c in ours),
         "answers_429": statuses.get("429", 0),
         "answers_by_status": dict(statuses),
-        "grants_per_instance_per_lifetime": round(refreshes / len(ours) / lifetimes, 3),
+        "grants_whole_run": sum(c["grants"] for c in ours),
         "sandbox_tables": summary["tables"],
         "sandbox_rss_end_mib": round(summary["rss_mib"], 1),
     }
@@ -643,7 +656,7 @@ def report(figures: dict[str, Any]) -> str:
         f"{o['token_lifetime']:g}-s tokens, {o['minutes']:g} min, PostgreSQL max_connections=100",
         f"calls                                 {figures['calls']}",
         f"grants per instance per token life    {figures['grants_per_instance_per_lifetime']}"
-        " (target <= 1.1)",
+        f" (target <= 1.1; over the {figures['loaded_s']:.0f} s the workers ran)",
         f"answers 429                           {figures['answers_429']} (target 0)",
         f"lost connections                      {len(figures['lost'])} (target 0)",
         f"errors by class                       {figures['errors'] or 0} (target 0)",
