@@ -198,6 +198,8 @@ def test_a_date_written_as_the_api_writes_one_is_sent_as_its_date(given: str, se
 
 
 @pytest.mark.parametrize("given", ["2019-11-05T01:00:00+00:00", "2019-11-05T00:00:00-06:00"])
-def test_a_date_with_a_time_of_day_is_still_refused(given: str, mocked_connection: Connection) -> None:
+def test_a_date_with_a_time_of_day_is_still_refused(
+    given: str, mocked_connection: Connection
+) -> None:
     error = refused("create_project", {"name": "P", "start_date": given}, mocked_connection)
     assert "real calendar date" in str(error)
