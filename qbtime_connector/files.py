@@ -9,7 +9,7 @@ from typing import Any
 
 from .actions import send_records
 from .connection import Connection
-from .errors import InputError
+from .errors import ApiError, InputError
 from .results import checked, records_of
 from .validation import Call
 
@@ -17,6 +17,7 @@ from .validation import Call
 MEDIA_TYPES = {"png": "image/png", "jpg": "image/jpeg", "jpeg": "image/jpeg"}
 MAX_BYTES = 2 * 1024 * 1024
 _DATA_URI = re.compile(r"^data:[^;,]*;base64,", re.IGNORECASE)
+NOT_FOUND = 404
 _FILENAME = re.compile(r'filename\*?=(?:UTF-8\'\')?"?([^";]+)"?', re.IGNORECASE)
 
 
@@ -49,20 +50,28 @@ def upload_file(connection: Connection, call: Call) -> dict[str, Any]:
         meta["image_rotation"] = int(call.options["image_rotation"])
     if meta:
         record["meta_data"] = meta
-    result = checked(call.endpoint, send_records(connection, call.method, call.endpoint, [record]))
     sheet = call.options.get("timesheet_id")
+    # The timesheet is found before the upload: a missing one must not leave a stray file.
+    kept = attached_files(connection, int(sheet)) if sheet is not None else []
+    result = checked(call.endpoint, send_records(connection, call.method, call.endpoint, [record]))
     if sheet is not None:
-        result["timesheets"] = attach(connection, int(sheet), int(result[call.endpoint][0]["id"]))
+        files = [*kept, int(result[call.endpoint][0]["id"])]
+        result["timesheets"] = attach(connection, int(sheet), files)
     return result
 
 
-def attach(connection: Connection, sheet_id: int, file_id: int) -> list[dict[str, Any]]:
-    """Add a file to a timesheet's attached_files (keeping those it has); its write answer."""
+def attached_files(connection: Connection, sheet_id: int) -> list[int]:
+    """The files a timesheet has now (ApiError 404 when there is no such timesheet)."""
     params = {"ids": sheet_id, "on_the_clock": "both", "supplemental_data": "no"}
     found = records_of(connection.request("GET", "timesheets", params=params), "timesheets")
     if not found:
-        raise _refuse("timesheet_id", "Timesheet ID", f"timesheet {sheet_id} does not exist")
-    files = [*found[0].get("attached_files", []), file_id]
+        message = f"Timesheet {sheet_id} does not exist: nothing was uploaded."
+        raise ApiError(NOT_FOUND, message, "timesheet_not_found")
+    return list(found[0].get("attached_files") or [])
+
+
+def attach(connection: Connection, sheet_id: int, files: list[int]) -> list[dict[str, Any]]:
+    """Set a timesheet's attached_files to `files`; its write answer."""
     change = {"id": sheet_id, "attached_files": files}
     answer = checked("timesheets", send_records(connection, "PUT", "timesheets", [change]))
     items: list[dict[str, Any]] = answer["timesheets"]

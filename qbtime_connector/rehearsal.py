@@ -103,6 +103,13 @@ class Rehearsal:
             self.requests.append(sent)
         return _empty_answer(method, urlsplit(url).path, params, json)
 
+    def download(
+        self, path: str, params: Mapping[str, Any] | None = None
+    ) -> tuple[bytes, dict[str, str]]:
+        """Record the GET of a file (as Connection.download) and answer it as an empty file."""
+        self.request("GET", path, params)
+        return b"", {}
+
 
 def rehearse(
     spec: ActionSpec,

@@ -58,6 +58,7 @@ _REWORDED = {"anyOf", "oneOf", "pattern", "type", "format", "propertyNames", "ad
 _TRUE = {"true", "yes", "1", "on"}
 _FALSE = {"false", "no", "0", "off"}
 _DIGITS = re.compile(r"^\s*[0-9]{1,19}\s*$")
+_MIDNIGHT_UTC = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}T00:00:00(\+00:00|Z)$")
 _BASIC_OFFSET = re.compile(r"T[0-9:.]+[+-][0-9]{4}$")
 
 
@@ -154,6 +155,8 @@ def _moment(spec: InputSpec, value: Any) -> Any:
         return value.date().isoformat()
     if spec.type == "date" and isinstance(value, dt.date):
         return value.isoformat()
+    if spec.type == "date" and isinstance(value, str) and _MIDNIGHT_UTC.match(value.strip()):
+        return value.strip()[:10]  # how the API writes a date in its answers (a project's)
     if spec.type == "datetime" and isinstance(value, dt.datetime) and value.utcoffset() is not None:
         return value.replace(microsecond=0).isoformat()
     if spec.type == "datetime" and isinstance(value, str) and value.strip()[-1:] in {"Z", "z"}:

@@ -119,6 +119,25 @@ def test_a_postgresql_store_without_its_extra_names_it() -> None:
     )
 
 
+def test_an_unreachable_postgresql_store_is_one_line_saying_why() -> None:
+    """psycopg_pool's own warnings (one per try to connect) are the host's logging's to show."""
+    with socket.socket() as closed:
+        closed.bind(("127.0.0.1", 0))
+        port = closed.getsockname()[1]  # bound, never listening: connections are refused
+        dsn = f"postgresql://ann:hunter2@127.0.0.1:{port}/tokens?connect_timeout=1"
+        argv = ["run", "get_users", "--token-store", dsn, "--instance", "a",
+                "--base-url", "http://127.0.0.1:9/api/v1"]  # fmt: skip
+        env = {**os.environ, "QBTIME_CLIENT_ID": "id", "QBTIME_CLIENT_SECRET": "secret",
+               "QBTIME_POSTGRES_TIMEOUT": "3"}  # fmt: skip
+        ended = run_without([], *argv, env=env)
+    assert ended.returncode == 1
+    (line,) = ended.stderr.splitlines()
+    assert line.startswith(f"Error: Token store postgresql://ann@127.0.0.1:{port}/tokens")
+    assert "the last try to connect: connection failed" in line
+    assert "refused" in line
+    assert "hunter2" not in ended.stderr + ended.stdout
+
+
 # --- A batch in which some items failed -------------------------------------------------------
 
 

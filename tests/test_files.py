@@ -8,7 +8,7 @@ import json
 import pytest
 import responses
 
-from qbtime_connector import Connection, InputError, ItemError, invoke
+from qbtime_connector import ApiError, Connection, InputError, ItemError, invoke
 from qbtime_connector.sandbox import Sandbox
 
 from .conftest import API, written
@@ -44,6 +44,17 @@ def test_an_upload_is_attached_to_the_timesheet_it_names(
         "After.JPG", 70, "application/octet-stream",
     )  # fmt: skip
     assert sandbox.state.count("GET /api/v1/files/raw") == 1
+
+
+def test_an_upload_for_a_missing_timesheet_uploads_nothing(
+    sandbox: Sandbox, connection: Connection
+) -> None:
+    inputs = {"file_name": "a.png", "file_content": PIXEL, "timesheet_id": 4999999}
+    with pytest.raises(ApiError) as refused:
+        invoke("upload_file", inputs, connection)
+    assert (refused.value.status, refused.value.code) == (404, "timesheet_not_found")
+    assert "nothing was uploaded" in str(refused.value)
+    assert sandbox.state.count("POST /api/v1/files") == 0
 
 
 @pytest.mark.parametrize(

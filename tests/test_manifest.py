@@ -233,10 +233,12 @@ def test_the_connection_test_action_is_the_current_user() -> None:
 
 
 def test_the_deletes_and_only_they_are_destructive() -> None:
+    """Raw Request too: its method may be DELETE."""
     destructive = [a.key for a in EVERY if a.destructive]
-    assert destructive == [a.key for a in EVERY if a.method == "DELETE"]
+    assert destructive == [a.key for a in EVERY if a.method in {"DELETE", "ANY"}]
     assert destructive == [
-        "delete_timesheet", "remove_job_code_assignments", "delete_notifications", "delete_files",
+        "delete_timesheet", "raw_request", "remove_job_code_assignments", "delete_notifications",
+        "delete_files",
     ]  # fmt: skip
 
 
@@ -296,9 +298,61 @@ def test_a_record_action_writes_the_same_endpoint_the_same_way(action: manifest.
     assert "records" in {i.key for i in action.value_inputs}
 
 
-def test_every_batch_write_names_its_record_action() -> None:
-    batches = [a.key for a in ACTIONS if a.function.endswith(":write_records")]
-    assert batches and all(manifest.action(key).record_action for key in batches)
+def _takes_every_record(single: manifest.ActionSpec, batch: manifest.ActionSpec) -> bool:
+    """Whether a single write can check each record of the batch: it fixes no field, or only
+    fields whose other values a `records_apart` rule of the batch takes out of its hands
+    (Create Timesheet's type regular; not Approve Time Off Request's status approved)."""
+    apart = {
+        name
+        for rule in batch.rules
+        if "records_apart" in rule
+        for when in rule["records_apart"]["when"]
+        for name in when
+    }
+    return set(single.fixed) <= apart
+
+
+def _needs(schema: dict[str, Any]) -> list[list[str]]:
+    """The sets of fields a records schema's `items` requires (one per `anyOf` alternative)."""
+    items = resolve_ref(schema.get("items", {}))
+    found = [items.get("required", []), *(a.get("required", []) for a in items.get("anyOf", []))]
+    return [needs for needs in found if needs]
+
+
+BATCHES = [a for a in ACTIONS if a.function.endswith(":write_records")]
+
+
+@pytest.mark.parametrize("batch", BATCHES, ids=lambda a: a.key)
+def test_a_batch_names_the_single_write_of_its_endpoint_else_its_records_schema_checks_them(
+    batch: manifest.ActionSpec,
+) -> None:
+    """Where a single write of the same method and endpoint can take each record, the batch
+    checks its records as that action (record_action); where none can, its records schema says
+    what each record needs."""
+    fits = [
+        a.key
+        for a in ACTIONS
+        if a.function.endswith(":write_one")
+        and (a.method, a.endpoint) == (batch.method, batch.endpoint)
+        and _takes_every_record(a, batch)
+    ]
+    if fits:
+        assert batch.record_action in fits
+    else:
+        assert batch.record_action is None
+        assert _needs(batch.by_key["records"].schema or {}), batch.key
+
+
+def test_the_record_action_rule_holds_for_the_batches_it_was_made_for() -> None:
+    named = {a.key: a.record_action for a in BATCHES if a.record_action}
+    assert named == {
+        "create_users": "create_user", "update_users": "update_user",
+        "create_timesheets": "create_timesheet", "update_timesheets": "update_timesheet",
+        "create_job_codes": "create_job_code", "create_projects": "create_project",
+        "create_project_notes": "create_project_note", "send_notifications": "send_notification",
+    }  # fmt: skip
+    # Approve and Deny each fix one status: neither can take any change of a time off request.
+    assert manifest.action("update_time_off_requests").record_action is None
 
 
 @pytest.mark.parametrize("action", EVERY, ids=lambda a: a.key)

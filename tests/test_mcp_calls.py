@@ -150,12 +150,7 @@ def test_pick_lists_are_resources_with_argument_completion() -> None:
     assert (
         seen["templates"]["user_options"] == "qbtime://pick-lists/user_options{?search,page,active}"
     )
-    assert set(seen["templates"]) == {
-        "user_options",
-        "job_code_options",
-        "timesheet_options",
-        "job_code_assignment_options",
-    }
+    assert set(seen["templates"]) == set(manifest.data_sources())
     # The timesheets' pick list needs a date range: it is only a template.
     assert "qbtime://pick-lists/timesheet_options" not in seen["listed"]
     assert "qbtime://pick-lists/user_options" in seen["listed"]

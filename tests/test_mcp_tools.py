@@ -147,10 +147,14 @@ def test_reads_are_read_only_and_writes_say_whether_they_destroy(
     for name in ("get_users", "get_timesheets", "get_payroll_report", "get_current_totals"):
         assert hints[name]["readOnlyHint"] is True, name
     assert hints["new_or_changed_records"]["readOnlyHint"] is True
-    for name in ("create_timesheet", "create_user", "clock_in", "raw_request"):
+    for name in ("create_timesheet", "create_user", "clock_in"):
         assert hints[name]["readOnlyHint"] is False, name
         assert hints[name]["destructiveHint"] is False, name
         assert hints[name]["idempotentHint"] is False, name
+    # Raw Request can send DELETE anywhere: an agent host must ask first.
+    assert (hints["raw_request"]["readOnlyHint"], hints["raw_request"]["destructiveHint"]) == (
+        False, True,
+    )  # fmt: skip
     for name in ("update_user", "update_timesheet", "approve_timesheets"):
         assert (hints[name]["readOnlyHint"], hints[name]["idempotentHint"]) == (False, True), name
 

@@ -7,7 +7,8 @@ from typing import Any
 import pytest
 import responses
 
-from qbtime_connector import Connection, InputError, invoke
+from qbtime_connector import Connection, InputError, invoke, manifest
+from qbtime_connector.validation import prepare
 
 GOOD_SHEET = {
     "user_id": 1,
@@ -180,3 +181,25 @@ def test_an_unknown_action_is_an_input_error(mocked_connection: Connection) -> N
 
 def test_inputs_that_are_not_a_mapping_are_refused(mocked_connection: Connection) -> None:
     assert refused("get_users", ["active", "yes"], mocked_connection).errors[0]["input"] == "inputs"
+
+
+@pytest.mark.parametrize(
+    ("given", "sent"),
+    [("2019-11-05T00:00:00+00:00", "2019-11-05"), ("2019-11-05T00:00:00Z", "2019-11-05")],
+)
+def test_a_date_written_as_the_api_writes_one_is_sent_as_its_date(given: str, sent: str) -> None:
+    """Get Projects answers start_date as midnight UTC; mapped into Create Project, it is the
+    date it stands for (the reference's own create example writes it so)."""
+    call = prepare(manifest.action("create_project"), {"name": "P", "start_date": given})
+    assert call.body["start_date"] == sent
+    batch = prepare(manifest.action("create_projects"), {"records": [{"name": "P",
+                    "start_date": given, "due_date": given}]})  # fmt: skip
+    assert batch.options["records"][0]["start_date"] == sent
+
+
+@pytest.mark.parametrize("given", ["2019-11-05T01:00:00+00:00", "2019-11-05T00:00:00-06:00"])
+def test_a_date_with_a_time_of_day_is_still_refused(
+    given: str, mocked_connection: Connection
+) -> None:
+    error = refused("create_project", {"name": "P", "start_date": given}, mocked_connection)
+    assert "real calendar date" in str(error)

@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import contextlib
 import hashlib
+import itertools
 import json
+import logging
 import os
 import threading
 import time
@@ -52,6 +54,30 @@ TABLES_EXIST = (
 NOW = "extract(epoch FROM clock_timestamp())::float8"
 
 
+class _ConnectFailures(logging.Filter):
+    """Keeps each pool's last failure to connect (psycopg_pool only logs it), so a StoreError
+    after a wait for a session says why: a refused connection, a wrong password…"""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.last: dict[str, str] = {}
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        args = record.args if isinstance(record.args, tuple) else ()
+        if record.msg == "error connecting in %r: %s" and len(args) == 2:
+            self.last[str(args[0])] = " ".join(str(args[1]).split())
+        return True  # a host that logs psycopg.pool still sees every line
+
+
+CONNECT_FAILURES = _ConnectFailures()
+POOL_LOG = logging.getLogger("psycopg.pool")
+POOL_LOG.addFilter(CONNECT_FAILURES)
+# Unconfigured, Python prints the pool's warnings on stderr (four lines per call while a
+# database is down, ahead of the StoreError that says it once): a host's logging decides.
+POOL_LOG.addHandler(logging.NullHandler())
+_POOL_NAMES = itertools.count(1)
+
+
 def lock_key(instance: str, purpose: str) -> int:
     """A signed 64-bit advisory-lock key for this instance and purpose."""
     digest = hashlib.sha256(f"qbtime:{purpose}:{instance}".encode()).digest()
@@ -81,7 +107,7 @@ class PostgresDatabase:
             max_size=size,
             kwargs=options,
             timeout=timeout,
-            name="qbtime-tokens",
+            name=f"qbtime-tokens-{next(_POOL_NAMES)}",
             open=True,
             num_workers=2,  # threads that open sessions in the background
         )
@@ -110,10 +136,19 @@ class PostgresDatabase:
                     self._prepare(db)
                     return operation(db)
             except psycopg.OperationalError as error:
-                if attempt == RECONNECTS or not _lost(error):
+                if not _lost(error):
+                    raise self.why(error) from error
+                if attempt == RECONNECTS:
                     raise
                 self._reconnect(attempt)
         raise AssertionError("unreachable")
+
+    def why(self, timeout: psycopg.OperationalError) -> psycopg.OperationalError:
+        """A wait for a session that timed out, with the pool's last failure to connect."""
+        failure = CONNECT_FAILURES.last.get(self.pool.name)
+        if failure is None:
+            return timeout  # every session was busy: the pool is too small for the load
+        return type(timeout)(f"{timeout}; the last try to connect: {failure}")
 
     def _prepare(self, db: Session) -> None:
         """Create the tables, once per database and process (and only if they are missing)."""
@@ -146,7 +181,10 @@ class PostgresDatabase:
 
     def _locked_session(self, key: int) -> Session:
         for attempt in range(RECONNECTS + 1):
-            db = self.pool.getconn()
+            try:
+                db = self.pool.getconn()
+            except psycopg.OperationalError as error:
+                raise self.why(error) from error
             try:
                 self._prepare(db)
                 deadline, pause = time.monotonic() + LOCK_WAIT, 0.005
