@@ -199,7 +199,25 @@ def render(source: dict[str, Any] | None = None, root: Path | None = None) -> st
     if source is None:
         source = load_source(root / "connector.yaml" if root else None)
     resolved = resolve(source, root / "schemas" if root else SCHEMA_DIR)
-    return json.dumps(resolved, indent=1, ensure_ascii=False) + "\n"
+    return one_entry_per_line(resolved)
+
+
+def one_entry_per_line(resolved: dict[str, Any]) -> str:
+    """The manifest's JSON text with each entry of a section on a line of its own, its key
+    first: a cold start parses only the line of the action it runs (manifest.py), not the file.
+    """
+    parts = []
+    for name, value in resolved.items():
+        if name in _ENTRIES and isinstance(value, list):
+            lines = [_line({"key": entry["key"], **entry}) for entry in value]
+            parts.append(f"{_line(name)}: [\n" + ",\n".join(lines) + "\n]")
+        else:
+            parts.append(f"{_line(name)}: {json.dumps(value, indent=1, ensure_ascii=False)}")
+    return "{\n" + ",\n".join(parts) + "\n}\n"
+
+
+def _line(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False)
 
 
 def target_in(root: Path) -> Path:

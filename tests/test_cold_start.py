@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pytest
 
+from qbtime_connector import manifest
 from qbtime_connector.sandbox import Sandbox
 
 # Each of these cost a cold start milliseconds and none is needed to run one action on a token
@@ -41,8 +42,10 @@ NOT_ON_THE_ONE_ACTION_PATH = (
 ONE_ACTION = """
 import json, sys
 import qbtime_connector
+from qbtime_connector import manifest
 found = qbtime_connector.invoke("get_users", {}, json.loads(sys.argv[1]))
-print(json.dumps({"users": len(found["users"]), "modules": sorted(sys.modules)}))
+whole = manifest._document.cache_info().currsize  # 1 once all of manifest.json was parsed
+print(json.dumps({"users": len(found["users"]), "modules": sorted(sys.modules), "whole": whole}))
 """
 
 
@@ -79,3 +82,18 @@ def test_one_action_does_not_import(module: str, one_action_run: dict[str, objec
     modules = one_action_run["modules"]
     assert isinstance(modules, list)
     assert module not in modules
+
+
+def test_one_action_parses_only_its_own_entry_of_the_manifest(
+    one_action_run: dict[str, object],
+) -> None:
+    assert one_action_run["whole"] == 0
+
+
+@pytest.mark.parametrize("section", ["actions", "data_sources", "triggers"])
+def test_an_entry_read_alone_is_the_entry_of_the_whole_manifest(section: str) -> None:
+    entries = manifest.load_raw()[section]
+    assert entries
+    for entry in entries:
+        assert manifest._entry_alone(section, entry["key"]) == entry
+    assert manifest._entry_alone(section, "no_such_entry") is None
