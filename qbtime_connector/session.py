@@ -7,9 +7,11 @@ its request() logs the token at DEBUG), and subclassing it would import oauthlib
 
 from __future__ import annotations
 
+import os
 from typing import Any
 
 import requests
+from requests.utils import get_environ_proxies
 
 from .errors import ConnectorError
 from .urls import origin
@@ -21,6 +23,15 @@ class ApiSession(requests.Session):
     def __init__(self, base_url: str) -> None:
         super().__init__()
         self.origin = origin(base_url)
+        # requests reads the environment on every request when trust_env is on: a ~/.netrc
+        # login for the API's host would be sent as Basic auth in place of the Bearer token,
+        # and two scans of os.environ cost each call more than our own work. The proxy
+        # (honouring NO_PROXY) and CA bundle variables are read here, once per session.
+        self.trust_env = False
+        self.proxies.update(get_environ_proxies(base_url))
+        bundle = os.environ.get("REQUESTS_CA_BUNDLE") or os.environ.get("CURL_CA_BUNDLE")
+        if bundle:
+            self.verify = bundle
 
     def __repr__(self) -> str:
         return f"ApiSession(origin={self.origin!r})"

@@ -13,6 +13,7 @@ from urllib.parse import quote_plus
 
 import pytest
 import responses
+from requests.utils import select_proxy
 
 from qbtime_connector import ApiError, AuthError, Connection, ConnectorError, InputError, invoke
 from qbtime_connector.cli import main
@@ -445,3 +446,35 @@ def test_a_cli_traceback_at_debug_carries_no_database_password(
     out, err = capsys.readouterr()
     assert status == 1 and "Traceback" in err and "RuntimeError" in err
     assert leaks([out, err], {PASSWORD}) == []
+
+
+def test_a_netrc_entry_for_the_api_never_replaces_the_bearer_token(
+    sandbox: Sandbox, connection: Connection, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """requests sends a ~/.netrc login as Basic auth over any Authorization header given."""
+    netrc = tmp_path / "netrc"
+    netrc.write_text("machine 127.0.0.1 login someone password elsewhere\n", encoding="utf-8")
+    netrc.chmod(0o600)
+    monkeypatch.setenv("NETRC", str(netrc))
+    assert len(invoke("get_users", {}, connection)["users"]) > 0  # Basic would be a 401
+
+
+@pytest.mark.parametrize("variable", ["HTTPS_PROXY", "https_proxy", "ALL_PROXY"])
+def test_the_environments_proxy_is_used_and_no_proxy_is_honoured(
+    variable: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    for name in ("HTTPS_PROXY", "https_proxy", "ALL_PROXY", "all_proxy", "NO_PROXY", "no_proxy"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv(variable, "http://proxy.example:3128")
+    url = f"{API}/users"
+    proxies = Connection("id", "secret", make_token()).session.proxies
+    assert select_proxy(url, proxies) == "http://proxy.example:3128"
+    monkeypatch.setenv("NO_PROXY", "rest.tsheets.com")
+    assert select_proxy(url, Connection("id", "secret", make_token()).session.proxies) is None
+
+
+def test_the_environments_ca_bundle_is_used(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(tmp_path / "ca.pem"))
+    assert Connection("id", "secret", make_token()).session.verify == str(tmp_path / "ca.pem")
