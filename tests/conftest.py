@@ -281,6 +281,7 @@ def _forget_the_manifest() -> None:
     """Drop every reading of the manifest cached so far, and what was built from it."""
     for cached in (
         manifest._document,
+        manifest._text,
         manifest.load_raw,
         manifest._entries,
         manifest._built,
