@@ -117,7 +117,9 @@ def good(item: manifest.InputSpec) -> Any:
     if item.type == "string" and item.example is not None:  # a file name, base64, …
         return item.example
     if item.type == "record_list":
-        needs = (item.schema or {}).get("items", {}).get("required", [])
+        items = (item.schema or {}).get("items", {})
+        alternatives = items.get("anyOf", [{}])  # Create Locations: one address field at least
+        needs = [*items.get("required", []), *alternatives[0].get("required", [])]
         return [{**GOOD["record_list"][0], **{f: 1 for f in needs if f not in ("start", "end")}}]
     return GOOD[item.type]
 
