@@ -302,6 +302,15 @@ def test_a_builder_drags_fills_connects_runs_and_sees_errors_beside_fields(
     wait(browser).until(lambda d: len(steps(d)) == 2)
     again = field(step(browser, 2), "start_date").find_element(By.TAG_NAME, "input")
     assert again.get_attribute("value") == "2026-11-24T09:00:00-07:00"
+
+    # The instance can be deleted (after a question); its token goes with it.
+    browser.find_element(By.ID, "delete-instance").click()
+    asked = wait(browser).until(expected_conditions.alert_is_present())
+    assert asked.text == "Delete the customer instance “Acme Plumbing” and forget its token?"
+    asked.accept()
+    until_status(browser, "Deleted instance “Acme Plumbing”.")
+    choices = Select(browser.find_element(By.ID, "instance-select")).options
+    assert "Acme Plumbing" not in [o.text.split(" · ")[0] for o in choices]
     no_javascript_errors(browser)
 
 

@@ -681,6 +681,7 @@
     $("connect-instance").disabled = !instance;
     $("connect-instance").textContent = instance && instance.status === "needs reconnecting" ? "Reconnect" : "Connect";
     $("test-instance").disabled = !(instance && instance.status !== "not connected");
+    $("delete-instance").disabled = !instance;
     localStorage.setItem("instanceId", instance ? String(instance.id) : "");
   }
 
@@ -735,6 +736,19 @@
     if (instance.status !== "connected") loadInstances();
   }
 
+  // The instance and its token go; its runs stay in the flows' histories, under its name.
+  async function deleteInstance() {
+    const instance = selectedInstance();
+    if (!instance || !window.confirm(`Delete the customer instance “${instance.name}” and forget its token?`)) return;
+    const answer = await api("DELETE", `/api/instances/${instance.id}`);
+    if (!answer.ok) { status(answer.data.error, "bad"); return; }
+    $("instance-select").value = "";
+    localStorage.removeItem("instanceId");
+    await loadInstances();
+    drawCanvas();
+    status(`Deleted instance “${instance.name}”.`, "good");
+  }
+
   async function deleteFlow() {
     if (!state.flowId || !window.confirm(`Delete the flow “${$("flow-name").value}”?`)) return;
     const answer = await api("DELETE", `/api/flows/${state.flowId}`);
@@ -784,6 +798,7 @@
     $("add-instance").addEventListener("click", addInstance);
     $("connect-instance").addEventListener("click", connectInstance);
     $("test-instance").addEventListener("click", testInstance);
+    $("delete-instance").addEventListener("click", deleteInstance);
     $("delete-flow").addEventListener("click", deleteFlow);
     $("instance-select").addEventListener("change", () => { showInstanceStatus(); drawCanvas(); });
     document.addEventListener("keydown", onKeys);
