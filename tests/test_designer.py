@@ -258,7 +258,15 @@ def test_no_secret_reaches_any_response(designer: Browserless, connected: int) -
     flow = designer.call("POST", "/api/flows", {"name": "F", "definition": USERS_THEN_TIMESHEETS})
     designer.call("POST", f"/api/flows/{flow.json['id']}/run", {"instance_id": connected})
     designer.call("POST", "/api/pick_list", {"instance_id": connected, "pick_list": "user_options"})
-    for path in ["/", "/api/catalog", "/api/flows", "/api/instances", "/static/designer.js"]:
+    for path in [
+        "/",
+        "/api/catalog",
+        "/api/catalog/index",
+        "/api/catalog/actions/get_users",
+        "/api/flows",
+        "/api/instances",
+        "/static/designer.js",
+    ]:
         designer.call("GET", path)
     assert designer.sandbox.state.count("POST /api/v1/grant") == 2  # the code, then one refresh
     for response in designer.responses:
@@ -694,6 +702,52 @@ def test_the_catalog_is_gzipped_only_for_a_browser_that_takes_gzip(
         **{"Accept-Encoding": "gzip", "If-None-Match": packed.headers["ETag"]},
     )
     assert (again.status_code, again.get_data()) == (304, b"")
+
+
+def test_the_page_loads_the_catalogs_index_then_the_entries_it_uses(
+    designer: Browserless,
+) -> None:
+    from qbtime_connector.designer.assets import version
+
+    full = designer.call("GET", "/api/catalog")
+    index = designer.call("GET", f"/api/catalog/index?v={version()}")
+    assert index.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    whole = full.json
+    assert [a["key"] for a in index.json["actions"]] == [a["key"] for a in whole["actions"]]
+    assert [t["key"] for t in index.json["triggers"]] == [t["key"] for t in whole["triggers"]]
+    named = {"key", "label", "description", "category", "destructive"}
+    assert all(set(e) <= named for e in [*index.json["actions"], *index.json["triggers"]])
+    assert index.json["pick_lists"] == [
+        {"key": p["key"], "accepts": [i["key"] for i in p["inputs"]]} for p in whole["pick_lists"]
+    ]
+    assert len(index.get_data()) * 8 < len(full.get_data())  # what the palette needs, no more
+    for kind in ["actions", "triggers"]:
+        for entry in whole[kind]:
+            answer = designer.call("GET", f"/api/catalog/{kind}/{entry['key']}?v={version()}")
+            assert answer.json == entry
+            assert answer.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    for missing in ["actions/drop_tables", "triggers/get_users", "pick_lists/user_options"]:
+        assert designer.call("GET", f"/api/catalog/{missing}").status_code == 404
+    # Without the current fingerprint: kept, but asked again (ETag) before each use.
+    for path in ["/api/catalog/index", "/api/catalog/actions/get_users?v=0ld"]:
+        bare = designer.call("GET", path, **{"Accept-Encoding": "gzip"})
+        assert (bare.headers["Cache-Control"], bare.headers["Content-Encoding"]) == (
+            "no-cache",
+            "gzip",
+        )
+        again = designer.call(
+            "GET", path, **{"Accept-Encoding": "gzip", "If-None-Match": bare.headers["ETag"]}
+        )
+        assert again.status_code == 304
+
+
+def test_a_new_manifest_renames_the_catalogs_urls(monkeypatch: pytest.MonkeyPatch) -> None:
+    from qbtime_connector.designer import assets
+
+    current = assets.version()
+    changed = {**catalog(), "actions": catalog()["actions"][1:]}
+    monkeypatch.setattr(assets, "catalog", lambda: changed)
+    assert assets.version.__wrapped__() != current
 
 
 def test_static_files_are_cacheable_and_the_page_is_not(designer: Browserless) -> None:

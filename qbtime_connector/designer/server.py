@@ -25,12 +25,15 @@ from ..invoke import invoke
 from ..oauth import authorize_url, exchange_code, new_state
 from ..tokens import SQLiteTokenStore
 from .assets import (
+    REVALIDATE,
     STATIC_DIR,
     answer,
     cache_control,
     catalog_asset,
+    entry_asset,
     file_asset,
     icon_path,
+    index_asset,
     version,
 )
 from .catalog import catalog
@@ -107,6 +110,12 @@ class DesignerApp:
                 Rule("/static/<path:name>", endpoint="static", methods=["GET"]),
                 Rule("/icon.png", endpoint="icon", methods=["GET"]),
                 Rule("/api/catalog", endpoint="catalog", methods=["GET"]),
+                Rule("/api/catalog/index", endpoint="catalog_index", methods=["GET"]),
+                Rule(
+                    "/api/catalog/<any(actions, triggers):kind>/<key>",
+                    endpoint="catalog_entry",
+                    methods=["GET"],
+                ),
                 Rule("/api/flows", endpoint="flows", methods=["GET", "POST"]),
                 Rule("/api/flows/<int:flow_id>", endpoint="flow", methods=["PUT", "DELETE"]),
                 Rule("/api/flows/<int:flow_id>/run", endpoint="run", methods=["POST"]),
@@ -268,7 +277,16 @@ class DesignerApp:
         return answer(request, file_asset(icon_path()), cache_control(request))
 
     def on_catalog(self, request: Request) -> Response:
-        return answer(request, catalog_asset(), "no-cache")
+        return answer(request, catalog_asset(), REVALIDATE)
+
+    def on_catalog_index(self, request: Request) -> Response:
+        return answer(request, index_asset(), cache_control(request))
+
+    def on_catalog_entry(self, request: Request, kind: str, key: str) -> Response:
+        found = entry_asset(kind, key)
+        if found is None:
+            raise NotFound(f"The catalog has no such {kind[:-1]}.")
+        return answer(request, found, cache_control(request))
 
     # -- flows -------------------------------------------------------------------------
 
