@@ -443,6 +443,83 @@ def test_the_palette_is_grouped_searched_and_used_from_the_keyboard(
     no_javascript_errors(browser)
 
 
+# Each palette group's heading and each built palette item as laid out: whether it fits the
+# palette's width (nothing wider than its box, no text running past its edge) and whether a
+# click on its + (scrolled to) lands on that button.
+PALETTE_LAYOUT = """
+const palette = document.getElementById("palette");
+const inner = palette.getBoundingClientRect().right
+  - parseFloat(getComputedStyle(palette).paddingRight);
+const spills = (node) => node.scrollWidth > node.clientWidth + 1
+  || node.getBoundingClientRect().right > inner + 1;
+const hits = (button) => {
+  button.scrollIntoView({ block: "center" });
+  const box = button.getBoundingClientRect();
+  return document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2) === button;
+};
+return {
+  page: [document.documentElement.scrollWidth, document.documentElement.clientWidth],
+  groups: [...palette.querySelectorAll(".palette-group > summary")].map((summary) => ({
+    category: summary.parentNode.dataset.category, spills: spills(summary),
+    oneLine: (() => {
+      const style = getComputedStyle(summary);
+      const text = summary.getBoundingClientRect().height
+        - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+      return text < 2 * parseFloat(style.fontSize);
+    })(),
+  })),
+  items: [...palette.querySelectorAll(".palette-item:not([hidden])")].map((item) => ({
+    key: item.dataset.key,
+    spills: [item, ...item.children].filter(spills).map((n) => n.tagName.toLowerCase()),
+    hit: hits(item.querySelector(".add")),
+  })),
+};
+"""
+
+
+def test_the_palette_works_at_1000_pixels_wide(
+    browser: WebDriver, designer: Designer, instance: int
+) -> None:
+    from qbtime_connector.designer.catalog import catalog
+
+    actions = catalog()["actions"]
+    browser.set_window_size(1000, 900)
+    try:
+        new_flow(browser, designer, instance)
+        groups = browser.find_elements(By.CSS_SELECTOR, "#palette-actions .palette-group")
+        for group in groups:
+            group.find_element(By.TAG_NAME, "summary").click()
+        wait(browser).until(
+            lambda d: (
+                len(d.find_elements(By.CSS_SELECTOR, "#palette-actions .palette-item"))
+                == len(actions)
+            )
+        )
+        layout = browser.execute_script(PALETTE_LAYOUT)
+        assert layout["page"][0] <= layout["page"][1]  # no sideways scrolling
+        assert [g for g in layout["groups"] if g["spills"] or not g["oneLine"]] == []
+        assert len(layout["groups"]) == len(groups) >= 10
+        # Every trigger and action: its name and description inside the palette, its + there.
+        assert [i for i in layout["items"] if i["spills"] or not i["hit"]] == []
+        assert len(layout["items"]) == len(actions) + 1 + len(catalog()["triggers"])
+
+        # Searched at this width: only the matches show, still inside the palette.
+        search = browser.find_element(By.ID, "palette-search")
+        for word in ["clock", "time off", "report"]:
+            search.clear()
+            search.send_keys(word)
+            layout = browser.execute_script(PALETTE_LAYOUT)
+            found = [i["key"] for i in layout["items"] if i["key"] in {a["key"] for a in actions}]
+            assert found == [a["key"] for a in actions if word in a["label"].lower()], word
+            assert found and [i for i in layout["items"] if i["spills"] or not i["hit"]] == []
+        # And used: the last match's + adds it.
+        palette_item(browser, found[-1]).find_element(By.CSS_SELECTOR, ".add").click()
+        wait(browser).until(lambda d: order(d) == [found[-1]])
+    finally:
+        browser.set_window_size(1400, 1100)
+    no_javascript_errors(browser)
+
+
 def _picker_field(driver: WebDriver, ref: str) -> WebElement:
     return driver.find_element(By.CSS_SELECTOR, f'.picker button[data-ref="{ref}"]')
 
