@@ -13,6 +13,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 import requests
@@ -517,6 +518,261 @@ def test_the_palette_works_at_1000_pixels_wide(
         wait(browser).until(lambda d: order(d) == [found[-1]])
     finally:
         browser.set_window_size(1400, 1100)
+    no_javascript_errors(browser)
+
+
+# One card's form as shown: each field's input, label, whether its control is there (the
+# label's target), the fieldset and section it sits in, and whether it is hidden.
+FORM = """
+return [...arguments[0].querySelectorAll(".field")].map((field) => {
+  const set = field.closest("fieldset");
+  const label = field.querySelector(":scope > label");
+  return {
+    key: field.dataset.input,
+    label: label.textContent,
+    control: Boolean(label.htmlFor && document.getElementById(label.htmlFor)),
+    group: set ? set.querySelector("legend").textContent : null,
+    advanced: Boolean(field.closest("details.advanced")),
+    hidden: field.hidden,
+  };
+});
+"""
+# What a card shows after Test or Preview request: the result (or error), or each request.
+SHOWN = """
+const results = arguments[0].querySelector(".results");
+const result = results.querySelector(".result");
+const preview = results.querySelector(".preview");
+const ok = result && result.classList.contains("ok");
+return {
+  result: ok ? result.querySelector("pre").textContent : null,
+  error: result && !ok ? result.querySelector(".error-message").textContent : null,
+  requests: preview && [...preview.querySelectorAll(".request")].map((r) => ({
+    line: r.querySelector(".request-line").textContent,
+    body: r.querySelector("pre") ? r.querySelector("pre").textContent : null,
+  })),
+  previewError: preview && preview.classList.contains("error") ? preview.textContent : null,
+};
+"""
+
+
+# A conditional field's visibility after each option of a menu it depends on is chosen in turn
+# (the last one "—", not given).
+FOLLOWS = """
+const [menu, shown] = arguments;
+return [...[...menu.options].map((o) => o.value), ""].map((value) => {
+  menu.value = value;
+  menu.dispatchEvent(new Event("change", { bubbles: true }));
+  return [value, !shown.hidden && !!shown.getClientRects().length];
+});
+"""
+
+
+def _shown(value: Any) -> str:
+    """A value as the page compares it (JavaScript's String(value))."""
+    return json.dumps(value) if isinstance(value, bool) or value is None else str(value)
+
+
+def _visible(input_: dict[str, Any], inputs: list[dict[str, Any]], values: dict[str, Any]) -> bool:
+    """Whether the manifest's visible_when shows an input, for these values (else defaults)."""
+    defaults = {i["key"]: i.get("default") for i in inputs}
+    return all(
+        _shown(values.get(key, defaults.get(key))) in map(_shown, wanted)
+        for key, wanted in (
+            (k, w if isinstance(w, list) else [w])
+            for k, w in (input_.get("visible_when") or {}).items()
+        )
+    )
+
+
+def _typed(value: Any) -> str:
+    """A value as a builder types it into a text box: text as it is, anything else as JSON."""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+# Fill one card's fields as a builder does, in the manifest's order, in one round trip: each
+# text box gets its text and an input event (as a paste does), each menu a choice and a change
+# event, ticks and "+ pair" are clicked, and a pick list is waited for, then chosen from (the
+# sandbox's own records stand in for ids it lacks). What could not be filled comes back.
+FILL = """
+const [card, fields, done] = arguments;
+const step = card.dataset.step;
+const pause = () => new Promise((resolve) => setTimeout(resolve, 20));
+const type = (box, text) => {
+  box.focus();
+  box.value = text;
+  box.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertFromPaste" }));
+};
+const choose = (menu, value) => {
+  menu.value = value;
+  menu.dispatchEvent(new Event("change", { bubbles: true }));
+};
+(async () => {
+  const problems = [];
+  for (const [input, value] of fields) {
+    const box = card.querySelector(`.field[data-input="${input.key}"]`);
+    const section = box.closest("details");
+    if (section && !section.open) section.querySelector("summary").click();
+    const control = document.getElementById(`${step}-${input.key}`);
+    if (input.pick) {
+      for (let n = 0; !control.dataset.loaded && n < 500; n++) await pause();
+      const offered = [...control.options].slice(1).map((o) => o.value);
+      let chosen = value.filter((v) => offered.includes(v));
+      if (!chosen.length) chosen = offered.slice(0, value.length);
+      if (!chosen.length) problems.push([input.key, "offers nothing"]);
+      for (const id of input.many ? chosen : chosen.slice(0, 1)) choose(control, id);
+    } else if (input.type === "choice_list") {
+      for (const tick of control.querySelectorAll("input[type=checkbox]")) {
+        if (value.includes(tick.value)) tick.click();
+      }
+    } else if (control.tagName === "SELECT") {
+      choose(control, value);
+      if (control.value !== value) problems.push([input.key, `offers no ${value}`]);
+    } else if (input.type === "key_value_list") {
+      for (const [key, text] of value) {
+        control.querySelector(".add-pair").click();
+        const row = [...control.querySelectorAll(".kv-row")].at(-1);
+        const [name, typed] = row.querySelectorAll("input");
+        type(name, key);
+        type(typed, text);
+      }
+    } else {
+      type(control, value);
+    }
+  }
+  return problems;
+})().then(done, (error) => done([["script", String(error)]]));
+"""
+
+
+def fill(driver: WebDriver, card: WebElement, inputs: list[dict[str, Any]], values: Any) -> None:
+    """Enter valid values in a card's fields (FILL), as a builder would."""
+    fields = []
+    for input_ in inputs:
+        if input_["key"] not in values:
+            continue
+        value = values[input_["key"]]
+        pick = bool((input_.get("options") or {}).get("pick_list"))
+        if pick or input_["type"] == "choice_list":
+            listed = value if isinstance(value, list) else str(value).split(",")
+            value = [str(v).strip() for v in listed]
+        elif input_["type"] == "key_value_list":
+            pairs = (
+                value.items()
+                if isinstance(value, dict)
+                else [(p["key"], p["value"]) for p in value]
+            )
+            value = [[key, _typed(text)] for key, text in pairs]
+        elif input_.get("choices") or input_.get("allowed") or input_["type"] == "boolean":
+            value = _shown(value)
+        else:
+            value = _typed(value)
+        spec = {"key": input_["key"], "type": input_["type"], "pick": pick}
+        fields.append([{**spec, "many": input_["type"] == "id_list"}, value])
+    assert driver.execute_async_script(FILL, card, fields) == []
+
+
+def _outcome(driver: WebDriver, write: bool) -> dict[str, Any] | None:
+    """What the only card shows of its preview (a write) or its test (a read), once shown."""
+    shown: dict[str, Any] = driver.execute_script(SHOWN, steps(driver)[0])
+    done = shown["requests"] is not None if write else bool(shown["result"] or shown["error"])
+    return shown if done else None
+
+
+def _line(request: dict[str, Any]) -> str:
+    """A previewed request's first line as the page writes it."""
+    query = urlencode({k: _shown(v) for k, v in (request.get("query") or {}).items()})
+    return f"{request['method']} {request['path']}{'?' + query if query else ''}"
+
+
+def test_every_action_is_filled_tested_or_previewed_and_shows_its_result(
+    browser: WebDriver, designer: Designer, instance: int
+) -> None:
+    """Each of the manifest's actions, one after another on one flow: its form as declared
+    (conditional inputs following the inputs they depend on), filled with valid inputs, then
+    Test (a read, run alone against the sandbox) or Preview request (a write, nothing sent);
+    what the card shows is what the connector gives for the inputs the flow saved."""
+    from qbtime_connector import invoke, preview
+    from qbtime_connector.designer.catalog import catalog
+    from tests.test_preview import valid_inputs
+
+    assert designer.sandbox is not None and designer.app is not None
+    ours = designer.sandbox.connect()
+    web = requests.Session()
+    new_flow(browser, designer, instance)
+    actions = catalog()["actions"]
+    tested = previewed = conditional = 0
+    unpreviewable: list[str] = []
+    for action in actions:
+        key, inputs = action["key"], action["inputs"]
+        add(browser, key)
+        (card,) = steps(browser)
+        number = "step 1"  # the flow's only step
+        fields = browser.execute_script(FORM, card)
+        assert {f["key"]: f for f in fields} == {
+            i["key"]: {
+                "key": i["key"],
+                "label": i["label"] + (" *" if i.get("required") else ""),
+                "control": True,
+                "group": i.get("group"),
+                "advanced": bool(i.get("advanced")),
+                "hidden": not _visible(i, inputs, {}),
+            }
+            for i in inputs
+        }, key
+        assert len(fields) == len(inputs)
+
+        # Each conditional input follows the choices it depends on, both ways.
+        for closed in card.find_elements(By.CSS_SELECTOR, "details.advanced:not([open])"):
+            closed.find_element(By.TAG_NAME, "summary").click()
+        for dependent in [i for i in inputs if i.get("visible_when")]:
+            conditional += 1
+            shown_field = field(card, dependent["key"])
+            for on in dependent["visible_when"]:
+                menu = field(card, on).find_element(By.TAG_NAME, "select")
+                for option, displayed in browser.execute_script(FOLLOWS, menu, shown_field):
+                    values = {on: option} if option else {}  # "—": its default counts
+                    assert displayed == _visible(dependent, inputs, values), (key, on, option)
+
+        fill(browser, card, inputs, valid_inputs(key))
+
+        write = action.get("method") in {"POST", "PUT", "DELETE", "ANY"}
+        if write:
+            card.find_element(By.CSS_SELECTOR, f"[aria-label='Preview the request of {number}']")
+        button = "Preview the request of" if write else "Test"
+        card.find_element(By.CSS_SELECTOR, f"[aria-label='{button} {number}']").click()
+        shown = wait(browser).until(lambda d, write=write: _outcome(d, write))
+        flows = web.get(f"{designer.url}api/flows", timeout=10).json()
+        saved = next(f for f in flows if f["id"] == flow_id(browser))["definition"]["steps"][0]
+        assert saved["action"] == key
+        assert set(saved["inputs"]) == set(valid_inputs(key)), key
+        if write:
+            try:
+                expected = preview(key, saved["inputs"])
+            except KeyError:  # the connector's preview itself fails: the card says so
+                assert shown["previewError"], key
+                unpreviewable.append(key)
+            else:
+                assert shown["previewError"] is None, (key, shown["previewError"])
+                assert [r["line"] for r in shown["requests"]] == [
+                    _line(r) for r in expected["requests"]
+                ], key
+                assert [r["body"] and json.loads(r["body"]) for r in shown["requests"]] == [
+                    r.get("body") for r in expected["requests"]
+                ], key
+            previewed += 1
+        else:
+            assert shown["error"] is None, (key, shown["error"])
+            result = json.loads(shown["result"])
+            assert result == json.loads(json.dumps(invoke(key, saved["inputs"], ours))), key
+            tested += 1
+        card.find_element(By.CSS_SELECTOR, "[aria-label='Remove step']").click()
+        wait(browser).until(lambda d: steps(d) == [])
+    assert tested + previewed == len(actions) >= 100
+    assert tested >= 30 and previewed >= 60 and conditional >= 30
+    # A bug of the connector's preview on this branch's base, not of the page: Upload File with
+    # a Timesheet ID reads the id of a file its rehearsal never made (tests/test_preview.py
+    # fails on it too; fixed on main by 4fd1902). Once merged, none is left: drop the allowance.
+    assert set(unpreviewable) <= {"upload_file"}
     no_javascript_errors(browser)
 
 
