@@ -763,7 +763,11 @@ def test_every_action_is_filled_tested_or_previewed_and_shows_its_result(
         else:
             assert shown["error"] is None, (key, shown["error"])
             result = json.loads(shown["result"])
-            assert result == json.loads(json.dumps(invoke(key, saved["inputs"], ours))), key
+            expected = json.loads(json.dumps(invoke(key, saved["inputs"], ours)))
+            # Get Changes' cursor stamps the second it was made: the two calls may straddle one.
+            assert "cursor" not in result or len(result.pop("cursor")) > 20, key
+            expected.pop("cursor", None)
+            assert result == expected, key
             tested += 1
         card.find_element(By.CSS_SELECTOR, "[aria-label='Remove step']").click()
         wait(browser).until(lambda d: steps(d) == [])
