@@ -2,10 +2,11 @@
 
 Opens the designer in headless Chromium (Debian's chromium and chromedriver) with one connected
 instance, builds a 3-step flow (New or Changed Records, then Get Users, Get Time Sheets, Create
-Timesheet) twice (the second time after a reload) and prints: the catalog's bytes on the wire,
-every file's Cache-Control, how often the icon was asked for and fetched over the two loads
-(counted where the server answers), and how many
-elements the page holds (and how many of them are <option>s).
+Timesheet) twice (the second time after a reload) and prints: the bytes on the wire of the
+first load (all of it, and the catalog's part: its index and the four entries the flow uses),
+what of the catalog it fetched, every file's Cache-Control, how often the catalog, the static
+files and the icon were fetched over the two loads (counted where the server answers), and how
+many elements the page holds (and how many of them are <option>s).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ import json
 import logging
 import shutil
 import tempfile
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -81,17 +83,41 @@ def _build(driver: Any) -> None:
         " .add`).click()",
         TRIGGER,
     )
-    for key in STEPS:
+    for key in STEPS:  # as a builder does: open the action's group, then press its +
         driver.execute_script(
-            "document.querySelector(`.palette-item[data-key='${arguments[0]}'] .add`).click()",
+            "const group = document.querySelector("
+            "`.palette-group[data-category='${arguments[1]}`);"
+            "if (!group.open) group.querySelector('summary').click();",
             key,
+            _category(key),
         )
-    WebDriverWait(driver, 30).until(  # every pick list of the 3 steps has loaded its options
+        WebDriverWait(driver, 30).until(partial(_press_add, key=key))
+    WebDriverWait(driver, 30).until(  # the steps are drawn and their pick lists loaded
         lambda d: d.execute_script(
-            "return [...document.querySelectorAll('select[data-pick-list]')]"
-            ".every((s) => s.dataset.loaded)"
+            "return document.querySelectorAll('#steps > li.card').length === arguments[0]"
+            " && [...document.querySelectorAll('select[data-pick-list]')]"
+            ".every((s) => s.dataset.loaded)",
+            len(STEPS),
         )
     )
+
+
+def _press_add(driver: Any, key: str) -> bool:
+    """Press the + of an action's palette item, once its group has built it."""
+    return bool(
+        driver.execute_script(
+            "const item = document.querySelector(`.palette-item[data-key='${arguments[0]}']`);"
+            "if (item) item.querySelector('.add').click();"
+            "return Boolean(item);",
+            key,
+        )
+    )
+
+
+def _category(key: str) -> str:
+    from qbtime_connector.designer.catalog import catalog
+
+    return str(next(a["category"] for a in catalog()["actions"] if a["key"] == key))
 
 
 class _Served(logging.Handler):
@@ -103,6 +129,25 @@ class _Served(logging.Handler):
 
     def emit(self, record: logging.LogRecord) -> None:
         self.lines.append(record.getMessage())
+
+
+def _wire(events: list[dict[str, Any]], ours: str) -> dict[str, dict[str, Any]]:
+    """Per request of ours: its URL, response headers and bytes on the wire (0 from cache)."""
+    done = {
+        e["params"]["requestId"]: e["params"]["encodedDataLength"]
+        for e in events
+        if e["method"] == "Network.loadingFinished"
+    }
+    return {
+        e["params"]["requestId"]: {
+            "url": e["params"]["response"]["url"],
+            "headers": {k.lower(): v for k, v in e["params"]["response"]["headers"].items()},
+            "bytes": done.get(e["params"]["requestId"], 0),
+        }
+        for e in events
+        if e["method"] == "Network.responseReceived"
+        and e["params"]["response"]["url"].startswith(ours)
+    }
 
 
 def measure() -> dict[str, Any]:
@@ -118,37 +163,35 @@ def measure() -> dict[str, Any]:
         try:
             driver.get(app.url)
             _build(driver)
+            first = _network(driver)
             driver.refresh()  # a second load: what the cache saves
             _build(driver)
             elements = driver.execute_script("return document.getElementsByTagName('*').length")
             options = driver.execute_script("return document.getElementsByTagName('option').length")
-            events = _network(driver)
+            events = first + _network(driver)
         finally:
             driver.quit()
-    urls = {
-        e["params"]["requestId"]: e["params"]["response"]
-        for e in events
-        if e["method"] == "Network.responseReceived"
-        and e["params"]["response"]["url"].startswith(ours)
-    }
+    loaded = _wire(first, ours)
+    catalog = [r for r in loaded.values() if "/api/catalog" in r["url"]]
     sent = [
         e
         for e in events
         if e["method"] == "Network.requestWillBeSent"
         and e["params"]["request"]["url"].startswith(ours)
     ]
-    done = {
-        e["params"]["requestId"]: e["params"]["encodedDataLength"]
-        for e in events
-        if e["method"] == "Network.loadingFinished"
-    }
-    catalog = [(rid, r) for rid, r in urls.items() if r["url"].endswith("/api/catalog")]
-    rid, first = catalog[0]
-    headers = {k.lower(): v for k, v in first["headers"].items()}
     return {
-        "catalog_wire_bytes_first_load": done.get(rid),
-        "catalog_content_encoding": headers.get("content-encoding", "identity"),
-        "catalog_requests_over_two_loads": len(catalog),
+        "page_wire_bytes_first_load": sum(r["bytes"] for r in loaded.values()),
+        "catalog_wire_bytes_first_load": sum(r["bytes"] for r in catalog),
+        "catalog_content_encoding": sorted(
+            {r["headers"].get("content-encoding", "identity") for r in catalog}
+        ),
+        "catalog_fetches_first_load": sorted(
+            r["url"].split("/api/catalog/")[-1].split("?")[0] for r in catalog
+        ),
+        "catalog_fetches_answered_by_the_server_over_two_loads": sum(
+            1 for line in served.lines if line.startswith("GET /api/catalog")
+        ),
+        "requests_by_the_page_first_load": len(loaded),
         "icon_requests_by_the_page_over_two_loads": sum(
             1 for e in sent if "/icon.png" in e["params"]["request"]["url"]
         ),
@@ -159,10 +202,8 @@ def measure() -> dict[str, Any]:
             1 for line in served.lines if line.startswith("GET /static/")
         ),
         "cache_control": {
-            r["url"].split("/", 3)[-1]: {k.lower(): v for k, v in r["headers"].items()}.get(
-                "cache-control"
-            )
-            for r in urls.values()
+            r["url"].split("/", 3)[-1]: r["headers"].get("cache-control")
+            for r in _wire(events, ours).values()
         },
         "elements_for_3_steps": elements,
         "options_for_3_steps": options,

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -47,6 +49,12 @@ class Browserless:
         self.sandbox = sandbox
         self.responses: list[TestResponse] = []
 
+    def restart(self) -> None:
+        """Stop the app (closing its stores) and start a new one on the same data."""
+        self.app.close()
+        self.app = DesignerApp(self.settings)
+        self.client = Client(self.app)
+
     def call(self, method: str, path: str, body: Any = None, **headers: str) -> TestResponse:
         headers.setdefault("X-CSRF-Token", self.app.csrf_token)
         response = self.client.open(
@@ -68,8 +76,10 @@ class Browserless:
 
 
 @pytest.fixture
-def designer(tmp_path: Path, sandbox: Sandbox) -> Browserless:
-    return Browserless(tmp_path / "designer", sandbox)
+def designer(tmp_path: Path, sandbox: Sandbox) -> Iterator[Browserless]:
+    made = Browserless(tmp_path / "designer", sandbox)
+    yield made
+    made.app.close()
 
 
 @pytest.fixture
@@ -104,11 +114,13 @@ def test_csrf_refusal_covers_update_delete_run_connect_and_pick_lists(
         ("DELETE", f"/api/flows/{flow_id}"),
         ("POST", f"/api/flows/{flow_id}/run"),
         ("POST", f"/api/instances/{connected}/connect"),
+        ("DELETE", f"/api/instances/{connected}"),
         ("POST", "/api/pick_list"),
     ]:
         assert designer.call(method, path, {"instance_id": connected}, **no).status_code == 403
     assert designer.sandbox.state.count() == before
     assert [f["id"] for f in designer.call("GET", "/api/flows").json] == [flow_id]
+    assert [i["id"] for i in designer.call("GET", "/api/instances").json] == [connected]
 
 
 def test_the_page_carries_the_csrf_token_and_forbids_framing(designer: Browserless) -> None:
@@ -221,20 +233,22 @@ def test_flows_and_instances_survive_a_restart(designer: Browserless, connected:
     designer.call(
         "PUT", f"/api/flows/{flow_id}", {"name": "Weekly 2", "definition": USERS_THEN_TIMESHEETS}
     )
-    restarted = Browserless(designer.settings.data_dir, designer.sandbox)
-    assert restarted.call("GET", "/api/flows").json == [
+    designer.restart()
+    assert designer.call("GET", "/api/flows").json == [
         {"id": flow_id, "name": "Weekly 2", "definition": USERS_THEN_TIMESHEETS}
     ]
-    assert restarted.call("GET", "/api/instances").json == [
+    assert designer.call("GET", "/api/instances").json == [
         {"id": connected, "name": "Acme", "status": "connected", "connected": True}
     ]
-    report = restarted.call("POST", f"/api/flows/{flow_id}/run", {"instance_id": connected})
+    report = designer.call("POST", f"/api/flows/{flow_id}/run", {"instance_id": connected})
     assert [s["status"] for s in report.json["steps"]] == ["ok", "ok"]
 
 
 def _secrets(designer: Browserless, instance_id: int) -> list[str]:
-    store = instance_store(designer.settings.data_dir / "tokens.sqlite3", f"designer-{instance_id}")
-    token = store.load()
+    with contextlib.closing(
+        instance_store(designer.settings.data_dir / "tokens.sqlite3", f"designer-{instance_id}")
+    ) as store:
+        token = store.load()
     assert token is not None
     return [DEMO_CLIENT_SECRET, token["access_token"], token["refresh_token"]]
 
@@ -244,7 +258,15 @@ def test_no_secret_reaches_any_response(designer: Browserless, connected: int) -
     flow = designer.call("POST", "/api/flows", {"name": "F", "definition": USERS_THEN_TIMESHEETS})
     designer.call("POST", f"/api/flows/{flow.json['id']}/run", {"instance_id": connected})
     designer.call("POST", "/api/pick_list", {"instance_id": connected, "pick_list": "user_options"})
-    for path in ["/", "/api/catalog", "/api/flows", "/api/instances", "/static/designer.js"]:
+    for path in [
+        "/",
+        "/api/catalog",
+        "/api/catalog/index",
+        "/api/catalog/actions/get_users",
+        "/api/flows",
+        "/api/instances",
+        "/static/designer.js",
+    ]:
         designer.call("GET", path)
     assert designer.sandbox.state.count("POST /api/v1/grant") == 2  # the code, then one refresh
     for response in designer.responses:
@@ -592,8 +614,8 @@ def test_the_run_history_keeps_each_run_across_a_restart(
     broken = {"steps": [{"id": "s1", "action": "get_timesheets", "inputs": {}}]}
     designer.call("PUT", f"/api/flows/{flow_id}", {"name": "F", "definition": broken})
     designer.call("POST", run, {"instance_id": connected})
-    restarted = Browserless(designer.settings.data_dir, designer.sandbox)
-    runs = restarted.call("GET", f"/api/flows/{flow_id}/runs").json
+    designer.restart()
+    runs = designer.call("GET", f"/api/flows/{flow_id}/runs").json
     assert [(r["outcome"], r["instance"], r["instance_id"]) for r in runs] == [
         ("failed", "Acme", connected),
         ("succeeded", "Acme", connected),
@@ -602,10 +624,10 @@ def test_the_run_history_keeps_each_run_across_a_restart(
     assert runs[1]["report"]["steps"][1]["status"] == "ok"
     assert runs[0]["report"]["steps"][0]["error"]["kind"] == "InputError"
     # the last good results stay what later steps map from
-    kept = restarted.call("GET", f"/api/flows/{flow_id}/results").json
+    kept = designer.call("GET", f"/api/flows/{flow_id}/results").json
     assert set(kept["steps"]) == {"s1", "s2"}
-    restarted.call("DELETE", f"/api/flows/{flow_id}")
-    assert restarted.app.storage.runs(flow_id) == []
+    designer.call("DELETE", f"/api/flows/{flow_id}")
+    assert designer.app.storage.runs(flow_id) == []
 
 
 def test_three_runs_of_one_flow_at_once_report_each_new_record_once(
@@ -682,6 +704,52 @@ def test_the_catalog_is_gzipped_only_for_a_browser_that_takes_gzip(
     assert (again.status_code, again.get_data()) == (304, b"")
 
 
+def test_the_page_loads_the_catalogs_index_then_the_entries_it_uses(
+    designer: Browserless,
+) -> None:
+    from qbtime_connector.designer.assets import version
+
+    full = designer.call("GET", "/api/catalog")
+    index = designer.call("GET", f"/api/catalog/index?v={version()}")
+    assert index.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    whole = full.json
+    assert [a["key"] for a in index.json["actions"]] == [a["key"] for a in whole["actions"]]
+    assert [t["key"] for t in index.json["triggers"]] == [t["key"] for t in whole["triggers"]]
+    named = {"key", "label", "description", "category", "destructive"}
+    assert all(set(e) <= named for e in [*index.json["actions"], *index.json["triggers"]])
+    assert index.json["pick_lists"] == [
+        {"key": p["key"], "accepts": [i["key"] for i in p["inputs"]]} for p in whole["pick_lists"]
+    ]
+    assert len(index.get_data()) * 8 < len(full.get_data())  # what the palette needs, no more
+    for kind in ["actions", "triggers"]:
+        for entry in whole[kind]:
+            answer = designer.call("GET", f"/api/catalog/{kind}/{entry['key']}?v={version()}")
+            assert answer.json == entry
+            assert answer.headers["Cache-Control"] == "public, max-age=31536000, immutable"
+    for missing in ["actions/drop_tables", "triggers/get_users", "pick_lists/user_options"]:
+        assert designer.call("GET", f"/api/catalog/{missing}").status_code == 404
+    # Without the current fingerprint: kept, but asked again (ETag) before each use.
+    for path in ["/api/catalog/index", "/api/catalog/actions/get_users?v=0ld"]:
+        bare = designer.call("GET", path, **{"Accept-Encoding": "gzip"})
+        assert (bare.headers["Cache-Control"], bare.headers["Content-Encoding"]) == (
+            "no-cache",
+            "gzip",
+        )
+        again = designer.call(
+            "GET", path, **{"Accept-Encoding": "gzip", "If-None-Match": bare.headers["ETag"]}
+        )
+        assert again.status_code == 304
+
+
+def test_a_new_manifest_renames_the_catalogs_urls(monkeypatch: pytest.MonkeyPatch) -> None:
+    from qbtime_connector.designer import assets
+
+    current = assets.version()
+    changed = {**catalog(), "actions": catalog()["actions"][1:]}
+    monkeypatch.setattr(assets, "catalog", lambda: changed)
+    assert assets.version.__wrapped__() != current
+
+
 def test_static_files_are_cacheable_and_the_page_is_not(designer: Browserless) -> None:
     from qbtime_connector.designer.assets import version
 
@@ -702,3 +770,64 @@ def test_static_files_are_cacheable_and_the_page_is_not(designer: Browserless) -
     assert designer.call("GET", "/static/../server.py").status_code == 404
     assert designer.call("GET", "/static/index.html").status_code == 404
     assert designer.call("GET", "/api/flows").headers["Cache-Control"] == "no-store"
+
+
+def _open_files(folder: Path) -> list[str]:
+    """The files under `folder` this process holds open (Linux's /proc/self/fd)."""
+    found = []
+    for fd in Path("/proc/self/fd").iterdir():
+        with contextlib.suppress(OSError):  # the directory's own descriptor is gone by now
+            found.append(os.readlink(fd))
+    return sorted(f for f in found if f.startswith(os.path.realpath(folder)))
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads /proc/self/fd")
+def test_stopping_the_designer_closes_every_instances_token_store(tmp_path: Path) -> None:
+    with Designer(data_dir=tmp_path) as running:
+        assert running.app is not None
+        with requests.Session() as browser:
+            browser.headers["X-CSRF-Token"] = running.app.csrf_token
+            for name in ["Acme", "Beta"]:
+                made = browser.post(f"{running.url}api/instances", json={"name": name}, timeout=10)
+                url = browser.post(
+                    f"{running.url}api/instances/{made.json()['id']}/connect", timeout=10
+                ).json()["authorize_url"]
+                back = browser.get(url, allow_redirects=False, timeout=10).headers["Location"]
+                browser.get(back, timeout=10).raise_for_status()
+            shown = browser.get(f"{running.url}api/instances", timeout=10).json()
+        assert [i["status"] for i in shown] == ["connected", "connected"]
+        assert str(tmp_path / "tokens.sqlite3") in _open_files(tmp_path)
+    assert _open_files(tmp_path) == []
+
+
+@pytest.mark.skipif(not Path("/proc/self/fd").is_dir(), reason="reads /proc/self/fd")
+def test_a_deleted_instance_has_its_store_closed_and_its_token_forgotten(
+    designer: Browserless, connected: int
+) -> None:
+    other = designer.new_instance("Beta")
+    designer.connect(other)
+    flow_id, _ = _watching_users(designer, connected)
+    _watching_users(designer, other)
+    data = designer.settings.data_dir
+    assert designer.app.storage.trigger_state(flow_id, connected) is not None
+
+    assert designer.call("DELETE", f"/api/instances/{connected}").json == {"deleted": connected}
+    assert [i["name"] for i in designer.call("GET", "/api/instances").json] == ["Beta"]
+    assert designer.app.storage.trigger_state(flow_id, connected) is None
+    assert designer.call("POST", f"/api/instances/{connected}/connect").status_code == 404
+    assert designer.call("DELETE", f"/api/instances/{connected}").status_code == 404
+    assert str(data / "tokens.sqlite3") in _open_files(data)  # Beta's store is still open
+    with contextlib.closing(
+        instance_store(data / "tokens.sqlite3", f"designer-{connected}")
+    ) as store:
+        assert store.load() is None  # the customer's token is not left behind
+    with contextlib.closing(instance_store(data / "tokens.sqlite3", f"designer-{other}")) as store:
+        assert store.load() is not None
+
+    designer.call("DELETE", f"/api/instances/{other}")
+    assert _open_files(data) == []
+    # A new instance (SQLite may hand out a deleted id again) starts with no token.
+    fresh = designer.new_instance("Acme")
+    assert designer.call("GET", "/api/instances").json == [
+        {"id": fresh, "name": "Acme", "status": "not connected", "connected": False}
+    ]

@@ -13,6 +13,7 @@ import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import pytest
 import requests
@@ -129,7 +130,9 @@ def instance(designer: Designer) -> int:
 
 def wait(driver: WebDriver, seconds: float = 20) -> WebDriverWait[WebDriver]:
     # The page is rebuilt (or left, for the sign-in) while we wait: look again, don't fail.
-    return WebDriverWait(driver, seconds, ignored_exceptions=[StaleElementReferenceException])
+    return WebDriverWait(
+        driver, seconds, poll_frequency=0.05, ignored_exceptions=[StaleElementReferenceException]
+    )
 
 
 def ready(driver: WebDriver) -> None:
@@ -173,10 +176,37 @@ def order(driver: WebDriver) -> list[str]:
     return [str(c.get_attribute("data-action")) for c in steps(driver)]
 
 
+def palette_item(driver: WebDriver, key: str) -> WebElement:
+    """An action's palette item, its group opened first (a group's items are built when it is
+    opened)."""
+    from qbtime_connector.designer.catalog import catalog
+
+    category = next(a["category"] for a in catalog()["actions"] if a["key"] == key)
+    group = driver.find_element(By.CSS_SELECTOR, f'.palette-group[data-category="{category}"]')
+    if group.get_attribute("open") is None:
+        group.find_element(By.TAG_NAME, "summary").click()
+    item: WebElement = wait(driver).until(
+        lambda _: group.find_element(By.CSS_SELECTOR, f".palette-item[data-key={key}]")
+    )
+    return item
+
+
 def add(driver: WebDriver, key: str) -> None:
+    """Add an action with its palette item's + (once its entry is loaded: wait for the card)."""
     before = len(steps(driver))
-    driver.find_element(By.CSS_SELECTOR, f".palette-item[data-key={key}] .add").click()
+    palette_item(driver, key).find_element(By.CSS_SELECTOR, ".add").click()
     wait(driver).until(lambda d: len(steps(d)) == before + 1)
+
+
+def set_trigger(driver: WebDriver, key: str) -> WebElement:
+    """Start the flow with a trigger of the palette; its card."""
+    driver.find_element(
+        By.CSS_SELECTOR, f".palette-item[data-kind=trigger][data-key={key}] .add"
+    ).click()
+    card: WebElement = wait(driver).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, f"#trigger-slot .card[data-action={key}]")
+    )
+    return card
 
 
 def loaded_pick_list(driver: WebDriver, card: WebElement, key: str) -> Select:
@@ -238,7 +268,9 @@ def test_a_builder_drags_fills_connects_runs_and_sees_errors_beside_fields(
         By.CSS_SELECTOR, ".palette-item[data-kind=trigger][data-key]:not([data-key=''])"
     )
     browser.execute_script(DRAG_AND_DROP, trigger, browser.find_element(By.ID, "trigger-slot"))
-    trigger_card = browser.find_element(By.CSS_SELECTOR, "#trigger-slot .card.trigger")
+    trigger_card = wait(browser).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, "#trigger-slot .card.trigger")
+    )
     ticks = trigger_card.find_elements(
         By.CSS_SELECTOR, '.field[data-input="record_types"] label.check'
     )
@@ -247,13 +279,12 @@ def test_a_builder_drags_fills_connects_runs_and_sees_errors_beside_fields(
     assert "Manual start" in browser.find_element(By.ID, "trigger-slot").text
 
     # Step 1 from the keyboard, step 2 dragged from the palette onto the canvas.
-    browser.find_element(By.CSS_SELECTOR, "button[aria-label='Add Get Users']").send_keys(
-        Keys.ENTER
-    )
-    palette_item = browser.find_element(
-        By.CSS_SELECTOR, ".palette-item[data-kind=action][data-key=create_timesheet]"
-    )
-    browser.execute_script(DRAG_AND_DROP, palette_item, browser.find_element(By.ID, "steps"))
+    palette_item(browser, "get_users").find_element(
+        By.CSS_SELECTOR, "button[aria-label='Add Get Users']"
+    ).send_keys(Keys.ENTER)
+    wait(browser).until(lambda d: len(steps(d)) == 1)
+    dragged = palette_item(browser, "create_timesheet")
+    browser.execute_script(DRAG_AND_DROP, dragged, browser.find_element(By.ID, "steps"))
     wait(browser).until(lambda d: len(steps(d)) == 2)
     card = step(browser, 2)
     assert card.get_attribute("data-action") == "create_timesheet"
@@ -302,6 +333,15 @@ def test_a_builder_drags_fills_connects_runs_and_sees_errors_beside_fields(
     wait(browser).until(lambda d: len(steps(d)) == 2)
     again = field(step(browser, 2), "start_date").find_element(By.TAG_NAME, "input")
     assert again.get_attribute("value") == "2026-11-24T09:00:00-07:00"
+
+    # The instance can be deleted (after a question); its token goes with it.
+    browser.find_element(By.ID, "delete-instance").click()
+    asked = wait(browser).until(expected_conditions.alert_is_present())
+    assert asked.text == "Delete the customer instance “Acme Plumbing” and forget its token?"
+    asked.accept()
+    until_status(browser, "Deleted instance “Acme Plumbing”.")
+    choices = Select(browser.find_element(By.ID, "instance-select")).options
+    assert "Acme Plumbing" not in [o.text.split(" · ")[0] for o in choices]
     no_javascript_errors(browser)
 
 
@@ -316,14 +356,25 @@ def test_the_palette_is_grouped_searched_and_used_from_the_keyboard(
     shown = [g.get_attribute("data-category") for g in groups]
     assert shown == [c for c in catalog()["categories"] if any(a["category"] == c for a in actions)]
     assert shown[:5] == ["Timesheets", "Users", "Job Codes", "Time Clock", "Approvals"]
-    for group in groups:  # each action under the category it declares
+    # Groups start closed and hold no items: each group's are built when it is opened.
+    assert browser.find_elements(By.CSS_SELECTOR, "#palette-actions .palette-item") == []
+    for group in groups:  # each action under the category it declares, their count beside it
         category = group.get_attribute("data-category")
-        keys_shown = [
-            i.get_attribute("data-key") for i in group.find_elements(By.CSS_SELECTOR, "li")
-        ]
-        assert keys_shown == [a["key"] for a in actions if a["category"] == category]
+        declared = [a["key"] for a in actions if a["category"] == category]
+        summary = group.find_element(By.TAG_NAME, "summary")
+        assert summary.text == f"{category} {len(declared)}"
+        summary.click()
+        items = wait(browser).until(
+            lambda _, group=group: group.find_elements(By.CSS_SELECTOR, ".palette-item")
+        )
+        assert [i.get_attribute("data-key") for i in items] == declared
+        summary.click()
+    assert [g for g in groups if g.get_attribute("open") is not None] == []
 
-    # Search by label as you type; groups left empty are hidden.
+    # Search by label as you type: it opens the groups it matches and hides the others;
+    # cleared, the groups are as the builder left them.
+    jobs = groups[shown.index("Job Codes")].find_element(By.TAG_NAME, "summary")
+    jobs.click()
     search = browser.find_element(By.ID, "palette-search")
     search.send_keys("clock")
     visible = [
@@ -338,27 +389,23 @@ def test_the_palette_is_grouped_searched_and_used_from_the_keyboard(
     search.clear()
     search.send_keys(Keys.SPACE, Keys.BACKSPACE)
     assert all(g.is_displayed() for g in groups)
+    assert [g.get_attribute("data-category") for g in groups if g.get_attribute("open")] == [
+        "Job Codes"
+    ]
+    jobs.click()
 
-    # Palette items take the focus and add themselves with Enter; the focus stays.
-    item = browser.find_element(By.CSS_SELECTOR, ".palette-item[data-key=get_users]")
-    item.send_keys(Keys.ENTER)
-    browser.find_element(By.CSS_SELECTOR, ".palette-item[data-key=get_job_codes]").send_keys(
-        Keys.ENTER
+    # A group opens from the keyboard; palette items take the focus and add themselves with
+    # Enter; the focus stays.
+    users = groups[shown.index("Users")].find_element(By.TAG_NAME, "summary")
+    users.send_keys(Keys.ENTER)
+    item = wait(browser).until(
+        lambda d: d.find_element(By.CSS_SELECTOR, ".palette-item[data-key=get_users]")
     )
+    item.send_keys(Keys.ENTER)
+    palette_item(browser, "get_job_codes").send_keys(Keys.ENTER)
     keys(browser, Keys.ENTER)
-    assert order(browser) == ["get_users", "get_job_codes", "get_job_codes"]
+    wait(browser).until(lambda d: order(d) == ["get_users", "get_job_codes", "get_job_codes"])
     assert focused(browser).get_attribute("data-key") == "get_job_codes"
-
-    # Every action of the manifest gets its form; fields grouped by `group`.
-    for action in actions:
-        add(browser, action["key"])
-    for card, action in zip(steps(browser)[3:], actions, strict=True):
-        shown_inputs = [
-            f.get_attribute("data-input") for f in card.find_elements(By.CSS_SELECTOR, ".field")
-        ]
-        assert sorted(shown_inputs) == sorted(i["key"] for i in action["inputs"])
-    while len(steps(browser)) > 3:
-        step(browser, 4).find_element(By.CSS_SELECTOR, "[aria-label='Remove step']").click()
 
     # Moving and removing keep the keyboard on the control that was used.
     step(browser, 1).find_element(By.CSS_SELECTOR, "[aria-label='Move down']").send_keys(Keys.ENTER)
@@ -394,17 +441,342 @@ def test_the_palette_is_grouped_searched_and_used_from_the_keyboard(
         step(browser, 1),
     )
     assert order(browser) == ["get_timesheets", "get_users"]
+    no_javascript_errors(browser)
 
-    # Max Pages shows only when Fetch All is Yes (its visible_when).
-    users = step(browser, 2)
-    for details in users.find_elements(By.CSS_SELECTOR, "details"):
-        details.find_element(By.TAG_NAME, "summary").click()
-    max_pages = field(users, "max_pages")
-    assert not max_pages.is_displayed()
-    Select(field(users, "fetch_all").find_element(By.TAG_NAME, "select")).select_by_visible_text(
-        "Yes"
+
+# Each palette group's heading and each built palette item as laid out: whether it fits the
+# palette's width (nothing wider than its box, no text running past its edge) and whether a
+# click on its + (scrolled to) lands on that button.
+PALETTE_LAYOUT = """
+const palette = document.getElementById("palette");
+const inner = palette.getBoundingClientRect().right
+  - parseFloat(getComputedStyle(palette).paddingRight);
+const spills = (node) => node.scrollWidth > node.clientWidth + 1
+  || node.getBoundingClientRect().right > inner + 1;
+const hits = (button) => {
+  button.scrollIntoView({ block: "center" });
+  const box = button.getBoundingClientRect();
+  return document.elementFromPoint(box.x + box.width / 2, box.y + box.height / 2) === button;
+};
+return {
+  page: [document.documentElement.scrollWidth, document.documentElement.clientWidth],
+  groups: [...palette.querySelectorAll(".palette-group > summary")].map((summary) => ({
+    category: summary.parentNode.dataset.category, spills: spills(summary),
+    oneLine: (() => {
+      const style = getComputedStyle(summary);
+      const text = summary.getBoundingClientRect().height
+        - parseFloat(style.paddingTop) - parseFloat(style.paddingBottom);
+      return text < 2 * parseFloat(style.fontSize);
+    })(),
+  })),
+  items: [...palette.querySelectorAll(".palette-item:not([hidden])")].map((item) => ({
+    key: item.dataset.key,
+    spills: [item, ...item.children].filter(spills).map((n) => n.tagName.toLowerCase()),
+    hit: hits(item.querySelector(".add")),
+  })),
+};
+"""
+
+
+def test_the_palette_works_at_1000_pixels_wide(
+    browser: WebDriver, designer: Designer, instance: int
+) -> None:
+    from qbtime_connector.designer.catalog import catalog
+
+    actions = catalog()["actions"]
+    browser.set_window_size(1000, 900)
+    try:
+        new_flow(browser, designer, instance)
+        groups = browser.find_elements(By.CSS_SELECTOR, "#palette-actions .palette-group")
+        for group in groups:
+            group.find_element(By.TAG_NAME, "summary").click()
+        wait(browser).until(
+            lambda d: (
+                len(d.find_elements(By.CSS_SELECTOR, "#palette-actions .palette-item"))
+                == len(actions)
+            )
+        )
+        layout = browser.execute_script(PALETTE_LAYOUT)
+        assert layout["page"][0] <= layout["page"][1]  # no sideways scrolling
+        assert [g for g in layout["groups"] if g["spills"] or not g["oneLine"]] == []
+        assert len(layout["groups"]) == len(groups) >= 10
+        # Every trigger and action: its name and description inside the palette, its + there.
+        assert [i for i in layout["items"] if i["spills"] or not i["hit"]] == []
+        assert len(layout["items"]) == len(actions) + 1 + len(catalog()["triggers"])
+
+        # Searched at this width: only the matches show, still inside the palette.
+        search = browser.find_element(By.ID, "palette-search")
+        for word in ["clock", "time off", "report"]:
+            search.clear()
+            search.send_keys(word)
+            layout = browser.execute_script(PALETTE_LAYOUT)
+            found = [i["key"] for i in layout["items"] if i["key"] in {a["key"] for a in actions}]
+            assert found == [a["key"] for a in actions if word in a["label"].lower()], word
+            assert found and [i for i in layout["items"] if i["spills"] or not i["hit"]] == []
+        # And used: the last match's + adds it.
+        palette_item(browser, found[-1]).find_element(By.CSS_SELECTOR, ".add").click()
+        wait(browser).until(lambda d: order(d) == [found[-1]])
+    finally:
+        browser.set_window_size(1400, 1100)
+    no_javascript_errors(browser)
+
+
+# One card's form as shown: each field's input, label, whether its control is there (the
+# label's target), the fieldset and section it sits in, and whether it is hidden.
+FORM = """
+return [...arguments[0].querySelectorAll(".field")].map((field) => {
+  const set = field.closest("fieldset");
+  const label = field.querySelector(":scope > label");
+  return {
+    key: field.dataset.input,
+    label: label.textContent,
+    control: Boolean(label.htmlFor && document.getElementById(label.htmlFor)),
+    group: set ? set.querySelector("legend").textContent : null,
+    advanced: Boolean(field.closest("details.advanced")),
+    hidden: field.hidden,
+  };
+});
+"""
+# What a card shows after Test or Preview request: the result (or error), or each request.
+SHOWN = """
+const results = arguments[0].querySelector(".results");
+const result = results.querySelector(".result");
+const preview = results.querySelector(".preview");
+const ok = result && result.classList.contains("ok");
+return {
+  result: ok ? result.querySelector("pre").textContent : null,
+  error: result && !ok ? result.querySelector(".error-message").textContent : null,
+  requests: preview && [...preview.querySelectorAll(".request")].map((r) => ({
+    line: r.querySelector(".request-line").textContent,
+    body: r.querySelector("pre") ? r.querySelector("pre").textContent : null,
+  })),
+  previewError: preview && preview.classList.contains("error") ? preview.textContent : null,
+};
+"""
+
+
+# A conditional field's visibility after each option of a menu it depends on is chosen in turn
+# (the last one "—", not given).
+FOLLOWS = """
+const [menu, shown] = arguments;
+return [...[...menu.options].map((o) => o.value), ""].map((value) => {
+  menu.value = value;
+  menu.dispatchEvent(new Event("change", { bubbles: true }));
+  return [value, !shown.hidden && !!shown.getClientRects().length];
+});
+"""
+
+
+def _shown(value: Any) -> str:
+    """A value as the page compares it (JavaScript's String(value))."""
+    return json.dumps(value) if isinstance(value, bool) or value is None else str(value)
+
+
+def _visible(input_: dict[str, Any], inputs: list[dict[str, Any]], values: dict[str, Any]) -> bool:
+    """Whether the manifest's visible_when shows an input, for these values (else defaults)."""
+    defaults = {i["key"]: i.get("default") for i in inputs}
+    return all(
+        _shown(values.get(key, defaults.get(key))) in map(_shown, wanted)
+        for key, wanted in (
+            (k, w if isinstance(w, list) else [w])
+            for k, w in (input_.get("visible_when") or {}).items()
+        )
     )
-    assert max_pages.is_displayed()
+
+
+def _typed(value: Any) -> str:
+    """A value as a builder types it into a text box: text as it is, anything else as JSON."""
+    return value if isinstance(value, str) else json.dumps(value)
+
+
+# Fill one card's fields as a builder does, in the manifest's order, in one round trip: each
+# text box gets its text and an input event (as a paste does), each menu a choice and a change
+# event, ticks and "+ pair" are clicked, and a pick list is waited for, then chosen from (the
+# sandbox's own records stand in for ids it lacks). What could not be filled comes back.
+FILL = """
+const [card, fields, done] = arguments;
+const step = card.dataset.step;
+const pause = () => new Promise((resolve) => setTimeout(resolve, 20));
+const type = (box, text) => {
+  box.focus();
+  box.value = text;
+  box.dispatchEvent(new InputEvent("input", { bubbles: true, inputType: "insertFromPaste" }));
+};
+const choose = (menu, value) => {
+  menu.value = value;
+  menu.dispatchEvent(new Event("change", { bubbles: true }));
+};
+(async () => {
+  const problems = [];
+  for (const [input, value] of fields) {
+    const box = card.querySelector(`.field[data-input="${input.key}"]`);
+    const section = box.closest("details");
+    if (section && !section.open) section.querySelector("summary").click();
+    const control = document.getElementById(`${step}-${input.key}`);
+    if (input.pick) {
+      for (let n = 0; !control.dataset.loaded && n < 500; n++) await pause();
+      const offered = [...control.options].slice(1).map((o) => o.value);
+      let chosen = value.filter((v) => offered.includes(v));
+      if (!chosen.length) chosen = offered.slice(0, value.length);
+      if (!chosen.length) problems.push([input.key, "offers nothing"]);
+      for (const id of input.many ? chosen : chosen.slice(0, 1)) choose(control, id);
+    } else if (input.type === "choice_list") {
+      for (const tick of control.querySelectorAll("input[type=checkbox]")) {
+        if (value.includes(tick.value)) tick.click();
+      }
+    } else if (control.tagName === "SELECT") {
+      choose(control, value);
+      if (control.value !== value) problems.push([input.key, `offers no ${value}`]);
+    } else if (input.type === "key_value_list") {
+      for (const [key, text] of value) {
+        control.querySelector(".add-pair").click();
+        const row = [...control.querySelectorAll(".kv-row")].at(-1);
+        const [name, typed] = row.querySelectorAll("input");
+        type(name, key);
+        type(typed, text);
+      }
+    } else {
+      type(control, value);
+    }
+  }
+  return problems;
+})().then(done, (error) => done([["script", String(error)]]));
+"""
+
+
+def fill(driver: WebDriver, card: WebElement, inputs: list[dict[str, Any]], values: Any) -> None:
+    """Enter valid values in a card's fields (FILL), as a builder would."""
+    fields = []
+    for input_ in inputs:
+        if input_["key"] not in values:
+            continue
+        value = values[input_["key"]]
+        pick = bool((input_.get("options") or {}).get("pick_list"))
+        if pick or input_["type"] == "choice_list":
+            listed = value if isinstance(value, list) else str(value).split(",")
+            value = [str(v).strip() for v in listed]
+        elif input_["type"] == "key_value_list":
+            pairs = (
+                value.items()
+                if isinstance(value, dict)
+                else [(p["key"], p["value"]) for p in value]
+            )
+            value = [[key, _typed(text)] for key, text in pairs]
+        elif input_.get("choices") or input_.get("allowed") or input_["type"] == "boolean":
+            value = _shown(value)
+        else:
+            value = _typed(value)
+        spec = {"key": input_["key"], "type": input_["type"], "pick": pick}
+        fields.append([{**spec, "many": input_["type"] == "id_list"}, value])
+    assert driver.execute_async_script(FILL, card, fields) == []
+
+
+def _outcome(driver: WebDriver, write: bool) -> dict[str, Any] | None:
+    """What the only card shows of its preview (a write) or its test (a read), once shown."""
+    shown: dict[str, Any] = driver.execute_script(SHOWN, steps(driver)[0])
+    done = shown["requests"] is not None if write else bool(shown["result"] or shown["error"])
+    return shown if done else None
+
+
+def _line(request: dict[str, Any]) -> str:
+    """A previewed request's first line as the page writes it."""
+    query = urlencode({k: _shown(v) for k, v in (request.get("query") or {}).items()})
+    return f"{request['method']} {request['path']}{'?' + query if query else ''}"
+
+
+def test_every_action_is_filled_tested_or_previewed_and_shows_its_result(
+    browser: WebDriver, designer: Designer, instance: int
+) -> None:
+    """Each of the manifest's actions, one after another on one flow: its form as declared
+    (conditional inputs following the inputs they depend on), filled with valid inputs, then
+    Test (a read, run alone against the sandbox) or Preview request (a write, nothing sent);
+    what the card shows is what the connector gives for the inputs the flow saved."""
+    from qbtime_connector import invoke, preview
+    from qbtime_connector.designer.catalog import catalog
+    from tests.test_preview import valid_inputs
+
+    assert designer.sandbox is not None and designer.app is not None
+    ours = designer.sandbox.connect()
+    web = requests.Session()
+    new_flow(browser, designer, instance)
+    actions = catalog()["actions"]
+    tested = previewed = conditional = 0
+    unpreviewable: list[str] = []
+    for action in actions:
+        key, inputs = action["key"], action["inputs"]
+        add(browser, key)
+        (card,) = steps(browser)
+        number = "step 1"  # the flow's only step
+        fields = browser.execute_script(FORM, card)
+        assert {f["key"]: f for f in fields} == {
+            i["key"]: {
+                "key": i["key"],
+                "label": i["label"] + (" *" if i.get("required") else ""),
+                "control": True,
+                "group": i.get("group"),
+                "advanced": bool(i.get("advanced")),
+                "hidden": not _visible(i, inputs, {}),
+            }
+            for i in inputs
+        }, key
+        assert len(fields) == len(inputs)
+
+        # Each conditional input follows the choices it depends on, both ways.
+        for closed in card.find_elements(By.CSS_SELECTOR, "details.advanced:not([open])"):
+            closed.find_element(By.TAG_NAME, "summary").click()
+        for dependent in [i for i in inputs if i.get("visible_when")]:
+            conditional += 1
+            shown_field = field(card, dependent["key"])
+            for on in dependent["visible_when"]:
+                menu = field(card, on).find_element(By.TAG_NAME, "select")
+                for option, displayed in browser.execute_script(FOLLOWS, menu, shown_field):
+                    values = {on: option} if option else {}  # "—": its default counts
+                    assert displayed == _visible(dependent, inputs, values), (key, on, option)
+
+        fill(browser, card, inputs, valid_inputs(key))
+
+        write = action.get("method") in {"POST", "PUT", "DELETE", "ANY"}
+        if write:
+            card.find_element(By.CSS_SELECTOR, f"[aria-label='Preview the request of {number}']")
+        button = "Preview the request of" if write else "Test"
+        card.find_element(By.CSS_SELECTOR, f"[aria-label='{button} {number}']").click()
+        shown = wait(browser).until(lambda d, write=write: _outcome(d, write))
+        flows = web.get(f"{designer.url}api/flows", timeout=10).json()
+        saved = next(f for f in flows if f["id"] == flow_id(browser))["definition"]["steps"][0]
+        assert saved["action"] == key
+        assert set(saved["inputs"]) == set(valid_inputs(key)), key
+        if write:
+            try:
+                expected = preview(key, saved["inputs"])
+            except KeyError:  # the connector's preview itself fails: the card says so
+                assert shown["previewError"], key
+                unpreviewable.append(key)
+            else:
+                assert shown["previewError"] is None, (key, shown["previewError"])
+                assert [r["line"] for r in shown["requests"]] == [
+                    _line(r) for r in expected["requests"]
+                ], key
+                assert [r["body"] and json.loads(r["body"]) for r in shown["requests"]] == [
+                    r.get("body") for r in expected["requests"]
+                ], key
+            previewed += 1
+        else:
+            assert shown["error"] is None, (key, shown["error"])
+            result = json.loads(shown["result"])
+            expected = json.loads(json.dumps(invoke(key, saved["inputs"], ours)))
+            # Get Changes' cursor stamps the second it was made: the two calls may straddle one.
+            assert "cursor" not in result or len(result.pop("cursor")) > 20, key
+            expected.pop("cursor", None)
+            assert result == expected, key
+            tested += 1
+        card.find_element(By.CSS_SELECTOR, "[aria-label='Remove step']").click()
+        wait(browser).until(lambda d: steps(d) == [])
+    assert tested + previewed == len(actions) >= 100
+    assert tested >= 30 and previewed >= 60 and conditional >= 30
+    # A bug of the connector's preview on this branch's base, not of the page: Upload File with
+    # a Timesheet ID reads the id of a file its rehearsal never made (tests/test_preview.py
+    # fails on it too; fixed on main by 4fd1902). Once merged, none is left: drop the allowance.
+    assert set(unpreviewable) <= {"upload_file"}
     no_javascript_errors(browser)
 
 
@@ -651,9 +1023,7 @@ def test_three_runs_of_one_flow_at_once_report_each_new_record_once(
     from tests.conftest import new_worker
 
     new_flow(browser, designer, instance)
-    browser.find_element(
-        By.CSS_SELECTOR, ".palette-item[data-kind=trigger][data-key=new_or_changed_records]"
-    ).click()
+    set_trigger(browser, "new_or_changed_records")
     browser.find_element(By.ID, "run-flow").click()  # the first poll: its starting point
     until_status(browser, "succeeded")
     assert designer.sandbox is not None
@@ -766,10 +1136,11 @@ def test_fields_take_json_several_ids_dates_and_searches_and_fit_1000_pixels(
     assert users.first_selected_option.text == "Mary Samsonite"  # not on this page, still named
 
     # Checkboxes sit beside their labels.
-    browser.find_element(
-        By.CSS_SELECTOR, ".palette-item[data-kind=trigger][data-key=new_or_changed_records]"
-    ).click()
-    for label in browser.find_elements(By.CSS_SELECTOR, "#trigger-slot label.check"):
+    ticks = set_trigger(browser, "new_or_changed_records").find_elements(
+        By.CSS_SELECTOR, "label.check"
+    )
+    assert len(ticks) == 3
+    for label in ticks:
         tick = label.find_element(By.TAG_NAME, "input").rect
         words = label.find_element(By.TAG_NAME, "span").rect
         assert abs((tick["y"] + tick["height"] / 2) - (words["y"] + words["height"] / 2)) < 4
@@ -810,37 +1181,17 @@ def test_fields_take_json_several_ids_dates_and_searches_and_fit_1000_pixels(
 def test_the_page_is_served_compressed_cached_and_light(
     browser: WebDriver, designer: Designer, instance: int, caplog: pytest.LogCaptureFixture
 ) -> None:
+    from qbtime_connector.designer.assets import catalog_asset
+
+    new_flow(browser, designer)  # first away from the flow an earlier test left open
     caplog.set_level(logging.INFO, logger="qbtime_connector.designer.serving")
     browser.execute_cdp_cmd("Network.clearBrowserCache", {})
     new_flow(browser, designer, instance)  # two loads of the page
-    browser.refresh()  # and a third
-    ready(browser)
-    served = [r.getMessage() for r in caplog.records]
-    # Each static file and the icon came from the server once; the catalog is asked again
-    # each time, and answered "not modified".
-    assert sorted(line for line in served if "/static/" in line or "/icon.png" in line) == [
-        "GET /icon.png 200",
-        "GET /static/designer.css 200",
-        "GET /static/designer.js 200",
-        "GET /static/forms.js 200",
-        "GET /static/picker.js 200",
-    ]
-    assert [line for line in served if "/api/catalog" in line] == [
-        "GET /api/catalog 200",
-        "GET /api/catalog 304",
-        "GET /api/catalog 304",
-    ]
-    loaded = browser.execute_script(
-        "return performance.getEntriesByType('resource').map((e) => ({name: e.name,"
-        " encoded: e.encodedBodySize, decoded: e.decodedBodySize}))"
-    )
-    catalog = next(e for e in loaded if e["name"].endswith("/api/catalog"))
-    assert catalog["encoded"] * 5 < catalog["decoded"]  # gzip on the wire
-    # A 3-step flow with a trigger builds its Map menus only when opened.
-    browser.find_element(
-        By.CSS_SELECTOR, ".palette-item[data-kind=trigger][data-key=new_or_changed_records]"
-    ).click()
-    for key in ["get_users", "get_timesheets", "create_timesheet"]:
+    # A 3-step flow with a trigger: the page loads those four entries of the catalog, builds
+    # the palette groups it opened and no Map menu.
+    set_trigger(browser, "new_or_changed_records")
+    used = ["get_users", "get_timesheets", "create_timesheet"]
+    for key in used:
         add(browser, key)
     wait(browser).until(
         lambda d: all(
@@ -849,6 +1200,48 @@ def test_the_page_is_served_compressed_cached_and_light(
         )
     )
     elements = browser.execute_script("return document.getElementsByTagName('*').length")
-    assert elements < 700
+    assert elements < 600  # 589 with 28 actions all in the palette; 1,061 with 103
     assert browser.find_elements(By.CSS_SELECTOR, ".picker") == []
+    opened = browser.find_elements(By.CSS_SELECTOR, ".palette-group[open]")
+    assert [g.get_attribute("data-category") for g in opened] == ["Timesheets", "Users"]
+    built = browser.find_elements(By.CSS_SELECTOR, "#palette-actions .palette-item")
+    assert len(built) == sum(len(g.find_elements(By.TAG_NAME, "li")) for g in opened)
+    loaded = browser.execute_script(
+        "return performance.getEntriesByType('resource').map((e) => ({name: e.name,"
+        " encoded: e.encodedBodySize, decoded: e.decodedBodySize}))"
+    )
+    catalog = [e for e in loaded if "/api/catalog" in e["name"]]
+    assert sorted(e["name"].split("/api/catalog/")[1].split("?")[0] for e in catalog) == [
+        "actions/create_timesheet",
+        "actions/get_timesheets",
+        "actions/get_users",
+        "index",
+        "triggers/new_or_changed_records",
+    ]
+    index = next(e for e in catalog if "/index?" in e["name"])
+    assert index["encoded"] * 4 < index["decoded"]  # gzip on the wire
+    # What the page took of the catalog is a small part of it.
+    assert sum(e["decoded"] for e in catalog) * 6 < len(catalog_asset().body)
+
+    # Saved and loaded again: nothing of the catalog or the static files is fetched again.
+    browser.find_element(By.ID, "save-flow").click()
+    until_status(browser, "Saved")
+    browser.refresh()
+    ready(browser)
+    wait(browser).until(lambda d: order(d) == used)
+    served = [r.getMessage() for r in caplog.records]
+    assert sorted(line for line in served if "/static/" in line or "/icon.png" in line) == [
+        "GET /icon.png 200",
+        "GET /static/designer.css 200",
+        "GET /static/designer.js 200",
+        "GET /static/forms.js 200",
+        "GET /static/picker.js 200",
+    ]
+    assert sorted(line for line in served if "/api/catalog" in line) == [
+        "GET /api/catalog/actions/create_timesheet 200",
+        "GET /api/catalog/actions/get_timesheets 200",
+        "GET /api/catalog/actions/get_users 200",
+        "GET /api/catalog/index 200",
+        "GET /api/catalog/triggers/new_or_changed_records 200",
+    ]
     no_javascript_errors(browser)

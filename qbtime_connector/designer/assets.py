@@ -1,9 +1,10 @@
 """The page's files and catalog as HTTP answers: fingerprinted, cacheable, gzip when accepted.
 
-Static files and the icon are named with `?v=` and the hash of every such file, so a browser
-keeps them for a year and a new version of the page is fetched under a new name. Without that
-name (or under an old one) they are revalidated by ETag. Text answers are gzip-compressed for
-a browser that says it accepts gzip, and only then.
+Static files, the icon, the catalog's index and its entries are named with `?v=` and the hash
+of every static file and of the catalog, so a browser keeps them for a year and a new version
+of the page or the manifest is fetched under a new name. Without that name (or under an old
+one) they are revalidated by ETag. Text answers are gzip-compressed for a browser that says it
+accepts gzip, and only then.
 """
 
 from __future__ import annotations
@@ -19,7 +20,7 @@ from typing import Any
 
 from werkzeug.wrappers import Request, Response
 
-from .catalog import catalog
+from .catalog import catalog, entry, index
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"
 CHECKOUT_ICON = Path(__file__).resolve().parents[2] / "assets" / "quickbooks-time.png"
@@ -58,10 +59,12 @@ def static_files() -> list[Path]:
 
 @cache
 def version() -> str:
-    """The fingerprint of every static file: part of their URLs, so a change renames them."""
+    """The fingerprint of every static file and the catalog: part of their URLs, so a change
+    renames them."""
     digest = hashlib.sha256()
     for path in static_files():
         digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    digest.update(json.dumps(catalog(), sort_keys=True).encode())
     return digest.hexdigest()[:12]
 
 
@@ -79,12 +82,30 @@ def icon_url() -> str:
     return f"/icon.png?v={version()}"
 
 
+def _json_asset(data: Any) -> Asset:
+    return Asset.of(json.dumps(data, separators=(",", ":")).encode(), "application/json")
+
+
 @cache
 def catalog_asset() -> Asset:
-    """The catalog as JSON (the icon under its fingerprinted URL)."""
-    data: dict[str, Any] = {**catalog(), "icon": icon_url()}
-    body = json.dumps(data, separators=(",", ":")).encode()
-    return Asset.of(body, "application/json")
+    """The whole catalog as JSON (the icon under its fingerprinted URL)."""
+    return _json_asset({**catalog(), "icon": icon_url()})
+
+
+@cache
+def index_asset() -> Asset:
+    """The catalog's index as JSON: what the page loads first."""
+    return _json_asset({**index(), "icon": icon_url()})
+
+
+def entry_asset(kind: str, key: str) -> Asset | None:
+    """One action's or trigger's whole entry as JSON, or None when the catalog has none."""
+    return None if entry(kind, key) is None else _entry_asset(kind, key)
+
+
+@cache  # for the catalog's entries only: a request naming anything else keeps nothing
+def _entry_asset(kind: str, key: str) -> Asset:
+    return _json_asset(entry(kind, key))
 
 
 def _takes_gzip(request: Request) -> bool:

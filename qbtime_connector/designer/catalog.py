@@ -60,6 +60,38 @@ def catalog() -> dict[str, Any]:
     }
 
 
+# What the palette shows of an action or trigger before it is used: its name and group.
+_INDEX_FIELDS = ("key", "label", "description", "category", "destructive")
+KINDS = ("actions", "triggers")  # the catalog's lists of entries a flow uses
+
+
+@cache
+def index() -> dict[str, Any]:
+    """The catalog as the page first loads it: every entry's name and group, and what each pick
+    list accepts; an entry's inputs, rules and example come with `entry` when it is used, so
+    what the page downloads grows with the flow, not with the manifest."""
+    full = catalog()
+    return {
+        **{k: v for k, v in full.items() if k not in (*KINDS, "pick_lists")},
+        "actions": [_index_entry(a) for a in full["actions"]],
+        "triggers": [_index_entry(t) for t in full["triggers"]],
+        "pick_lists": [
+            {"key": p["key"], "accepts": [i["key"] for i in p["inputs"]]}
+            for p in full["pick_lists"]
+        ],
+    }
+
+
+def _index_entry(full: dict[str, Any]) -> dict[str, Any]:
+    return {k: full[k] for k in _INDEX_FIELDS if k in full}
+
+
+def entry(kind: str, key: str) -> dict[str, Any] | None:
+    """One action's or trigger's whole entry (kind "actions" or "triggers"), or None."""
+    found = catalog()[kind] if kind in KINDS else []
+    return next((e for e in found if e["key"] == key), None)
+
+
 def input_labels(entry_key: str) -> dict[str, str]:
     """Input key to label, for an action or trigger of the catalog."""
     entries = [*catalog()["actions"], *catalog()["triggers"]]

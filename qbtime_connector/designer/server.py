@@ -23,14 +23,17 @@ from ..connection import Connection, is_loopback
 from ..errors import AuthError, ConnectorError
 from ..invoke import invoke
 from ..oauth import authorize_url, exchange_code, new_state
-from ..tokens import TokenStore
+from ..tokens import SQLiteTokenStore
 from .assets import (
+    REVALIDATE,
     STATIC_DIR,
     answer,
     cache_control,
     catalog_asset,
+    entry_asset,
     file_asset,
     icon_path,
+    index_asset,
     version,
 )
 from .catalog import catalog
@@ -98,7 +101,7 @@ class DesignerApp:
         self.settings = settings
         self.storage = Storage(settings.data_dir / "designer.sqlite3")
         self.csrf_token = secrets.token_urlsafe(32)
-        self._stores: dict[int, TokenStore] = {}
+        self._stores: dict[int, SQLiteTokenStore] = {}
         self._run_locks: dict[int, threading.Lock] = {}
         self._guard = threading.Lock()
         self.url_map = Map(
@@ -107,6 +110,12 @@ class DesignerApp:
                 Rule("/static/<path:name>", endpoint="static", methods=["GET"]),
                 Rule("/icon.png", endpoint="icon", methods=["GET"]),
                 Rule("/api/catalog", endpoint="catalog", methods=["GET"]),
+                Rule("/api/catalog/index", endpoint="catalog_index", methods=["GET"]),
+                Rule(
+                    "/api/catalog/<any(actions, triggers):kind>/<key>",
+                    endpoint="catalog_entry",
+                    methods=["GET"],
+                ),
                 Rule("/api/flows", endpoint="flows", methods=["GET", "POST"]),
                 Rule("/api/flows/<int:flow_id>", endpoint="flow", methods=["PUT", "DELETE"]),
                 Rule("/api/flows/<int:flow_id>/run", endpoint="run", methods=["POST"]),
@@ -131,11 +140,25 @@ class DesignerApp:
                 Rule(
                     "/api/instances/<int:instance_id>/connect", endpoint="connect", methods=["POST"]
                 ),
+                Rule("/api/instances/<int:instance_id>", endpoint="instance", methods=["DELETE"]),
                 Rule("/api/instances/<int:instance_id>/test", endpoint="test", methods=["POST"]),
                 Rule("/api/pick_list", endpoint="pick_list", methods=["POST"]),
                 Rule("/oauth/callback", endpoint="callback", methods=["GET"]),
             ]
         )
+
+    def close(self) -> None:
+        """Close every instance's token store (the designer is stopping)."""
+        with self._guard:
+            stores, self._stores = list(self._stores.values()), {}
+        for store in stores:
+            store.close()
+
+    def __enter__(self) -> DesignerApp:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
     # -- plumbing ----------------------------------------------------------------------
 
@@ -171,14 +194,16 @@ class DesignerApp:
         if not hmac.compare_digest(sent.encode(), self.csrf_token.encode()):
             raise Forbidden("Missing or wrong CSRF token: reload the page.")
 
-    def _store(self, instance_id: int) -> TokenStore:
-        """The instance's token store: one per instance for the app's life (stores are
-        thread-safe), so no request opens its own."""
+    def _store(self, instance_id: int) -> SQLiteTokenStore:
+        """The instance's token store: one per instance until the instance is deleted or the
+        app closed (stores are thread-safe), so no request opens its own."""
         with self._guard:
             if instance_id not in self._stores:
-                path = self.settings.data_dir / "tokens.sqlite3"
-                self._stores[instance_id] = instance_store(path, f"designer-{instance_id}")
+                self._stores[instance_id] = self._new_store(instance_id)
             return self._stores[instance_id]
+
+    def _new_store(self, instance_id: int) -> SQLiteTokenStore:
+        return instance_store(self.settings.data_dir / "tokens.sqlite3", f"designer-{instance_id}")
 
     @contextmanager
     def _run_lock(self, flow_id: int) -> Iterator[None]:
@@ -252,7 +277,16 @@ class DesignerApp:
         return answer(request, file_asset(icon_path()), cache_control(request))
 
     def on_catalog(self, request: Request) -> Response:
-        return answer(request, catalog_asset(), "no-cache")
+        return answer(request, catalog_asset(), REVALIDATE)
+
+    def on_catalog_index(self, request: Request) -> Response:
+        return answer(request, index_asset(), cache_control(request))
+
+    def on_catalog_entry(self, request: Request, kind: str, key: str) -> Response:
+        found = entry_asset(kind, key)
+        if found is None:
+            raise NotFound(f"The catalog has no such {kind[:-1]}.")
+        return answer(request, found, cache_control(request))
 
     # -- flows -------------------------------------------------------------------------
 
@@ -351,6 +385,20 @@ class DesignerApp:
         if any(i["name"] == name for i in self.storage.instances()):
             raise BadRequest(f"An instance named {name!r} exists already.")
         return _json({"id": self.storage.add_instance(name), "name": name}, 201)
+
+    def on_instance(self, request: Request, instance_id: int) -> Response:
+        self._instance(instance_id)
+        with self._guard:
+            store = self._stores.pop(instance_id, None) or self._new_store(instance_id)
+        # The customer's token goes first, with its instance: a new instance that SQLite gives
+        # the same id must not find it (and a failure leaves the instance to delete again).
+        try:
+            store.forget()
+        finally:
+            store.close()
+        self.storage.delete_instance(instance_id)
+        log.info("instance %s deleted", instance_id)
+        return _json({"deleted": instance_id})
 
     def on_connect(self, request: Request, instance_id: int) -> Response:
         self._instance(instance_id)

@@ -59,10 +59,12 @@ class Designer:
         return self
 
     def stop(self) -> None:
-        """Stop the designer and its sandbox."""
+        """Stop the designer (closing its token stores) and its sandbox."""
         if self._server is not None:
             self._server.stop()
             self._server = None
+        if self.app is not None:  # kept, closed, for what a caller reads of it afterwards
+            self.app.close()
         if self.sandbox is not None:
             self.sandbox.stop()
             self.sandbox = None

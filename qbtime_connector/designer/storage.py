@@ -49,6 +49,12 @@ _OF_A_FLOW = (
     ("last_results", "flow_id"),
     ("runs", "flow_id"),
 )
+# An instance's runs stay in their flows' histories, under its name.
+_OF_AN_INSTANCE = (
+    ("instances", "id"),
+    ("oauth_states", "instance_id"),
+    ("trigger_states", "instance_id"),
+)
 
 
 class Storage:
@@ -189,6 +195,12 @@ class Storage:
                 "INSERT INTO instances (name, created) VALUES (?, ?)", (name, time.time())
             )
             return int(cursor.lastrowid or 0)
+
+    def delete_instance(self, instance_id: int) -> None:
+        """Forget an instance, its pending sign-ins and its trigger states."""
+        with self._db() as db:
+            for table, column in _OF_AN_INSTANCE:
+                db.execute(f"DELETE FROM {table} WHERE {column} = ?", (instance_id,))
 
     # -- OAuth states ------------------------------------------------------------------
 

@@ -8,8 +8,9 @@ from ..connection import Connection
 from ..tokens import SQLiteTokenStore, TokenStore
 
 
-def instance_store(path: Path, instance: str) -> TokenStore:
-    """The token store of one customer instance (one row of a shared SQLite file)."""
+def instance_store(path: Path, instance: str) -> SQLiteTokenStore:
+    """The token store of one customer instance (one row of a shared SQLite file); close it
+    when done, `forget()` it when the instance is deleted."""
     return SQLiteTokenStore(path, instance)
 
 

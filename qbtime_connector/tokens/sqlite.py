@@ -147,6 +147,15 @@ class SQLiteTokenStore(DatabaseStore[SQLiteDatabase]):
             ),
         )
 
+    def forget(self) -> None:
+        """Delete this instance's token and call budget from the file (the instance is gone)."""
+
+        def delete(db: sqlite3.Connection) -> None:
+            db.execute("DELETE FROM qbtime_tokens WHERE instance = ?", (self.instance,))
+            db.execute("DELETE FROM qbtime_calls WHERE instance = ?", (self.instance,))
+
+        self._run("forget the token", delete)
+
     def lock(self) -> contextlib.AbstractContextManager[None]:
         """Exclusive for this instance across threads and processes on this machine."""
         return self._lock.held(self)

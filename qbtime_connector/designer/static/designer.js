@@ -5,13 +5,16 @@
   const { el, renderForm, given, wholeRef } = window.QBForms;
   const { partLabel } = window.QBPicker;
   const csrf = document.querySelector('meta[name="csrf-token"]').content;
+  // The page's and the catalog's fingerprint: the catalog's answers under it are kept a year.
+  const version = document.querySelector('meta[name="version"]').content;
   const $ = (id) => document.getElementById(id);
   const WRITES = new Set(["POST", "PUT", "DELETE", "ANY"]);
   const LONG_RESULT = 20000; // characters shown before "Show all"
   const UNDO_DEPTH = 100;
 
   const state = {
-    catalog: null,
+    catalog: null, // the catalog's index: every action's and trigger's name and group
+    entries: new Map(), // "actions:key" / "triggers:key" -> the whole entry, loaded when used
     flows: [],
     flowId: null,
     flow: { trigger: null, steps: [], next_step: 1 },
@@ -43,8 +46,38 @@
     node.className = kind || "";
   }
 
-  const actionOf = (key) => state.catalog.actions.find((a) => a.key === key);
-  const triggerOf = (key) => state.catalog.triggers.find((t) => t.key === key);
+  // An action or trigger: its whole entry once loaded (inputs, rules, example), else its name.
+  const entryOf = (kind, key) => state.entries.get(`${kind}:${key}`) || state.catalog[kind].find((e) => e.key === key);
+  const actionOf = (key) => entryOf("actions", key);
+  const triggerOf = (key) => entryOf("triggers", key);
+  const loading = new Map(); // "kind:key" -> the request for its whole entry
+  const unavailable = new Set(); // "kind:key" whose entry could not be loaded: drawn by name
+
+  // Load the whole entries of these keys (those the catalog lists), once each.
+  function need(kind, keys) {
+    return Promise.all(keys.filter((key) => state.catalog[kind].some((e) => e.key === key)).map((key) => {
+      const name = `${kind}:${key}`;
+      if (!loading.has(name)) {
+        loading.set(name, api("GET", `/api/catalog/${kind}/${encodeURIComponent(key)}?v=${version}`).then((answer) => {
+          if (answer.ok) { state.entries.set(name, answer.data); unavailable.delete(name); return; }
+          unavailable.add(name);
+          loading.delete(name); // asked again when next needed
+        }));
+      }
+      return loading.get(name);
+    }));
+  }
+
+  // The keys a flow uses, by kind.
+  const usedBy = (flow) => ({ actions: flow.steps.map((s) => s.action), triggers: flow.trigger ? [flow.trigger.key] : [] });
+  const needFlow = (flow) => Promise.all(Object.entries(usedBy(flow)).map(([kind, keys]) => need(kind, keys)));
+
+  // Changes that need an entry loaded first happen one after another, in the order asked.
+  let queue = Promise.resolve();
+  function inTurn(work) {
+    queue = queue.then(work).catch((error) => status(String(error), "bad"));
+    return queue;
+  }
   const stepIndex = (id) => state.flow.steps.findIndex((s) => s.id === id);
   const clock = (seconds) => new Date(seconds * 1000).toLocaleTimeString();
 
@@ -57,10 +90,9 @@
       "data-key": entry ? entry.key : "", "data-label": label.toLowerCase(),
       "aria-label": `${label}: press Enter to add`, title: entry ? entry.description : "Run the flow by hand" },
       el("img", { src: state.catalog.icon, alt: "", class: "icon" }),
-      el("span", { class: "palette-text" },
-        el("strong", {}, label),
-        el("small", {}, entry ? entry.description : "Start the flow with the Run button"),
-        entry && entry.destructive ? el("em", { class: "danger" }, "destructive") : null),
+      el("strong", {}, label),
+      el("small", {}, entry ? entry.description : "Start the flow with the Run button"),
+      entry && entry.destructive ? el("em", { class: "danger" }, "destructive") : null,
       el("button", { type: "button", class: "add", tabindex: "-1", "aria-label": `Add ${label}`, onclick: add }, "+"));
     item.addEventListener("click", (event) => { if (!event.target.closest("button")) add(); });
     item.addEventListener("keydown", (event) => {
@@ -82,27 +114,45 @@
     return [...new Set([...declared.filter((c) => used.includes(c)), ...used])];
   }
 
+  const inCategory = (category) => state.catalog.actions.filter((a) => (a.category || "Other") === category);
+
+  // Each group is a closed <details>; its items are built when it is first opened (by the
+  // builder or by a search that matches them), so a palette of a hundred actions stays light.
   function drawPalette() {
     $("palette-triggers").replaceChildren(paletteItem("trigger", null),
       ...state.catalog.triggers.map((t) => paletteItem("trigger", t)));
-    $("palette-actions").replaceChildren(...categories().map((category) =>
-      el("section", { class: "palette-group", "data-category": category },
-        el("h3", {}, category),
-        el("ul", {}, ...state.catalog.actions.filter((a) => (a.category || "Other") === category)
-          .map((a) => paletteItem("action", a))))));
+    $("palette-actions").replaceChildren(...categories().map((category) => {
+      const group = el("details", { class: "palette-group", "data-category": category },
+        el("summary", {}, category, el("small", { class: "count" }, ` ${inCategory(category).length}`)));
+      group.addEventListener("toggle", () => { if (group.open) fillGroup(group); });
+      return group;
+    }));
   }
 
+  function fillGroup(group) {
+    if (group.querySelector("ul")) return;
+    group.append(el("ul", {}, ...inCategory(group.dataset.category).map((a) => paletteItem("action", a))));
+  }
+
+  // A search opens the groups it matches (the builder's own choice comes back when cleared).
   function filterPalette() {
     const wanted = $("palette-search").value.trim().toLowerCase();
     let shown = 0;
     for (const group of $("palette-actions").children) {
-      let inGroup = 0;
+      const matches = inCategory(group.dataset.category).filter((a) => a.label.toLowerCase().includes(wanted)).length;
+      if (wanted && !("wasOpen" in group.dataset)) group.dataset.wasOpen = group.open ? "yes" : "";
+      if (wanted && matches) {
+        fillGroup(group);
+        group.open = true;
+      } else if (!wanted && "wasOpen" in group.dataset) {
+        group.open = group.dataset.wasOpen === "yes";
+        delete group.dataset.wasOpen;
+      }
       for (const item of group.querySelectorAll(".palette-item")) {
         item.hidden = Boolean(wanted) && !item.dataset.label.includes(wanted);
-        if (!item.hidden) inGroup += 1;
       }
-      group.hidden = inGroup === 0;
-      shown += inGroup;
+      group.hidden = matches === 0;
+      shown += matches;
     }
     $("palette-empty").hidden = shown > 0;
   }
@@ -165,19 +215,26 @@
     return `s${n}`;
   }
 
+  // Adds once the action's whole entry is here (adds asked in a row land in that order).
   function addStep(key, position) {
-    remember();
-    const step = { id: newStepId(), action: key, inputs: {} };
-    const at = position === undefined ? state.flow.steps.length : position;
-    state.flow.steps.splice(at, 0, step);
-    drawCanvas();
-    status(`Added ${actionOf(key).label} as step ${at + 1}.`, "good");
+    return inTurn(async () => {
+      await need("actions", [key]);
+      remember();
+      const step = { id: newStepId(), action: key, inputs: {} };
+      const at = position === undefined ? state.flow.steps.length : Math.min(position, state.flow.steps.length);
+      state.flow.steps.splice(at, 0, step);
+      drawCanvas();
+      status(`Added ${actionOf(key).label} as step ${at + 1}.`, "good");
+    });
   }
 
   function setTrigger(key) {
-    remember();
-    state.flow.trigger = key ? { key, inputs: {} } : null;
-    drawCanvas();
+    return inTurn(async () => {
+      if (key) await need("triggers", [key]);
+      remember();
+      state.flow.trigger = key ? { key, inputs: {} } : null;
+      drawCanvas();
+    });
   }
 
   function focusTool(index, label) {
@@ -261,8 +318,8 @@
   function danglingProblems() {
     const found = [];
     state.flow.steps.forEach((step, index) => {
-      const action = actionOf(step.action) || { inputs: [] };
-      for (const input of action.inputs) {
+      const action = actionOf(step.action) || {};
+      for (const input of action.inputs || []) {
         const path = wholeRef(step.inputs[input.key]);
         const problem = path && describeRef(path, index, input).problem;
         if (problem) found.push({ step: step.id, input: input.key, message: problem });
@@ -275,22 +332,20 @@
 
   const pickCache = new Map(); // answers per instance, list, inputs and page: a redraw asks once
 
-  function pickListOf(input) {
-    return state.catalog.pick_lists.find((p) => p.key === input.options.pick_list);
+  // The inputs a pick list accepts (its search, its page, the inputs it depends on).
+  function accepted(input) {
+    const pickList = state.catalog.pick_lists.find((p) => p.key === input.options.pick_list);
+    return new Set(pickList ? pickList.accepts : []);
   }
 
-  function searchable(input) {
-    const pickList = pickListOf(input);
-    return Boolean(pickList && pickList.inputs.some((i) => i.key === "search"));
-  }
+  const searchable = (input) => accepted(input).has("search");
 
   function loadOptionsFor(values) {
     return async (input, page, search, fresh) => {
       const instance = selectedInstance();
       if (!instance || instance.status === "not connected") return { error: "Connect a customer instance to load this list." };
       if (instance.status === "needs reconnecting") return { error: "Reconnect this instance to load this list." };
-      const pickList = pickListOf(input);
-      const accepts = new Set(((pickList && pickList.inputs) || []).map((i) => i.key));
+      const accepts = accepted(input);
       const inputs = {};
       for (const dep of input.options.depends_on || []) {
         if (given(values[dep]) && !String(values[dep]).includes("{{")) inputs[dep] = values[dep];
@@ -448,6 +503,12 @@
   }
 
   function drawCanvas() {
+    // Whatever the flow uses is loaded before it is drawn (a flow opened, a step added).
+    const missing = (kind, key) => entryOf(kind, key) && !state.entries.has(`${kind}:${key}`) && !unavailable.has(`${kind}:${key}`);
+    if (Object.entries(usedBy(state.flow)).some(([kind, keys]) => keys.some((key) => missing(kind, key)))) {
+      needFlow(state.flow).then(drawCanvas);
+      return;
+    }
     window.QBPicker.close();
     state.forms.clear();
     const slot = $("trigger-slot");
@@ -512,10 +573,12 @@
     state.last = { trigger: null, steps: {} };
     sessionStorage.setItem("flowId", state.flowId ? String(state.flowId) : "");
     $("flow-select").value = state.flowId ? String(state.flowId) : "";
+    const loaded = needFlow(state.flow);
     if (state.flowId) {
       const kept = (await api("GET", `/api/flows/${state.flowId}/results`)).data;
       if (kept && kept.steps) state.last = kept;
     }
+    await loaded;
     drawCanvas();
     await loadRuns();
   }
@@ -681,6 +744,7 @@
     $("connect-instance").disabled = !instance;
     $("connect-instance").textContent = instance && instance.status === "needs reconnecting" ? "Reconnect" : "Connect";
     $("test-instance").disabled = !(instance && instance.status !== "not connected");
+    $("delete-instance").disabled = !instance;
     localStorage.setItem("instanceId", instance ? String(instance.id) : "");
   }
 
@@ -735,6 +799,19 @@
     if (instance.status !== "connected") loadInstances();
   }
 
+  // The instance and its token go; its runs stay in the flows' histories, under its name.
+  async function deleteInstance() {
+    const instance = selectedInstance();
+    if (!instance || !window.confirm(`Delete the customer instance “${instance.name}” and forget its token?`)) return;
+    const answer = await api("DELETE", `/api/instances/${instance.id}`);
+    if (!answer.ok) { status(answer.data.error, "bad"); return; }
+    $("instance-select").value = "";
+    localStorage.removeItem("instanceId");
+    await loadInstances();
+    drawCanvas();
+    status(`Deleted instance “${instance.name}”.`, "good");
+  }
+
   async function deleteFlow() {
     if (!state.flowId || !window.confirm(`Delete the flow “${$("flow-name").value}”?`)) return;
     const answer = await api("DELETE", `/api/flows/${state.flowId}`);
@@ -758,7 +835,7 @@
   }
 
   async function start() {
-    state.catalog = (await api("GET", "/api/catalog")).data;
+    state.catalog = (await api("GET", `/api/catalog/index?v=${version}`)).data;
     drawPalette();
     wireCanvas();
     const params = new URLSearchParams(window.location.search);
@@ -784,6 +861,7 @@
     $("add-instance").addEventListener("click", addInstance);
     $("connect-instance").addEventListener("click", connectInstance);
     $("test-instance").addEventListener("click", testInstance);
+    $("delete-instance").addEventListener("click", deleteInstance);
     $("delete-flow").addEventListener("click", deleteFlow);
     $("instance-select").addEventListener("change", () => { showInstanceStatus(); drawCanvas(); });
     document.addEventListener("keydown", onKeys);
