@@ -701,7 +701,6 @@ def test_every_action_is_filled_tested_or_previewed_and_shows_its_result(
     new_flow(browser, designer, instance)
     actions = catalog()["actions"]
     tested = previewed = conditional = 0
-    unpreviewable: list[str] = []
     for action in actions:
         key, inputs = action["key"], action["inputs"]
         add(browser, key)
@@ -746,19 +745,14 @@ def test_every_action_is_filled_tested_or_previewed_and_shows_its_result(
         assert saved["action"] == key
         assert set(saved["inputs"]) == set(valid_inputs(key)), key
         if write:
-            try:
-                expected = preview(key, saved["inputs"])
-            except KeyError:  # the connector's preview itself fails: the card says so
-                assert shown["previewError"], key
-                unpreviewable.append(key)
-            else:
-                assert shown["previewError"] is None, (key, shown["previewError"])
-                assert [r["line"] for r in shown["requests"]] == [
-                    _line(r) for r in expected["requests"]
-                ], key
-                assert [r["body"] and json.loads(r["body"]) for r in shown["requests"]] == [
-                    r.get("body") for r in expected["requests"]
-                ], key
+            expected = preview(key, saved["inputs"])
+            assert shown["previewError"] is None, (key, shown["previewError"])
+            assert [r["line"] for r in shown["requests"]] == [
+                _line(r) for r in expected["requests"]
+            ], key
+            assert [r["body"] and json.loads(r["body"]) for r in shown["requests"]] == [
+                r.get("body") for r in expected["requests"]
+            ], key
             previewed += 1
         else:
             assert shown["error"] is None, (key, shown["error"])
@@ -773,10 +767,6 @@ def test_every_action_is_filled_tested_or_previewed_and_shows_its_result(
         wait(browser).until(lambda d: steps(d) == [])
     assert tested + previewed == len(actions) >= 100
     assert tested >= 30 and previewed >= 60 and conditional >= 30
-    # A bug of the connector's preview on this branch's base, not of the page: Upload File with
-    # a Timesheet ID reads the id of a file its rehearsal never made (tests/test_preview.py
-    # fails on it too; fixed on main by 4fd1902). Once merged, none is left: drop the allowance.
-    assert set(unpreviewable) <= {"upload_file"}
     no_javascript_errors(browser)
 
 
