@@ -278,8 +278,8 @@ def _holding(mark: Mark | None) -> int:
     return len(mark.get("seen", ())) + len((mark.get("resume") or {}).get("seen", ()))
 
 
-def _resumed(reader: Reader, endpoint: str, mark: Mark, budget: int) -> tuple[Found, Any, int]:
-    """What the read a page cap stopped still had: (versions, where it stops now, calls)."""
+def _resumed(reader: Reader, endpoint: str, mark: Mark, budget: int) -> tuple[Found, Any]:
+    """What the read a page cap stopped still had: (versions, where it stops now)."""
     resume = mark["resume"]
     part = resume.get("part")
     where = Resume(tuple(part) if part else None, int(resume["offset"]), int(resume["after"]))
@@ -292,7 +292,7 @@ def _resumed(reader: Reader, endpoint: str, mark: Mark, budget: int) -> tuple[Fo
         if not _at_or_after(ENDPOINTS[endpoint], r, since) and digest(r) not in skip
     ]
     left = _left(resume["since"], batch, _unread(skip, batch)) if batch.more else None
-    return found, left, batch.calls
+    return found, left
 
 
 def _settle(
@@ -347,16 +347,15 @@ def _poll_endpoint(
     `room` digests unless more were remembered already)."""
     if tell_new and ENDPOINTS[endpoint].new_by_id and "top" not in mark:
         mark = {**mark, "top": reader.highest_id(endpoint)}  # a state made before `top`
-    found: Found = []
-    budget = MAX_PAGES
     if mark.get("resume") is not None:
-        found, left, calls = _resumed(reader, endpoint, mark, budget)
-        if left is not None:
-            return _outcome(endpoint, found, {**mark, "resume": left})
-        budget = max(1, budget - calls)
-    batch = _changes(reader, endpoint, mark["since"], budget)
+        # The rest of a capped read is a turn of its own: the read from `since` comes after
+        # the other endpoints' (see _poll).
+        resumed, left = _resumed(reader, endpoint, mark, MAX_PAGES)
+        rest = {k: v for k, v in mark.items() if k != "resume"}
+        return _outcome(endpoint, resumed, rest if left is None else {**rest, "resume": left})
+    batch = _changes(reader, endpoint, mark["since"], MAX_PAGES)
     seen = set(mark.get("seen", ()))
-    found += [(r, mark["since"]) for r in batch.records if digest(r) not in seen]
+    found: Found = [(r, mark["since"]) for r in batch.records if digest(r) not in seen]
     skip = _unread(seen, batch)  # kept for the rest of the read, in the same budget
     found, remembered = _settle(
         ENDPOINTS[endpoint], found, batch.records, seen, now, room - len(skip)
@@ -455,9 +454,11 @@ def _poll(
     """The changes of these endpoints since their marks, and the next marks (of these
     endpoints only: an endpoint no longer watched starts afresh when it is watched again).
 
-    A read left unfinished by its page cap is continued first; once a read is capped, the
-    other endpoints wait for a later poll, unless they cannot have changed (a new one then
-    starts from now).
+    A read left unfinished by its page cap is continued first; once it is finished, its
+    endpoint's read from `since` waits until every other endpoint was read (else, a type read
+    per parent with more parents than MAX_PAGES would be capped again, poll after poll, and no
+    other endpoint read). Once a read is capped, the other endpoints wait for a later poll,
+    unless they cannot have changed (a new one then starts from now).
 
     `tell_new`: whether timesheets are told created or updated (the trigger; Get Changes does
     not say, so it never spends the calls that learning the highest id takes).
@@ -467,7 +468,8 @@ def _poll(
     marks = {e: marks[e] for e in endpoints if e in marks}
     reader, round_ = Reader(connection), _Round(sum(_holding(m) for m in marks.values()))
     records: list[dict[str, Any]] = []
-    for endpoint in sorted(endpoints, key=lambda e: "resume" not in marks.get(e, {})):
+    order = sorted(endpoints, key=lambda e: "resume" not in marks.get(e, {}))
+    for endpoint in order:
         old = marks.get(endpoint)
         mark = old or ({"since": start} if start else None)
         stamp = stamps.get(endpoint)
@@ -483,6 +485,8 @@ def _poll(
         round_.done(old, new)
         marks[endpoint] = new
         records += found
+        if old is not None and "resume" in old and "resume" not in new:
+            order.append(endpoint)  # its read from `since`, after the others
     return {"records": records, "marks": marks}
 
 

@@ -72,9 +72,7 @@ def create(state: SandboxState, kind: str, like: int | None = None, **values: An
     """A new record of the type, made like an existing one (`like`, else the first)."""
     company, found = state.company, rows(state, kind)
     template = found[like if like is not None else min(found)]
-    fields = {
-        k: copy.deepcopy(v) for k, v in template.items() if k not in ("id", "last_modified")
-    }
+    fields = {k: copy.deepcopy(v) for k, v in template.items() if k not in ("id", "last_modified")}
     if "created" in fields:
         fields["created"] = ""  # stamped when added
     fields.update(values)
@@ -141,7 +139,9 @@ class Watcher:
 
     def until_quiet(self, limit: int = 80) -> int:
         for polls in range(limit):
-            if not self.poll():
+            found = self.poll()
+            assert self.state is not None
+            if not found and not any("resume" in m for m in self.state["marks"].values()):
                 return polls
         raise AssertionError("polling never became quiet")
 
@@ -515,6 +515,41 @@ def test_a_capped_read_of_a_type_read_per_parent_resumes_in_its_parent(
     watcher.until_quiet()
     created = [i for _, c, i, _ in watcher.reported if c == "created"]
     assert sorted(created) == sorted(notes)
+
+
+def test_a_type_read_per_parent_with_more_parents_than_the_cap_starves_no_other_type(
+    sandbox: Sandbox, connection: Connection, clock: ManualClock, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """More projects than a read's calls: every read of the notes is capped. Each capped read
+    is finished within as many polls as it needs calls over the cap, and then the other types
+    are read: none waits for ever, and every note comes once."""
+    monkeypatch.setattr(changes, "MAX_PAGES", 2)
+    state = sandbox.state
+    watcher = Watcher(connection, {"record_types": ["project_notes", "users"]})
+    with state.lock:
+        for _ in range(5):
+            create(state, "projects")
+    projects = sorted(rows(state, "projects"))
+    most = len(projects) // 2 + 2  # polls a capped read of the notes can take, and one more
+    watcher.poll()
+    notes, users = set(), set()
+    for round_ in range(4):
+        clock.tick()
+        notes.add(create(state, "project_notes", project_id=projects[round_]))
+        user = create(state, "users")
+        users.add(user)
+        for _ in range(most):
+            clock.tick()
+            watcher.poll()
+            if ("users", "created", user) in {(t, c, i) for t, c, i, _ in watcher.reported}:
+                break
+        else:
+            raise AssertionError(f"round {round_}: users were not read in {most} polls")
+    clock.tick()
+    watcher.until_quiet()
+    created = {(t, i) for t, c, i, _ in watcher.reported if c == "created"}
+    assert created == {("project_notes", n) for n in notes} | {("users", u) for u in users}
+    assert len(watcher.reported) == len(set(watcher.reported))
 
 
 def test_a_type_no_longer_watched_leaves_the_state_and_starts_afresh(
