@@ -23,12 +23,13 @@ from hypothesis import strategies as st
 
 from qbtime_connector import Connection, InputError, changes, manifest, poll, sample
 from qbtime_connector.changes import digest
+from qbtime_connector.errors import ApiError, TransportError
 from qbtime_connector.record_types import ENDPOINTS, EPOCH, RECORD_TYPES, TYPES, Reader
 from qbtime_connector.sandbox import Sandbox, SandboxState, routes
 from qbtime_connector.sandbox.company import Record
 from qbtime_connector.sandbox.resources import Resource, table
 
-from .conftest import ManualClock
+from .conftest import ManualClock, no_sleep_policy
 
 TRIGGER = "new_or_changed_records"
 ALL = {"record_types": list(RECORD_TYPES), "include_deleted": True}
@@ -350,6 +351,60 @@ def test_any_type_and_any_changes_between_pages_and_polls(
 ) -> None:
     with Sandbox(clock=clock, rate_limit=1_000_000) as running, running.connect() as connected:
         changes_while_polling(running, connected, clock, kind, seed)
+
+
+def fault(rng: random.Random, kind: str) -> dict[str, Any]:
+    """A lost answer (a dropped connection, a 5xx, a 429) for a few of the next requests: of
+    the type's reads or any request (the stamps, a parent's listing); five or more in a row
+    outlast the retries, and the poll fails."""
+    how = rng.choice([{"drop": True}, {"status": 503}, {"status": 429, "retry_after": "1"}])
+    return {**how, "count": rng.choice([1, 2, 6]), "path": rng.choice(["", f"/{kind}"])}
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_lost_answers_and_failed_polls_of_every_type_lose_and_repeat_nothing(
+    sandbox: Sandbox, clock: ManualClock, monkeypatch: pytest.MonkeyPatch, kind: str
+) -> None:
+    """Reads capped after 2 calls, answers lost at random (some polls fail: the host keeps the
+    state it had), records changing between requests: each version comes once, none missed."""
+    monkeypatch.setattr(changes, "MAX_PAGES", 2)
+    state, rng = sandbox.state, random.Random(KINDS.index(kind))
+    connection = sandbox.connect(retry=no_sleep_policy())  # retries wait no real time
+    watcher = Watcher(connection, {"record_types": [kind], "include_deleted": True})
+    watcher.poll()
+    clock.tick()
+    touched: set[int] = set()
+    with state.lock:
+        for _ in range(rng.randrange(300, 500)):
+            mutate(state, kind, rng, clock, touched)
+    changing = {"on": True}
+
+    def between(now: SandboxState) -> None:
+        if changing["on"] and rng.random() < 0.3:
+            mutate(now, kind, rng, clock, touched)
+
+    state.between(between)
+    failed, polls = 0, 0
+    while polls < 60:
+        state.inject(**fault(rng, kind))
+        try:
+            watcher.poll()
+        except (ApiError, TransportError):
+            failed += 1
+            continue
+        finally:
+            polls += 1
+    changing["on"] = False
+    with state.lock:
+        state.faults = []
+    clock.tick()
+    watcher.until_quiet(limit=200)
+    connection.close()
+    assert failed > 0
+    reported = watcher.versions()
+    assert len(reported) == len(set(reported)), "a version was reported twice"
+    missing = versions(state, kind, touched) - set(reported)
+    assert not missing, f"missed {sorted(missing)[:5]}"
 
 
 # -- the state's budget ---------------------------------------------------------------------
