@@ -66,18 +66,6 @@ class Watcher:
 # -- call counts ----------------------------------------------------------------------------
 
 
-def test_a_quiet_poll_costs_one_call(
-    sandbox: Sandbox, connection: Connection, clock: ManualClock
-) -> None:
-    watcher = Watcher(connection)
-    watcher.poll()
-    clock.tick()
-    before = sandbox.state.count()
-    assert watcher.poll() == []
-    assert sandbox.state.count() - before == 1
-    assert sandbox.state.count(STAMPS) == 2
-
-
 def test_after_changes_a_poll_reads_only_the_changed_types(
     sandbox: Sandbox, connection: Connection, clock: ManualClock
 ) -> None:

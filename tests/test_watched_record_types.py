@@ -154,6 +154,14 @@ def kinds(found: list[dict[str, Any]]) -> list[tuple[str, str, int]]:
     return sorted((c["record_type"], c["change"], c["id"]) for c in found)
 
 
+def reports_a_new_one(watcher: Watcher, state: SandboxState, clock: ManualClock, kind: str) -> None:
+    """A record of the type made in a second of its own is reported by the next poll, alone."""
+    clock.tick()
+    made = create(state, kind)
+    clock.tick()
+    assert kinds(watcher.poll()) == [(kind, "created", made)]
+
+
 # -- which types, declared where ------------------------------------------------------------
 
 
@@ -620,10 +628,7 @@ def test_a_type_no_longer_watched_leaves_the_state_and_starts_afresh(
     clock.tick()
     watcher.inputs = {"record_types": ["users", "projects"]}
     assert watcher.poll() == []  # watched from now
-    clock.tick()
-    made = create(state, "projects")
-    clock.tick()
-    assert kinds(watcher.poll()) == [("projects", "created", made)]
+    reports_a_new_one(watcher, state, clock, "projects")
 
 
 def test_a_state_made_before_the_new_types_is_accepted_with_every_type_chosen(
@@ -640,15 +645,9 @@ def test_a_state_made_before_the_new_types_is_accepted_with_every_type_chosen(
     }
     watcher = Watcher(connection, ALL)
     watcher.state = changes.seal(old)
-    clock.tick()
-    user = create(state, "users")
-    clock.tick()
-    assert kinds(watcher.poll()) == [("users", "created", user)]
+    reports_a_new_one(watcher, state, clock, "users")
     assert watcher.state is not None and set(watcher.state["marks"]) == set(ENDPOINTS)
-    clock.tick()
-    note = create(state, "project_notes")
-    clock.tick()
-    assert kinds(watcher.poll()) == [("project_notes", "created", note)]
+    reports_a_new_one(watcher, state, clock, "project_notes")
 
 
 def test_an_endpoint_that_ignores_modified_since_still_reports_each_change_once(
