@@ -2,17 +2,20 @@
 
 Per watched endpoint the state keeps `since` (an instant; the next read asks for
 `modified_since=since`, inclusive) and the short digests of the versions already reported whose
-`last_modified` is at or after it. `since` only moves to the second the API's clock showed
-(its `Date` header) when the poll began: every later change has a `last_modified` at or after
-it, and every earlier one was read by this poll (paging.py reads each record once while others
+stamp (`last_modified`) is at or after it. `since` only moves to the second the API's clock
+showed (its `Date` header) when the poll began: every later change is stamped at or after it,
+and every earlier one was read by this poll (paging.py reads each record once while others
 change). Versions stamped in that very second could still be joined by more in it, so they are
-remembered by digest; if there are too many to remember, they are held back and reported by
-the next poll instead. When a read reaches its page cap, the state also keeps where it stopped
-(`resume`), and the next poll continues there before it reads anything newer. For a record type
-whose records carry no `created` stamp (timesheets) it keeps `top`, the highest id it has seen:
-ids ascend, so a record above it is new.
+remembered by digest. All endpoints of a state share one budget of digests (MAX_REMEMBERED):
+an endpoint whose versions of that second no longer fit is held back whole and reported by the
+next poll instead. When a read reaches its page cap, the state also keeps where it stopped
+(`resume`), and the next poll continues there first, before it reads anything newer; a poll
+reads no further endpoint once one read is capped, so a state holds one `resume` at most. For a
+record type whose records carry no `created` stamp (timesheets) it keeps `top`, the highest id
+it has seen: ids ascend, so a record above it is new. So the state stays under STATE_BYTES
+however many types are watched and whatever happened between polls.
 
-The record types are declared in TYPES; a new one is a new entry there.
+The record types are declared in record_types.TYPES; a new one is a new entry there.
 """
 
 from __future__ import annotations
@@ -23,75 +26,54 @@ import datetime as dt
 import hashlib
 import hmac
 import json
+import re
 import time
 from collections.abc import Callable, Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 from .connection import Connection
 from .errors import InputError
-from .limits import MAX_LIMIT, MAX_PAGES
-from .paging import Read, read_every
-from .results import more_of, records_of
+from .limits import MAX_PAGES
+from .record_types import (
+    ENDPOINTS,
+    EPOCH,
+    RECORD_TYPES,
+    TYPES,
+    Batch,
+    Endpoint,
+    Reader,
+    RecordType,
+    Resume,
+    endpoints_for,
+)
 from .specs import Call
 from .timestamps import instant as _instant
 from .timestamps import newest_changes
 
+__all__ = [
+    "ENDPOINTS",
+    "RECORD_TYPES",
+    "TYPES",
+    "Endpoint",
+    "RecordType",
+    "endpoints_for",
+    "get_changes",
+    "poll",
+]
 
-@dataclass(frozen=True)
-class RecordType:
-    """One record type the trigger watches: where its changes are read, how a new one is told."""
-
-    name: str  # the trigger's record_type, and the endpoint its records are read from
-    filters: Mapping[str, str] = field(default_factory=dict)  # under which a read sees them all
-    deleted_endpoint: str | None = None  # where its deleted records are listed, if anywhere
-    has_created: bool = True  # records carry `created`; if not, a new one is told by its id
-
-
-@dataclass(frozen=True)
-class Endpoint:
-    """An endpoint changes are read from: a record type's own, or its deleted records'."""
-
-    name: str
-    record_type: RecordType
-    deleted: bool = False
-
-    @property
-    def filters(self) -> Mapping[str, str]:
-        return {} if self.deleted else self.record_type.filters
-
-    @property
-    def result_key(self) -> str:
-        """Get Changes' result key for these records."""
-        return f"deleted_{self.record_type.name}" if self.deleted else self.record_type.name
-
-    @property
-    def new_by_id(self) -> bool:
-        """Whether new records are told by id (the state keeps the highest id seen)."""
-        return not self.deleted and not self.record_type.has_created
-
-
-TYPES = (
-    RecordType(
-        "timesheets",
-        {"on_the_clock": "both", "jobcode_type": "all"},
-        deleted_endpoint="timesheets_deleted",
-        has_created=False,
-    ),
-    RecordType("users", {"active": "both"}),
-    RecordType("jobcodes", {"active": "both", "type": "all"}),
-)
-RECORD_TYPES = tuple(t.name for t in TYPES)
-ENDPOINTS: dict[str, Endpoint] = {}
-for _type in TYPES:
-    ENDPOINTS[_type.name] = Endpoint(_type.name, _type)
-    if _type.deleted_endpoint:
-        ENDPOINTS[_type.deleted_endpoint] = Endpoint(_type.deleted_endpoint, _type, deleted=True)
-MAX_REMEMBERED = 40  # digests kept per endpoint: bounds the state (< 4 KB in all)
+STATE_BYTES = 4096  # a state, as JSON, is always shorter than this
+# Digests kept by all the endpoints of a state together: with every endpoint watched, its `top`
+# and a `resume` at their largest, a state holding this many stays under STATE_BYTES (tests
+# build that largest state), with room for the `resume` of each of the four endpoints a state
+# made before the shared budget could hold.
+MAX_REMEMBERED = 100
 STATE_KIND = "qbtime-changes/1"
-EPOCH = "1970-01-01T00:00:00+00:00"
+DIGEST = re.compile(r"[0-9a-f]{10}\Z")  # what digest() gives
 CLOCK_CHECKS = 6  # how often a first poll looks for the API's clock to pass a burst's second
 CLOCK_WAIT = 0.5  # seconds between those looks
+# The record types Get Changes reports, each under its own keys (its output declares them).
+GET_CHANGES_TYPES = ("timesheets", "users", "jobcodes")
 Mark = dict[str, Any]
 Key = str | None  # the host's secret that keys the state's check (None: unkeyed)
 sleep: Callable[[float], None] = time.sleep
@@ -152,14 +134,22 @@ def _check_mark(endpoint: str, mark: Any) -> None:
     if endpoint not in ENDPOINTS or not isinstance(mark, dict):
         raise ValueError
     _instant(mark["since"])
-    if not all(isinstance(d, str) for d in mark["seen"]):
-        raise ValueError
+    _check_digests(mark.get("seen", []))  # left out when empty
     if "top" in mark and (type(mark["top"]) is not int or mark["top"] < 0):
         raise ValueError
     resume = mark.get("resume")
     if resume is not None:
         _instant(resume["since"])
         int(resume["offset"]), int(resume["after"])
+        part = resume.get("part")
+        if part is not None and (len(part) != 2 or not all(type(i) is int for i in part)):
+            raise ValueError
+        _check_digests(resume.get("seen", []))
+
+
+def _check_digests(seen: Any) -> None:
+    if not isinstance(seen, list) or not all(isinstance(d, str) and DIGEST.match(d) for d in seen):
+        raise ValueError
 
 
 def encode_cursor(state: Mapping[str, Any]) -> str:
@@ -187,11 +177,18 @@ def digest(record: Mapping[str, Any]) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:10]
 
 
-def _at_or_after(record: Mapping[str, Any], moment: dt.datetime) -> bool:
+def _at_or_after(where: Endpoint, record: Mapping[str, Any], moment: dt.datetime) -> bool:
+    """Whether the version is stamped at or after `moment`."""
     try:
-        return _instant(record.get("last_modified")) >= moment
+        return _instant(record.get(where.stamp)) >= moment
     except ValueError:
         return True  # an unreadable stamp: treat as new, so it is remembered, not lost
+
+
+def _second(stamp: str) -> str:
+    """An instant to the whole second (the form the API's clock gives), so a state's `since`
+    is never longer than that."""
+    return _instant(stamp).replace(microsecond=0).isoformat()
 
 
 def change_of(endpoint: Endpoint, record: Mapping[str, Any], since: Any, top: Any) -> str:
@@ -224,15 +221,6 @@ def shape(endpoint: Endpoint, record: dict[str, Any], change: str) -> dict[str, 
 # -- reading --------------------------------------------------------------------------------
 
 
-def endpoints_for(record_types: Sequence[str], include_deleted: bool) -> list[str]:
-    """The API endpoints that hold the changes of these record types."""
-    return [
-        e.name
-        for e in ENDPOINTS.values()
-        if e.record_type.name in record_types and (include_deleted or not e.deleted)
-    ]
-
-
 def _quiet(mark: Mark, stamp: str | None) -> bool:
     """Whether the endpoint cannot have changed since the mark (no read needed)."""
     if mark.get("resume") is not None:
@@ -243,46 +231,23 @@ def _quiet(mark: Mark, stamp: str | None) -> bool:
         return False
 
 
-def _read(
-    connection: Connection,
-    endpoint: str,
-    since: str,
-    budget: int,
-    offset: int = 0,
-    after: Any = None,
-) -> Read:
-    """The versions of the endpoint's records modified at or after `since`."""
-    params = {**ENDPOINTS[endpoint].filters, "modified_since": since, "supplemental_data": "no"}
-    return read_every(connection, endpoint, params, offset, after, budget)
+def _changes(
+    reader: Reader, endpoint: str, since: str, budget: int, resume: Resume | None = None
+) -> Batch:
+    """The versions of the endpoint's records stamped at or after `since`.
+
+    The API's `modified_since` keeps just those; they are kept here too, so that an endpoint
+    that ignored it would cost calls, never a change reported twice.
+    """
+    batch = reader.changes(endpoint, since, budget, resume)
+    where, moment = ENDPOINTS[endpoint], _instant(since)
+    batch.records = [r for r in batch.records if _at_or_after(where, r, moment)]
+    return batch
 
 
 def highest_id(connection: Connection, endpoint: str) -> int:
-    """The highest id of the endpoint's records now (0 when none): the last of the last page.
-
-    Records come in ascending id order; the last page is found by doubling the page number,
-    then halving the gap, so it costs 1 call up to 200 records and about 2 log2(pages) above.
-    """
-    params = {**ENDPOINTS[endpoint].filters, "modified_since": EPOCH, "supplemental_data": "no"}
-
-    def page(number: int) -> tuple[list[dict[str, Any]], bool]:
-        query = {**params, "limit": MAX_LIMIT, "page": number}
-        body = connection.request("GET", endpoint, params=query)
-        return records_of(body, endpoint), more_of(body)
-
-    full, empty, number = 0, 0, 1  # a page known to have more after it; one known empty
-    while not empty or empty - full > 1:
-        records, more = page(number)
-        if records and not more:
-            return int(records[-1]["id"])
-        if records:
-            full = number
-        else:
-            empty = number
-        number = number * 2 if not empty else (full + empty) // 2
-    if not full:
-        return 0
-    records, _ = page(full)  # records left between the reads: the last of those still there
-    return int(records[-1]["id"]) if records else 0
+    """The highest id of the endpoint's records now (0 when none): the last of the last page."""
+    return Reader(connection).highest_id(endpoint)
 
 
 # -- polling --------------------------------------------------------------------------------
@@ -291,36 +256,66 @@ def highest_id(connection: Connection, endpoint: str) -> int:
 Found = list[tuple[dict[str, Any], str]]  # each new version, and the since it beat
 
 
-def _resumed(
-    connection: Connection, endpoint: str, mark: Mark, budget: int
-) -> tuple[Found, Any, int]:
-    """What the read a page cap stopped still had: (versions, where it stops now, calls)."""
+def _left(since: str, batch: Batch, skip: list[str]) -> dict[str, Any]:
+    """Where a capped read from `since` stopped, as a state keeps it, with the digests of the
+    versions already reported that the rest of the read may still bring (`skip`)."""
+    resume: dict[str, Any] = {"since": since, "offset": batch.offset, "after": batch.after}
+    if batch.part is not None:
+        resume["part"] = list(batch.part)
+    if skip:
+        resume["seen"] = skip
+    return resume
+
+
+def _unread(seen: set[str], batch: Batch) -> list[str]:
+    """The digests of `seen` a capped read did not come to: the rest of the read may."""
+    return sorted(seen - {digest(r) for r in batch.records}) if batch.more else []
+
+
+def _holding(mark: Mark | None) -> int:
+    """The digests a mark holds (for its second, and for the rest of a capped read)."""
+    mark = mark or {}
+    return len(mark.get("seen", ())) + len((mark.get("resume") or {}).get("seen", ()))
+
+
+def _resumed(reader: Reader, endpoint: str, mark: Mark, budget: int) -> tuple[Found, Any]:
+    """What the read a page cap stopped still had: (versions, where it stops now)."""
     resume = mark["resume"]
-    read = _read(
-        connection, endpoint, resume["since"], budget, int(resume["offset"]), int(resume["after"])
-    )
-    since = _instant(mark["since"])
+    part = resume.get("part")
+    where = Resume(tuple(part) if part else None, int(resume["offset"]), int(resume["after"]))
+    batch = _changes(reader, endpoint, resume["since"], budget, where)
+    since, skip = _instant(mark["since"]), set(resume.get("seen", ()))
     # Versions at or after `since` come again in the read from `since`.
-    found = [(r, resume["since"]) for r in read.records if not _at_or_after(r, since)]
-    left = {"since": resume["since"], "offset": read.offset, "after": read.last_id}
-    return found, (left if read.more else None), read.calls
+    found = [
+        (r, resume["since"])
+        for r in batch.records
+        if not _at_or_after(ENDPOINTS[endpoint], r, since) and digest(r) not in skip
+    ]
+    left = _left(resume["since"], batch, _unread(skip, batch)) if batch.more else None
+    return found, left
 
 
 def _settle(
-    found: Found, read: list[dict[str, Any]], seen: set[str], now: str
+    where: Endpoint,
+    found: Found,
+    read: list[dict[str, Any]],
+    seen: set[str],
+    now: str,
+    room: int,
 ) -> tuple[Found, list[str]]:
     """What is reported now, and the digests to remember for the second `now`.
 
-    Versions stamped in that second may be joined by more in it, so they are remembered. When
-    they would be too many, the new ones among them are held back (the next poll reads that
-    second again and reports them); those already reported stay remembered, so none comes twice.
+    Versions stamped in that second may be joined by more in it, so they are remembered, in
+    the `room` the other endpoints left in the state's budget. When they would not fit, the new
+    ones among them are held back (the next poll reads that second again and reports them);
+    those already reported stay remembered, so none comes twice.
     """
     moment = _instant(now)
-    reported = {digest(r) for r in read if digest(r) in seen and _at_or_after(r, moment)}
-    late = {digest(r) for r, _ in found if _at_or_after(r, moment)}
-    if len(reported | late) <= MAX_REMEMBERED:
+    reported = {digest(r) for r in read if digest(r) in seen and _at_or_after(where, r, moment)}
+    late = {digest(r) for r, _ in found if _at_or_after(where, r, moment)}
+    if len(reported | late) <= max(room, len(reported)):
         return found, sorted(reported | late)
-    return [(r, s) for r, s in found if not _at_or_after(r, moment)], sorted(reported)
+    return [(r, s) for r, s in found if not _at_or_after(where, r, moment)], sorted(reported)
 
 
 def _outcome(endpoint: str, found: Found, mark: Mark) -> tuple[list[dict[str, Any]], Mark]:
@@ -333,34 +328,39 @@ def _outcome(endpoint: str, found: Found, mark: Mark) -> tuple[list[dict[str, An
     return records, mark
 
 
-def _next_mark(mark: Mark, now: str, remembered: list[str], read: Read) -> Mark:
+def _next_mark(mark: Mark, now: str, remembered: list[str], batch: Batch, skip: list[str]) -> Mark:
     """From `now` on, with what is remembered, `top` kept, and where a capped read stopped."""
-    following: Mark = {"since": now, "seen": remembered}
+    following: Mark = {"since": now}
+    if remembered:
+        following["seen"] = remembered
     if "top" in mark:
         following["top"] = mark["top"]
-    if read.more and read.last_id is not None:
-        following["resume"] = {"since": mark["since"], "offset": read.offset, "after": read.last_id}
+    if batch.more:
+        following["resume"] = _left(mark["since"], batch, skip)
     return following
 
 
 def _poll_endpoint(
-    connection: Connection, endpoint: str, mark: Mark, now: str, tell_new: bool = True
+    reader: Reader, endpoint: str, mark: Mark, now: str, room: int, tell_new: bool = True
 ) -> tuple[list[dict[str, Any]], Mark]:
-    """The new versions of one endpoint's records, and its next mark."""
+    """The new versions of one endpoint's records, and its next mark (remembering at most
+    `room` digests unless more were remembered already)."""
     if tell_new and ENDPOINTS[endpoint].new_by_id and "top" not in mark:
-        mark = {**mark, "top": highest_id(connection, endpoint)}  # a state made before `top`
-    found: Found = []
-    budget = MAX_PAGES
+        mark = {**mark, "top": reader.highest_id(endpoint)}  # a state made before `top`
     if mark.get("resume") is not None:
-        found, left, calls = _resumed(connection, endpoint, mark, budget)
-        if left is not None:
-            return _outcome(endpoint, found, {**mark, "resume": left})
-        budget = max(1, budget - calls)
-    read = _read(connection, endpoint, mark["since"], budget)
-    seen = set(mark["seen"])
-    found += [(r, mark["since"]) for r in read.records if digest(r) not in seen]
-    found, remembered = _settle(found, read.records, seen, now)
-    return _outcome(endpoint, found, _next_mark(mark, now, remembered, read))
+        # The rest of a capped read is a turn of its own: the read from `since` comes after
+        # the other endpoints' (see _poll).
+        resumed, left = _resumed(reader, endpoint, mark, MAX_PAGES)
+        rest = {k: v for k, v in mark.items() if k != "resume"}
+        return _outcome(endpoint, resumed, rest if left is None else {**rest, "resume": left})
+    batch = _changes(reader, endpoint, mark["since"], MAX_PAGES)
+    seen = set(mark.get("seen", ()))
+    found: Found = [(r, mark["since"]) for r in batch.records if digest(r) not in seen]
+    skip = _unread(seen, batch)  # kept for the rest of the read, in the same budget
+    found, remembered = _settle(
+        ENDPOINTS[endpoint], found, batch.records, seen, now, room - len(skip)
+    )
+    return _outcome(endpoint, found, _next_mark(mark, now, remembered, batch, skip))
 
 
 def _clock_past(connection: Connection, endpoint: str, moment: str) -> str | None:
@@ -370,32 +370,32 @@ def _clock_past(connection: Connection, endpoint: str, moment: str) -> str | Non
             sleep(CLOCK_WAIT)
         later = newest_changes(connection, [endpoint])[1]
         if later is not None and _instant(later) > _instant(moment):
-            return later
+            return _second(later)
     return None
 
 
 def _baseline(
-    connection: Connection, endpoint: str, stamp: str | None, now: str, tell_new: bool
+    reader: Reader, endpoint: str, stamp: str | None, now: str, room: int, tell_new: bool
 ) -> tuple[list[dict[str, Any]], Mark]:
     """A first poll's mark: from now, with what changed earlier in this second as seen.
 
-    When more changed in this second than a state remembers, it waits for the second to end and
-    reads it again: versions the first read saw are the baseline, any other came after the start
-    and is reported now.
+    When more changed in this second than the state has room to remember, it waits for the
+    second to end and reads it again: versions the first read saw are the baseline, any other
+    came after the start and is reported now.
     """
-    mark: Mark = {"since": now, "seen": []}
+    mark: Mark = {"since": now}
     if tell_new and ENDPOINTS[endpoint].new_by_id:
-        mark["top"] = highest_id(connection, endpoint)
+        mark["top"] = reader.highest_id(endpoint)
     if _quiet(mark, stamp):
         return [], mark  # nothing changed yet in this second: no read needed
-    read = _read(connection, endpoint, now, MAX_PAGES)
-    before = {digest(r) for r in read.records}
-    if len(before) <= MAX_REMEMBERED and not read.more:
-        return [], {**mark, "seen": sorted(before)}
-    later = _clock_past(connection, endpoint, now)
+    batch = _changes(reader, endpoint, now, MAX_PAGES)
+    before = sorted({digest(r) for r in batch.records})
+    if len(before) <= room and not batch.more:
+        return [], ({**mark, "seen": before} if before else mark)
+    later = _clock_past(reader.connection, endpoint, now)
     if later is None:  # the API's clock stands still: the next poll reports them all
         return [], mark
-    return _poll_endpoint(connection, endpoint, {**mark, "seen": sorted(before)}, later, tell_new)
+    return _poll_endpoint(reader, endpoint, {**mark, "seen": before}, later, room, tell_new)
 
 
 def poll(
@@ -405,8 +405,8 @@ def poll(
     state: Mapping[str, Any] | None,
     key: Key = None,
 ) -> dict[str, Any]:
-    """{"records": [...], "state": {...}}; each record is {"record_type": "timesheets"|"users"|
-    "jobcodes", "change": "created"|"updated"|"deleted", "id": int, "record": {...}}.
+    """{"records": [...], "state": {...}}; each record is {"record_type": one of RECORD_TYPES,
+    "change": "created"|"updated"|"deleted", "id": int, "record": {...}}.
     state is JSON-serialisable, < 4 KB always; an altered state raises InputError. With `key`
     (the host's secret) the state's check is an HMAC only that key makes."""
     wanted = [record_types] if isinstance(record_types, str) else list(record_types)
@@ -427,6 +427,23 @@ def poll(
     return {"records": page["records"], "state": seal(page["marks"], key)}
 
 
+@dataclass
+class _Round:
+    """One poll over its endpoints: how many digests the state holds so far (the new marks of
+    the endpoints done, the old of the rest), and whether a read was capped."""
+
+    held: int
+    capped: bool = False
+
+    def room(self, mark: Mark | None) -> int:
+        """The digests an endpoint may remember: the budget less the other endpoints' share."""
+        return max(0, MAX_REMEMBERED - (self.held - _holding(mark)))
+
+    def done(self, old: Mark | None, new: Mark) -> None:
+        self.held += _holding(new) - _holding(old)
+        self.capped = self.capped or "resume" in new
+
+
 def _poll(
     connection: Connection,
     endpoints: list[str],
@@ -434,28 +451,42 @@ def _poll(
     start: str | None,
     tell_new: bool,
 ) -> dict[str, Any]:
-    """The changes of these endpoints since their marks, and the next marks.
+    """The changes of these endpoints since their marks, and the next marks (of these
+    endpoints only: an endpoint no longer watched starts afresh when it is watched again).
+
+    A read left unfinished by its page cap is continued first; once it is finished, its
+    endpoint's read from `since` waits until every other endpoint was read (else, a type read
+    per parent with more parents than MAX_PAGES would be capped again, poll after poll, and no
+    other endpoint read). Once a read is capped, the other endpoints wait for a later poll,
+    unless they cannot have changed (a new one then starts from now).
 
     `tell_new`: whether timesheets are told created or updated (the trigger; Get Changes does
     not say, so it never spends the calls that learning the highest id takes).
     """
     stamps, server_now = newest_changes(connection, endpoints)
-    now = server_now or max([*stamps.values(), EPOCH], key=_instant)
+    now = _second(server_now or max([*stamps.values(), EPOCH], key=_instant))
+    marks = {e: marks[e] for e in endpoints if e in marks}
+    reader, round_ = Reader(connection), _Round(sum(_holding(m) for m in marks.values()))
     records: list[dict[str, Any]] = []
-    for endpoint in endpoints:
-        mark = marks.get(endpoint)
-        if mark is None and not start:
-            found, marks[endpoint] = _baseline(
-                connection, endpoint, stamps.get(endpoint), now, tell_new
-            )
-        elif _quiet(mark or {"since": start}, stamps.get(endpoint)):
-            marks[endpoint] = mark or {"since": start, "seen": []}
+    order = sorted(endpoints, key=lambda e: "resume" not in marks.get(e, {}))
+    for endpoint in order:
+        old = marks.get(endpoint)
+        mark = old or ({"since": start} if start else None)
+        stamp = stamps.get(endpoint)
+        if mark is not None and (round_.capped or _quiet(mark, stamp)):
+            marks[endpoint] = mark  # nothing new, or read by a later poll, after the capped read
             continue
+        if mark is None and round_.capped and not _quiet({"since": now}, stamp):
+            continue  # started by a later poll, after the capped read
+        if mark is None:
+            found, new = _baseline(reader, endpoint, stamp, now, round_.room(None), tell_new)
         else:
-            found, marks[endpoint] = _poll_endpoint(
-                connection, endpoint, mark or {"since": start, "seen": []}, now, tell_new
-            )
+            found, new = _poll_endpoint(reader, endpoint, mark, now, round_.room(old), tell_new)
+        round_.done(old, new)
+        marks[endpoint] = new
         records += found
+        if old is not None and "resume" in old and "resume" not in new:
+            order.append(endpoint)  # its read from `since`, after the others
     return {"records": records, "marks": marks}
 
 
@@ -465,13 +496,14 @@ def get_changes(connection: Connection, call: Call) -> dict[str, Any]:
     cursor = call.options.get("cursor")
     marks = decode_cursor(cursor) if cursor else {}
     page = _poll(connection, endpoints_for(watched, True), marks, call.options.get("since"), False)
-    result: dict[str, Any] = {e.result_key: [] for e in ENDPOINTS.values()}
+    reported = endpoints_for(GET_CHANGES_TYPES, True)
+    result: dict[str, Any] = {ENDPOINTS[e].result_key: [] for e in reported}
     for change in page["records"]:
         kind = change["record_type"]
         endpoint = (
             ENDPOINTS[kind].record_type.deleted_endpoint if change["change"] == "deleted" else kind
         )
-        result[ENDPOINTS[str(endpoint)].result_key].append(change["record"])
+        result.setdefault(ENDPOINTS[str(endpoint)].result_key, []).append(change["record"])
     result["count"] = len(page["records"])
     result["cursor"] = encode_cursor(seal(page["marks"]))
     return result

@@ -18,6 +18,7 @@ from urllib.parse import urlencode
 import pytest
 import requests
 
+from qbtime_connector import manifest
 from qbtime_connector.designer import Designer
 
 webdriver = pytest.importorskip("selenium.webdriver")
@@ -274,7 +275,12 @@ def test_a_builder_drags_fills_connects_runs_and_sees_errors_beside_fields(
     ticks = trigger_card.find_elements(
         By.CSS_SELECTOR, '.field[data-input="record_types"] label.check'
     )
-    assert [t.text for t in ticks] == ["Timesheets", "Users", "Job Codes"]
+    record_types = next(
+        i
+        for i in manifest.trigger(trigger.get_attribute("data-key")).value_inputs
+        if i.key == "record_types"
+    )
+    assert [t.text for t in ticks] == [c["label"] for c in record_types.choices]
     trigger_card.find_element(By.CSS_SELECTOR, "button[aria-label='Remove trigger']").click()
     assert "Manual start" in browser.find_element(By.ID, "trigger-slot").text
 

@@ -66,7 +66,7 @@ def test_inputs_as_a_designer_sends_them(engine: Engine, mocked_connection: Conn
 @pytest.mark.parametrize(
     ("inputs", "label"),
     [
-        ({"record_types": "timesheets,groups"}, "Record Types"),
+        ({"record_types": "timesheets,payroll"}, "Record Types"),
         ({"record_types": []}, "Record Types"),
         ({"record_types": ["Users!"]}, "Record Types"),
         ({"include_deleted": "perhaps"}, "Include Deleted"),
