@@ -26,6 +26,7 @@ def _schema_dir() -> Path:
 
 SCHEMA_DIR = _schema_dir()
 JSON_SCHEMA = "https://json-schema.org/draft/2020-12/schema"
+_PLAIN_KEY = re.compile(r"[a-z][a-z0-9_]*")
 _SECTIONS = ("actions", "data_sources", "triggers")  # the manifest's lists of entries
 
 
@@ -110,6 +111,8 @@ def _entry_alone(section: str, key: str) -> dict[str, Any] | None:
     """One entry parsed from its own line (manifest_source writes each entry on one, its key
     first): a cold start reads one action of a 575 KB file. None where the line is not found.
     """
+    if not _PLAIN_KEY.fullmatch(key):
+        return None  # the byte pattern below takes only a key as the manifest writes one
     text = _text()
     start = text.find(b'\n"' + section.encode() + b'": [\n')
     end = text.find(b"\n]", start)
@@ -117,7 +120,7 @@ def _entry_alone(section: str, key: str) -> dict[str, Any] | None:
     if start < 0 or at < 0:
         return None
     found: dict[str, Any] = json.loads(text[at + 1 : text.index(b"\n", at + 1)].rstrip(b","))
-    return found
+    return found if found.get("key") == key else None
 
 
 @cache

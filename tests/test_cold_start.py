@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from qbtime_connector import manifest
+from qbtime_connector import InputError, manifest, preview
 from qbtime_connector.sandbox import Sandbox
 
 # Each of these cost a cold start milliseconds and none is needed to run one action on a token
@@ -42,7 +42,7 @@ NOT_ON_THE_ONE_ACTION_PATH = (
 ONE_ACTION = """
 import json, sys
 import qbtime_connector
-from qbtime_connector import manifest
+from qbtime_connector import InputError, manifest, preview
 found = qbtime_connector.invoke("get_users", {}, json.loads(sys.argv[1]))
 whole = manifest._document.cache_info().currsize  # 1 once all of manifest.json was parsed
 print(json.dumps({"users": len(found["users"]), "modules": sorted(sys.modules), "whole": whole}))
@@ -97,3 +97,13 @@ def test_an_entry_read_alone_is_the_entry_of_the_whole_manifest(section: str) ->
     for entry in entries:
         assert manifest._entry_alone(section, entry["key"]) == entry
     assert manifest._entry_alone(section, "no_such_entry") is None
+
+
+@pytest.mark.parametrize(
+    "key", ["get_users\udc80", 'get_users", "label": "Get Users', "GET_USERS", "get_users\n"]
+)
+def test_an_odd_action_key_is_an_input_error_never_another_action(key: str) -> None:
+    with pytest.raises(InputError) as refused:
+        preview(key, {})
+    assert refused.value.errors[0]["input"] == "action_key"
+    assert manifest._entry_alone("actions", key) is None
