@@ -727,3 +727,22 @@ def test_a_sqlite_store_file_readable_by_others_is_made_owner_only(tmp_path: Pat
     assert wal.exists() and shm.exists()
     assert [stat.S_IMODE(p.stat().st_mode) for p in (path, wal, shm)] == [0o600] * 3
     store.close()
+
+
+def test_a_wait_for_a_session_names_only_a_failure_to_connect_made_during_it() -> None:
+    """An hours-old refusal (a restart) does not explain a pool that is merely busy now."""
+    pytest.importorskip("psycopg_pool")
+    from psycopg_pool import PoolTimeout
+
+    from qbtime_connector.tokens.postgres import CONNECT_FAILURES, PostgresDatabase
+
+    database = PostgresDatabase("postgresql://127.0.0.1:1/tokens", 1, 2.0)
+    try:
+        timeout = PoolTimeout("couldn't get a connection after 2.00 sec")
+        name = database.pool.name
+        CONNECT_FAILURES.last[name] = (time.time() - 3600, "Connection refused")
+        assert str(database.why(timeout)) == str(timeout)
+        CONNECT_FAILURES.last[name] = (time.time() - 1, "Connection refused")
+        assert str(database.why(timeout)).endswith("the last try to connect: Connection refused")
+    finally:
+        database.close()

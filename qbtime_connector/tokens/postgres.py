@@ -60,13 +60,19 @@ class _ConnectFailures(logging.Filter):
 
     def __init__(self) -> None:
         super().__init__()
-        self.last: dict[str, str] = {}
+        self.last: dict[str, tuple[float, str]] = {}  # pool name: (when, what)
 
     def filter(self, record: logging.LogRecord) -> bool:
         args = record.args if isinstance(record.args, tuple) else ()
         if record.msg == "error connecting in %r: %s" and len(args) == 2:
-            self.last[str(args[0])] = " ".join(str(args[1]).split())
+            self.last[str(args[0])] = (record.created, " ".join(str(args[1]).split()))
         return True  # a host that logs psycopg.pool still sees every line
+
+    def during(self, pool: str, seconds: float) -> str | None:
+        """The pool's failure to connect in the last `seconds`, if any (an older one, say from
+        a restart hours ago, does not explain this wait)."""
+        when, what = self.last.get(pool, (0.0, ""))
+        return what if when >= time.time() - seconds else None
 
 
 CONNECT_FAILURES = _ConnectFailures()
@@ -145,7 +151,7 @@ class PostgresDatabase:
 
     def why(self, timeout: psycopg.OperationalError) -> psycopg.OperationalError:
         """A wait for a session that timed out, with the pool's last failure to connect."""
-        failure = CONNECT_FAILURES.last.get(self.pool.name)
+        failure = CONNECT_FAILURES.during(self.pool.name, self.pool.timeout + 1.0)
         if failure is None:
             return timeout  # every session was busy: the pool is too small for the load
         return type(timeout)(f"{timeout}; the last try to connect: {failure}")
