@@ -51,11 +51,12 @@ def upload_file(connection: Connection, call: Call) -> dict[str, Any]:
     if meta:
         record["meta_data"] = meta
     sheet = call.options.get("timesheet_id")
-    # The timesheet is found before the upload: a missing one must not leave a stray file.
-    kept = attached_files(connection, int(sheet)) if sheet is not None else []
+    if sheet is not None:  # found before the upload: a missing one must not leave a stray file
+        attached_files(connection, int(sheet))
     result = checked(call.endpoint, send_records(connection, call.method, call.endpoint, [record]))
     if sheet is not None:
-        files = [*kept, int(result[call.endpoint][0]["id"])]
+        # Read again just before the write: a file attached during the upload is kept.
+        files = [*attached_files(connection, int(sheet)), int(result[call.endpoint][0]["id"])]
         result["timesheets"] = attach(connection, int(sheet), files)
     return result
 

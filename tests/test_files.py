@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import json
+from typing import Any
 
 import pytest
 import responses
@@ -44,6 +45,24 @@ def test_an_upload_is_attached_to_the_timesheet_it_names(
         "After.JPG", 70, "application/octet-stream",
     )  # fmt: skip
     assert sandbox.state.count("GET /api/v1/files/raw") == 1
+
+
+def test_a_file_attached_during_an_upload_is_kept(
+    sandbox: Sandbox, connection: Connection
+) -> None:
+    """Another upload to the same timesheet lands while this one's file goes up."""
+
+    def attach_another(state: Any) -> None:
+        if state.count("POST /api/v1/files") == 1 and not state.count("PUT /api/v1/timesheets"):
+            sheet = state.company.timesheets[MARYS_FIRST]
+            if 99 not in sheet["attached_files"]:
+                sheet["attached_files"].append(99)
+
+    sandbox.state.between(attach_another)
+    inputs = {"file_name": "a.png", "file_content": PIXEL, "timesheet_id": MARYS_FIRST}
+    made = invoke("upload_file", inputs, connection)
+    assert made["timesheets"][0]["attached_files"] == [21001, 99, made["files"][0]["id"]]
+    assert sandbox.state.count("GET /api/v1/timesheets") == 2  # found first, read again last
 
 
 def test_an_upload_for_a_missing_timesheet_uploads_nothing(
