@@ -47,9 +47,7 @@ def test_an_upload_is_attached_to_the_timesheet_it_names(
     assert sandbox.state.count("GET /api/v1/files/raw") == 1
 
 
-def test_a_file_attached_during_an_upload_is_kept(
-    sandbox: Sandbox, connection: Connection
-) -> None:
+def test_a_file_attached_during_an_upload_is_kept(sandbox: Sandbox, connection: Connection) -> None:
     """Another upload to the same timesheet lands while this one's file goes up."""
 
     def attach_another(state: Any) -> None:
