@@ -1242,3 +1242,22 @@ def test_the_page_is_served_compressed_cached_and_light(
         "GET /api/catalog/triggers/new_or_changed_records 200",
     ]
     no_javascript_errors(browser)
+
+
+def test_an_entry_whose_fetch_failed_is_asked_again_when_next_needed(
+    browser: WebDriver, designer: Designer
+) -> None:
+    """A fetch that got no answer at all (the designer restarting) is not kept as the entry."""
+    new_flow(browser, designer)
+    browser.execute_script(
+        """
+        window.realFetch = window.fetch;
+        window.fetch = (url, options) => String(url).includes("/api/catalog/actions/get_groups")
+          ? Promise.reject(new TypeError("Failed to fetch")) : window.realFetch(url, options);
+        """
+    )
+    add(browser, "get_groups")  # drawn by name: no entry, so no form
+    assert step(browser, 1).find_elements(By.CSS_SELECTOR, ".field") == []
+    browser.execute_script("window.fetch = window.realFetch")
+    add(browser, "get_groups")
+    wait(browser).until(lambda d: step(d, 2).find_elements(By.CSS_SELECTOR, ".field"))

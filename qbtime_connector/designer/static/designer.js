@@ -58,11 +58,15 @@
     return Promise.all(keys.filter((key) => state.catalog[kind].some((e) => e.key === key)).map((key) => {
       const name = `${kind}:${key}`;
       if (!loading.has(name)) {
-        loading.set(name, api("GET", `/api/catalog/${kind}/${encodeURIComponent(key)}?v=${version}`).then((answer) => {
-          if (answer.ok) { state.entries.set(name, answer.data); unavailable.delete(name); return; }
+        const failed = () => {
           unavailable.add(name);
           loading.delete(name); // asked again when next needed
-        }));
+        };
+        loading.set(name, api("GET", `/api/catalog/${kind}/${encodeURIComponent(key)}?v=${version}`).then((answer) => {
+          if (answer.ok) { state.entries.set(name, answer.data); unavailable.delete(name); return; }
+          failed();
+        }, failed)); // a fetch that never got an answer (the designer restarting): the same
+
       }
       return loading.get(name);
     }));
