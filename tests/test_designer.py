@@ -826,8 +826,10 @@ def test_a_deleted_instance_has_its_store_closed_and_its_token_forgotten(
 
     designer.call("DELETE", f"/api/instances/{other}")
     assert _open_files(data) == []
-    # A new instance (SQLite may hand out a deleted id again) starts with no token.
+    # A new instance never takes a deleted one's id (its token store is named by it), and
+    # starts with no token.
     fresh = designer.new_instance("Acme")
+    assert fresh > max(connected, other)
     assert designer.call("GET", "/api/instances").json == [
         {"id": fresh, "name": "Acme", "status": "not connected", "connected": False}
     ]

@@ -21,6 +21,7 @@ CREATE TABLE IF NOT EXISTS flows (
 CREATE TABLE IF NOT EXISTS instances (
     id INTEGER PRIMARY KEY, name TEXT NOT NULL UNIQUE, created REAL NOT NULL
 );
+CREATE TABLE IF NOT EXISTS counters (name TEXT PRIMARY KEY, value INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS oauth_states (
     state TEXT PRIMARY KEY, instance_id INTEGER NOT NULL, redirect_uri TEXT NOT NULL,
     created REAL NOT NULL
@@ -189,12 +190,21 @@ class Storage:
         return next((i for i in self.instances() if i["id"] == instance_id), None)
 
     def add_instance(self, name: str) -> int:
-        """A new customer instance (names are unique); its id."""
+        """A new customer instance (names are unique); its id, never one a deleted instance had:
+        its token store is named by it, and a deleted instance's refresh that saves late must
+        not hand its customer's token to a new one (SQLite reuses the highest id)."""
         with self._db() as db:
-            cursor = db.execute(
-                "INSERT INTO instances (name, created) VALUES (?, ?)", (name, time.time())
+            db.execute("INSERT OR IGNORE INTO counters VALUES ('instances', 0)")
+            db.execute(
+                "UPDATE counters SET value = max(value, (SELECT coalesce(max(id), 0)"
+                " FROM instances)) + 1 WHERE name = 'instances'"
             )
-            return int(cursor.lastrowid or 0)
+            (new,) = db.execute("SELECT value FROM counters WHERE name = 'instances'").fetchone()
+            db.execute(
+                "INSERT INTO instances (id, name, created) VALUES (?, ?, ?)",
+                (new, name, time.time()),
+            )
+            return int(new)
 
     def delete_instance(self, instance_id: int) -> None:
         """Forget an instance, its pending sign-ins and its trigger states."""
