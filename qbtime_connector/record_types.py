@@ -26,6 +26,10 @@ from .results import more_of, records_of
 
 EPOCH = "1970-01-01T00:00:00+00:00"
 IDS_PER_READ = 100  # parent ids one read names, when the API takes a list of them
+# A sample (a designer's "test trigger") of a type read per parent reads at most this many
+# parents per window: an account's thousands of projects would otherwise cost a call each, per
+# window, out of its 300 calls per 5 minutes. The newest parents (highest ids) are read.
+SAMPLE_READS = 10
 
 
 @dataclass(frozen=True)
@@ -232,14 +236,17 @@ class Reader:
                 return Batch(batch.records, True, part, read.offset, last_id, batch.calls)
         return batch
 
-    def first_pages(self, endpoint: str, since: str) -> tuple[list[dict[str, Any]], bool]:
-        """The first page of 200 of each read modified at or after `since`, and whether any
+    def first_pages(
+        self, endpoint: str, since: str, max_reads: int = SAMPLE_READS
+    ) -> tuple[list[dict[str, Any]], bool]:
+        """The first page of 200 of each read modified at or after `since` (of the last
+        `max_reads` reads, for a type read per parent: its newest parents), and whether any
         read has more."""
         where = ENDPOINTS[endpoint]
         params = {**where.filters, "modified_since": since, "supplemental_data": "no"}
         records: list[dict[str, Any]] = []
         more = False
-        for _, _, query in self.parts(where):
+        for _, _, query in self.parts(where)[-max_reads:]:
             page = {**params, **query, "limit": MAX_LIMIT, "page": 1}
             body = self.connection.request("GET", endpoint, params=page)
             records += records_of(body, endpoint)

@@ -102,3 +102,21 @@ def test_a_window_too_full_for_one_page_is_narrowed_to_the_newest(clock: ManualC
     assert [r["id"] for r in found[:2]] == made[::-1]
     assert found[2]["record"]["last_modified"] < found[1]["record"]["last_modified"]
     assert _newest_first(found)
+
+
+def test_a_type_read_per_project_samples_only_the_newest_projects(
+    sandbox: Sandbox, connection: Connection
+) -> None:
+    """Each project's notes are one read: a sample reads the newest SAMPLE_READS projects'."""
+    from qbtime_connector.record_types import SAMPLE_READS
+
+    names = [{"name": f"Project {n}"} for n in range(SAMPLE_READS + 5)]
+    made = invoke("create_projects", {"records": names}, connection)
+    newest = max(int(p["id"]) for p in made["projects"])
+    invoke("create_project_note", {"project_id": newest, "note": "kick-off"}, connection)
+    before = sandbox.state.count("GET /api/v1/project_notes")
+    found = sample(TRIGGER, {"record_types": "project_notes"}, connection, limit=1)["records"]
+    windows = sandbox.state.count("GET /api/v1/project_notes") - before
+    assert [r["record"]["project_id"] for r in found] == [newest]
+    assert 0 < windows <= SAMPLE_READS * 7  # seven windows at most, never every project
+    assert windows % SAMPLE_READS == 0
