@@ -4,7 +4,8 @@ The API cannot sort by modification time, so the newest records of an endpoint a
 its newest stamp (GET /last_modified_timestamps) by reading `modified_since` windows that grow
 until one holds enough records; a window too full for one page is narrowed by halving. A type
 the API reads only per parent (the notes of one project, ...) is read for its newest parents
-(record_types.SAMPLE_READS of them) in each window. No state is read or written: a sample never moves a trigger on.
+(record_types.SAMPLE_READS of them) in each window. No state is read or written: a sample never
+moves a trigger on.
 """
 
 from __future__ import annotations
