@@ -225,12 +225,8 @@ def _quiet(mark: Mark, stamp: str | None) -> bool:
     """Whether the endpoint cannot have changed since the mark (no read needed)."""
     if mark.get("resume") is not None:
         return False
-    if stamp is None:
-        # Not stamped in the answer: the reference documents no stamp for some watched types,
-        # and a change the API did not stamp must still be read, not taken for quiet.
-        return False
     try:
-        return _instant(stamp) < _instant(mark["since"])
+        return stamp is None or _instant(stamp) < _instant(mark["since"])
     except ValueError:
         return False
 

@@ -186,29 +186,6 @@ def test_only_the_chosen_record_types_are_reported(
     assert watcher.seen == [("users", "updated", 1000002)]
 
 
-def test_a_type_the_api_answers_no_stamp_for_is_read_not_taken_for_quiet(
-    clock: ManualClock, clocked_connection: Connection, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    """The reference's default list of stamped endpoints leaves out some watched types."""
-    connection = clocked_connection
-    stamped = changes_module.newest_changes
-
-    def without_users(conn: Connection, endpoints: list[str]) -> tuple[dict[str, str], Any]:
-        stamps, now = stamped(conn, endpoints)
-        return {k: v for k, v in stamps.items() if k != "users"}, now
-
-    monkeypatch.setattr(changes_module, "newest_changes", without_users)
-    watcher = Watcher(connection, {"record_types": "users"})
-    watcher.poll()
-    watcher.seen.clear()
-    clock.tick()
-    invoke(
-        "update_user", {"id": 1000002, "additional_query_parameters": {"email": "m@x"}}, connection
-    )
-    watcher.poll()
-    assert watcher.seen == [("users", "updated", 1000002)]
-
-
 def test_an_altered_state_is_refused(clocked_connection: Connection) -> None:
     connection = clocked_connection
     state = poll(KEY, {}, connection)["state"]
