@@ -196,6 +196,13 @@ def sandbox() -> Iterator[Sandbox]:
         yield running
 
 
+@pytest.fixture(scope="module")
+def shared_sandbox() -> Iterator[Sandbox]:
+    """One sandbox for a whole test file (its `connection` override resets it per test)."""
+    with Sandbox() as running:
+        yield running
+
+
 @pytest.fixture
 def connection(sandbox: Sandbox, stored: list[dict[str, Any]]) -> Iterator[Connection]:
     with sandbox.connect(on_token_refresh=stored.append) as connected:

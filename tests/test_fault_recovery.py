@@ -20,12 +20,6 @@ from qbtime_connector.sandbox import Sandbox
 from .conftest import no_sleep_policy
 
 
-@pytest.fixture(scope="module")
-def shared_sandbox() -> Iterator[Sandbox]:
-    with Sandbox() as running:
-        yield running
-
-
 @pytest.fixture
 def connection(shared_sandbox: Sandbox) -> Iterator[Connection]:
     shared_sandbox.state.reset()

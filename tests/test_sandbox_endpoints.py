@@ -34,12 +34,6 @@ RECORDS = [n for n in READ if isinstance(ENDPOINTS[n], Resource) and ENDPOINTS[n
 FUTURE, PAST = "2099-01-01T00:00:00+00:00", "2000-01-01T00:00:00+00:00"
 
 
-@pytest.fixture(scope="module")
-def shared_sandbox() -> Iterator[Sandbox]:
-    with Sandbox() as running:
-        yield running
-
-
 @pytest.fixture
 def connection(shared_sandbox: Sandbox) -> Iterator[Connection]:
     shared_sandbox.state.reset()

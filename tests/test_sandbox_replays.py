@@ -136,12 +136,6 @@ OTHERWISE = {
 EXTRA = {"timesheets": {"created_by_user_id"}, "users": {"display_name"}}
 
 
-@pytest.fixture(scope="module")
-def shared_sandbox() -> Iterator[Sandbox]:
-    with Sandbox() as running:
-        yield running
-
-
 @pytest.fixture
 def connection(shared_sandbox: Sandbox) -> Iterator[Connection]:
     shared_sandbox.state.reset()
