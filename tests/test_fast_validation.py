@@ -26,6 +26,8 @@ from qbtime_connector.fast_validation import (
 )
 from qbtime_connector.validation import resolved_schema, validator_for
 
+from .conftest import EXAMPLES_PER_ACTION
+
 SPECS = {**manifest.actions(), **manifest.data_sources(), **manifest.triggers()}
 
 # Values near the edges of what the schemas accept: each input type's borderline texts.
@@ -160,7 +162,7 @@ def agree(name: str, values: dict[str, Any]) -> None:
 
 
 @pytest.mark.parametrize("name", sorted(SPECS))
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=EXAMPLES_PER_ACTION, deadline=None)
 @given(data=st.data())
 def test_the_fast_check_agrees_with_jsonschema_on_every_action(name: str, data: Any) -> None:
     agree(name, data.draw(inputs_for(name)))
@@ -176,7 +178,7 @@ def test_the_fast_check_agrees_on_every_edge_value_of_every_input(name: str) -> 
 @pytest.mark.parametrize(
     "name", sorted(n for n, s in SPECS.items() if any(i.type == "record_list" for i in s.inputs))
 )
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=EXAMPLES_PER_ACTION, deadline=None)
 @given(data=st.data())
 def test_the_fast_check_agrees_on_record_lists(name: str, data: Any) -> None:
     agree(name, data.draw(record_inputs(name)))

@@ -21,6 +21,9 @@ from qbtime_connector.tokens import MemoryTokenStore, TokenStore, open_store
 from .conftest import SHORT_LIFETIME, StoreUrl
 from .store_worker import forked
 
+# Each test forks workers that wait out short token lives: started first, beside the others.
+pytestmark = pytest.mark.slow
+
 GRANTS = "POST /api/v1/grant"
 LIFETIME = SHORT_LIFETIME  # seconds a `short_lived` sandbox token lives
 

@@ -28,7 +28,7 @@ from qbtime_connector.sandbox import Sandbox
 from qbtime_connector.screening import MAX_DEPTH, MAX_IDS
 from qbtime_connector.validation import prepare, safe_key
 
-from .conftest import API, listing, make_token
+from .conftest import API, EXAMPLES_PER_ACTION, listing, make_token
 
 NASTY = [
     "1;DROP TABLE users",
@@ -163,7 +163,7 @@ HEALTH = [HealthCheck.too_slow, HealthCheck.data_too_large]
 
 
 @pytest.mark.parametrize("action", ACTIONS, ids=lambda a: a.key)
-@settings(max_examples=100, deadline=None, suppress_health_check=HEALTH)
+@settings(max_examples=EXAMPLES_PER_ACTION, deadline=None, suppress_health_check=HEALTH)
 @given(data=st.data())
 def test_any_input_passes_or_is_refused_by_name(action: manifest.ActionSpec, data: Any) -> None:
     outcome_of(action, data.draw(any_inputs(action)))
