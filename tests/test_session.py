@@ -67,6 +67,26 @@ def test_the_sessions_headers_proxies_and_tls_settings_reach_the_adapter() -> No
     assert settings["timeout"] == connection.timeout and settings["stream"] is False
 
 
+def test_what_a_host_sets_on_the_session_counts_as_requests_would_count_it() -> None:
+    """A header set to None is not sent, default query parameters are sent (the call's own win),
+    and the session's auth and stream settings apply."""
+    with Connection("id", "secret", make_token()) as connection:
+        session = connection.session
+        session.headers["Accept-Encoding"] = None  # type: ignore[assignment]
+        session.params = {"trace": "on", "limit": 1}
+        session.stream = True
+        adapter = _Recording()
+        session.mount("https://", adapter)
+        invoke("get_users", {"per_page": 7}, connection)
+        session.auth = ("user", "pass")
+        invoke("get_users", {}, connection)
+    [(first, settings), (second, _)] = adapter.sent
+    assert "Accept-Encoding" not in first.headers
+    assert first.url == f"{API}/users?trace=on&limit=7&active=yes&page=1"
+    assert settings["stream"] is True
+    assert second.headers["Authorization"].startswith("Basic ")  # the host's choice, as in requests
+
+
 def test_a_cookie_the_api_sets_is_sent_back_as_a_requests_session_would(
     mocked_api: responses.RequestsMock,
 ) -> None:
