@@ -432,3 +432,28 @@ def test_the_control_surface_is_served_over_http(shared_sandbox: Sandbox, raw_ap
     assert raw_api("GET", "users").status_code == 401
     requests.post(f"{root}/_sandbox/reset", timeout=10)
     assert shared_sandbox.state.count() == 0
+
+
+def test_the_sandbox_and_the_designer_look_for_a_stop_every_few_milliseconds(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Any
+) -> None:
+    """stop() waits for the serving loop's next look: at socketserver's default of 0.5 s, every
+    test's sandbox took half a second to stop (minutes of the suite's time)."""
+    import socketserver
+
+    from qbtime_connector.designer.serving import Designer
+    from qbtime_connector.sandbox.serving import STOP_POLL
+
+    asked: list[float] = []
+    serve = socketserver.BaseServer.serve_forever
+
+    def recording(server: Any, poll_interval: float = 0.5) -> None:
+        asked.append(poll_interval)
+        serve(server, poll_interval)
+
+    monkeypatch.setattr(socketserver.BaseServer, "serve_forever", recording)
+    with Sandbox():
+        pass
+    with Designer(data_dir=tmp_path):
+        pass
+    assert asked and all(interval == STOP_POLL <= 0.05 for interval in asked), asked

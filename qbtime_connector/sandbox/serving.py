@@ -74,7 +74,8 @@ class KeepAliveServer:
         self._open: set[Any] = set()
         self._lock = threading.Lock()
         self.connections = 0
-        threading.Thread(target=self._server.serve_forever, daemon=True, name=name).start()
+        serve = functools.partial(self._server.serve_forever, poll_interval=STOP_POLL)
+        threading.Thread(target=serve, daemon=True, name=name).start()
 
     @property
     def port(self) -> int:
