@@ -20,8 +20,8 @@ The suite runs in pytest-xdist workers (pyproject's addopts): session-scoped fix
 per worker (in its own temp dir, on free ports); the tests of the PostgreSQL store and those
 timing many processes run one after another in one worker (the SERIAL group); what must be
 built once for all (the sdist and wheel) is built under a lock. Mark a long test
-`@pytest.mark.slow` (it is started first); a test that must not run beside others joins
-`@pytest.mark.xdist_group(SERIAL)`.
+`@pytest.mark.slow` (it is started first; `slow(seconds)` orders the longest first); a test
+that must not run beside others joins `@pytest.mark.xdist_group(SERIAL)`.
 
 A file that needs speed may share one module-scoped sandbox under the name `shared_sandbox`
 (reset before each test) and override `connection` to connect to it; its docstring says so.
@@ -134,7 +134,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if _uses_postgres(item) and not item.get_closest_marker("xdist_group"):
             item.add_marker(pytest.mark.xdist_group(SERIAL))
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    items.sort(key=_slowness)
+
+
+def _slowness(item: pytest.Item) -> tuple[bool, float]:
+    """Slow tests first, the longest of them (`@pytest.mark.slow(seconds)`) before the rest."""
+    slow = item.get_closest_marker("slow")
+    return slow is None, -float(slow.args[0]) if slow and slow.args else 0.0
 
 
 class _Recorder(logging.Handler):

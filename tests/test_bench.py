@@ -23,7 +23,7 @@ def rows_of(out: str) -> dict[str, list[str]]:
     return rows
 
 
-@pytest.mark.slow
+@pytest.mark.slow(30)
 def test_the_benchmark_prints_every_row_beside_its_target_and_least() -> None:
     out = subprocess.run(
         [

@@ -732,7 +732,7 @@ def test_the_every_action_parts_cover_every_action_with_reads_writes_and_conditi
     assert conditional >= 30
 
 
-@pytest.mark.slow
+@pytest.mark.slow(45)
 @pytest.mark.parametrize("part", range(PARTS))
 def test_every_action_is_filled_tested_or_previewed_and_shows_its_result(
     browser: WebDriver, designer: Designer, instance: int, part: int

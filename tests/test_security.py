@@ -397,11 +397,12 @@ def traceback_text(error: BaseException) -> str:
 
 @pytest.mark.parametrize("dsn", DSNS)
 def test_no_store_error_repr_or_traceback_carries_the_database_password(
-    dsn: str, caplog: pytest.LogCaptureFixture
+    dsn: str, caplog: pytest.LogCaptureFixture, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from qbtime_connector.tokens import PostgresTokenStore, StoreError, open_store
 
     caplog.set_level(logging.DEBUG)
+    monkeypatch.setenv("QBTIME_POSTGRES_TIMEOUT", "1")  # the store open_store makes: not 10 s
     store = PostgresTokenStore(dsn, "acme", timeout=1.0)
     texts = [repr(store), str(store)]
     with pytest.raises(StoreError) as caught:

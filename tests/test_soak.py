@@ -20,7 +20,7 @@ from .conftest import ROOT
 SHORT = ["-n", "50", "-w", "4", "-t", "20", "-m", "1", "--poll-every", "5", "--write-every", "10"]
 
 
-@pytest.mark.slow
+@pytest.mark.slow(70)  # mostly waiting on its minute of load: started before any other
 @pytest.mark.skipif(server_bin() is None, reason="PostgreSQL server programs are missing")
 def test_a_short_soak_meets_the_zero_targets() -> None:
     done = subprocess.run(
