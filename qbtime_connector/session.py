@@ -61,17 +61,11 @@ class ApiSession(requests.Session):
         # Prepared here rather than through Session.request, whose merging of per-request
         # cookies, auth, params, hooks and environment cost each call about 0.1 ms, more than
         # all our own work (README, per call). What a host may set on the session still counts.
-        merged = CaseInsensitiveDict(self.headers)
-        merged.update(headers or {})
-        if access_token:
-            merged["Authorization"] = f"Bearer {access_token}"
-        for name in [name for name, value in merged.items() if value is None]:
-            del merged[name]  # as in requests: a header set to None is not sent
         prepared = requests.PreparedRequest()
         prepared.prepare(
             method=method,
             url=url,
-            headers=merged,
+            headers=self._with_session_headers(headers, access_token),
             params=self._with_session_params(params),
             data=data,
             json=json,
@@ -88,6 +82,19 @@ class ApiSession(requests.Session):
             verify=self.verify,
             cert=self.cert,
         )
+
+    def _with_session_headers(
+        self, headers: Mapping[str, str] | None, access_token: str | None
+    ) -> CaseInsensitiveDict[Any]:
+        """The session's headers, then the request's, then the Bearer token; a header set to
+        None is not sent (as in requests)."""
+        merged: CaseInsensitiveDict[Any] = CaseInsensitiveDict(self.headers)
+        merged.update(headers or {})
+        if access_token:
+            merged["Authorization"] = f"Bearer {access_token}"
+        for name in [name for name, value in merged.items() if value is None]:
+            del merged[name]
+        return merged
 
     def _with_session_params(self, params: Mapping[str, Any] | None) -> Mapping[str, Any] | None:
         """The request's query over the session's default one, if a host set any."""
