@@ -481,3 +481,26 @@ def test_every_sandbox_of_a_process_shares_one_compiled_route_map(
         with Sandbox() as running:
             assert requests.get(f"{running.base_url}/current_user", timeout=10).status_code == 401
     assert len(compiled) == len(set(compiled)) == len(list(app.route_map().iter_rules()))
+
+
+def test_an_answer_goes_out_in_one_write(
+    shared_sandbox: Sandbox, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """wsgiref writes the status line, the Date, the headers and the body apart: unbuffered,
+    each was a system call and a wake-up of the client, about a sixth of a call's CPU."""
+    import socket
+    import socketserver
+
+    writes: list[int] = []
+    for writer in (socket.SocketIO, socketserver._SocketWriter):  # buffered, unbuffered
+        write = writer.write
+
+        def counting(self: Any, data: Any, write: Any = write) -> int:
+            writes.append(len(data))
+            return int(write(self, data))
+
+        monkeypatch.setattr(writer, "write", counting)
+    with requests.Session() as web:
+        answer = web.get(f"{shared_sandbox.base_url}/current_user", timeout=10)
+        assert answer.status_code == 401  # no token: a small answer, complete
+        assert len(writes) == 1, writes

@@ -49,6 +49,7 @@ class LoopbackServer:
 IDLE_TIMEOUT = 30.0  # seconds a kept-alive connection may sit idle before the server closes it
 SOCKET_KEY = "qbtime_sandbox.socket"  # the environ key of the client's socket (to drop it)
 DROPPED_KEY = "qbtime_sandbox.dropped"  # set by the app when it dropped the connection
+ANSWER_BUFFER = 64 * 1024  # bytes of an answer held back to go out in one write
 
 
 class KeepAliveServer:
@@ -128,9 +129,12 @@ def _keep_alive_handler(verbose: bool, owner: KeepAliveServer) -> type[Any]:
     class Handler(WSGIRequestHandler):
         protocol_version = "HTTP/1.1"
         timeout = IDLE_TIMEOUT
-        # TCP_NODELAY: an answer goes out in several writes (status and headers, then body);
-        # on a kept-alive connection Nagle's algorithm holds the last one back until the
-        # client's delayed ACK, 40 ms later, on every call.
+        # An answer is buffered and sent in one write when it is complete (wsgiref writes the
+        # status line, the Date, the headers and the body apart: a system call each, and as
+        # many wake-ups of the client). TCP_NODELAY still: an answer larger than the buffer
+        # goes out in several writes, and Nagle's algorithm would hold the last one back until
+        # the client's delayed ACK, 40 ms later.
+        wbufsize = ANSWER_BUFFER
         disable_nagle_algorithm = True
 
         def setup(self) -> None:
@@ -170,6 +174,11 @@ def _keep_alive_handler(verbose: bool, owner: KeepAliveServer) -> type[Any]:
             handler.request_handler = self  # wsgiref logs through it
             server: Any = self.server
             handler.run(server.get_app())
+            try:
+                self.wfile.flush()
+            except OSError:  # the app dropped the connection, or the client went away
+                self.close_connection = True
+                return
             if chunked or not handler.length_known or environ.get(DROPPED_KEY):
                 self.close_connection = True  # the answer's end, or the body's, is unknown
                 return
