@@ -7,6 +7,7 @@ test); `raw_api` sends raw HTTP to it with a Bearer token.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
@@ -416,11 +417,25 @@ def test_faults_hit_the_next_n_requests_and_requests_are_counted(
     assert shared_sandbox.state.count("GET /api/v1/users") == 3
 
 
-def test_a_dropped_connection_gets_no_answer(shared_sandbox: Sandbox, raw_api: RawApi) -> None:
+def test_a_dropped_connection_gets_no_answer_and_the_server_no_traceback(
+    shared_sandbox: Sandbox, raw_api: RawApi, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import socketserver
+
+    failures: list[str] = []
+    monkeypatch.setattr(
+        socketserver.BaseServer, "handle_error", lambda _, __, address: failures.append(address)
+    )
     shared_sandbox.state.inject(drop=True)
     with pytest.raises(requests.ConnectionError):
         raw_api("GET", "users")
     assert raw_api("GET", "users").status_code == 200
+    server: Any = shared_sandbox._server  # the dropped connection's thread has ended
+    for _ in range(500):
+        if len(server._open) <= 1:
+            break
+        time.sleep(0.01)
+    assert len(server._open) <= 1 and failures == []  # the answer held back was let go quietly
 
 
 def test_the_control_surface_is_served_over_http(shared_sandbox: Sandbox, raw_api: RawApi) -> None:

@@ -142,8 +142,12 @@ def _keep_alive_handler(verbose: bool, owner: KeepAliveServer) -> type[Any]:
             owner.opened(self.connection)
 
         def finish(self) -> None:
-            owner.closed(self.connection)
-            super().finish()
+            try:
+                super().finish()
+            except OSError:  # an answer held back for a client gone (or a dropped connection)
+                self.rfile.close()
+            finally:
+                owner.closed(self.connection)
 
         def handle(self) -> None:
             # BaseHTTPRequestHandler's loop (wsgiref's own handle() serves only one request).
