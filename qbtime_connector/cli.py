@@ -12,7 +12,6 @@ import shlex
 import shutil
 import sys
 import textwrap
-import threading
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager, suppress
 from pathlib import Path
@@ -21,6 +20,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from . import manifest
 from .errors import ApiError, ConnectorError, InputError, error_json
+from .interrupts import until_interrupted
 from .progress import Progress
 from .urls import DEFAULT_BASE_URL
 from .version import package_version
@@ -399,7 +399,7 @@ def _serve_until_interrupted(server: Any, first_line: str, note: str) -> int:
     print(first_line, flush=True)
     print(f"{note}; Ctrl-C stops", file=sys.stderr, flush=True)
     try:
-        threading.Event().wait()  # until Ctrl-C
+        until_interrupted()
     except KeyboardInterrupt:
         pass
     finally:

@@ -17,6 +17,7 @@ from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
 from .errors import ApiError, AuthError, ConnectorError
+from .interrupts import wait_for
 from .oauth import authorize_url, exchange_code, new_state
 from .tokens.file import write_private
 from .urls import DEFAULT_BASE_URL
@@ -139,7 +140,7 @@ def login(
     waiter.start()
     try:
         open_url(authorize_url(client_id, redirect_uri, state, base_url=base_url))
-        outcome.done.wait(max(deadline - time.monotonic(), 0))
+        wait_for(outcome.done, deadline - time.monotonic())
         waiter.join(1.0)
     finally:
         server.server_close()

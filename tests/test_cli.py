@@ -9,6 +9,7 @@ import socket
 import stat
 import subprocess
 import sys
+import time
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -95,6 +96,53 @@ def test_sandbox_command_prints_its_base_url_first() -> None:
     finally:
         process.send_signal(signal.SIGINT)
         assert process.wait(timeout=10) == 0
+
+
+def _other_thread_of(pid: int) -> int:
+    """The id of a thread of process `pid` other than its main one (its server's, here)."""
+    for _ in range(500):
+        others = [int(t) for t in os.listdir(f"/proc/{pid}/task") if int(t) != pid]
+        if others:
+            return others[0]
+        time.sleep(0.01)
+    raise AssertionError(f"process {pid} has no thread but its main one")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="tgkill is Linux's")
+@pytest.mark.parametrize(
+    ("command", "interrupted"),
+    [
+        (["sandbox"], 0),
+        (["login", "--no-browser", "--client-id", DEMO_CLIENT_ID, "--port", "0"], 130),
+    ],
+    ids=["sandbox", "login"],
+)
+def test_ctrl_c_stops_a_waiting_command_even_when_the_signal_lands_on_another_thread(
+    tmp_path: Path, command: list[str], interrupted: int
+) -> None:
+    """The kernel may hand a process's SIGINT to any of its threads; Python then runs its handler
+    only when the main thread next runs Python code. A main thread asleep in a long wait did
+    not: the sandbox went on serving after Ctrl-C, and login waited out its five minutes."""
+    import ctypes
+
+    process = subprocess.Popen(
+        [sys.executable, "-m", "qbtime_connector", *command],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        text=True,
+        cwd=tmp_path,
+        env={**os.environ, "QBTIME_CLIENT_SECRET": DEMO_CLIENT_SECRET, "BROWSER": "false"},
+    )
+    try:
+        assert process.stdout is not None and process.stdout.readline()  # it is waiting
+        libc = ctypes.CDLL(None, use_errno=True)
+        tgkill = 234 if os.uname().machine == "x86_64" else 131  # aarch64's number
+        thread = _other_thread_of(process.pid)
+        assert libc.syscall(tgkill, process.pid, thread, signal.SIGINT) == 0
+        assert process.wait(timeout=10) == interrupted
+    finally:
+        process.kill()
+        process.wait()
 
 
 def test_login_catches_the_code_on_loopback_and_stores_an_owner_only_file(
