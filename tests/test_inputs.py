@@ -4,6 +4,7 @@ query values and paths are encoded, never interpreted."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import decimal
 import re
 from collections import Counter
@@ -89,6 +90,7 @@ values = st.recursive(
     max_leaves=6,
 )
 ACTIONS = [*manifest.actions().values(), *manifest.data_sources().values()]
+ACTION_OF = {action.key: action for action in ACTIONS}
 ANY_PATH = re.compile(re.escape(API) + r"/.*")
 
 
@@ -125,6 +127,12 @@ STATEFUL = {"clock_out", "find_or_create_user"}
 
 def any_inputs(action: manifest.ActionSpec) -> st.SearchStrategy[dict[Any, Any]]:
     """Inputs of any value: mostly the action's own keys, sometimes any key at all."""
+    return _any_inputs(action.key)
+
+
+@functools.cache  # built once an action: built again for each example, Hypothesis validated it
+def _any_inputs(key: str) -> st.SearchStrategy[dict[Any, Any]]:
+    action = ACTION_OF[key]
     known_keys = [i.key for i in action.value_inputs]
     names = st.sampled_from(known_keys) if known_keys else st.nothing()
     known = st.dictionaries(names, values, max_size=len(known_keys))
