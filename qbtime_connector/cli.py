@@ -396,9 +396,9 @@ def _port(text: str) -> int:
 
 def _serve_until_interrupted(server: Any, first_line: str, note: str) -> int:
     """Print where a started server is (first line), then serve until Ctrl-C stops it."""
-    print(first_line, flush=True)
-    print(f"{note}; Ctrl-C stops", file=sys.stderr, flush=True)
-    try:
+    try:  # a Ctrl-C from the first line on is a stop like any other (exit 0)
+        print(first_line, flush=True)
+        print(f"{note}; Ctrl-C stops", file=sys.stderr, flush=True)
         until_interrupted()
     except KeyboardInterrupt:
         pass
