@@ -134,6 +134,7 @@ def valid_base(name: str) -> dict[str, Any]:
     return {i.key: good(i) for i in spec.value_inputs if i.key in wanted}
 
 
+@cache  # each strategy once: built again for each example, Hypothesis validated it each time
 def inputs_for(name: str) -> st.SearchStrategy[dict[str, Any]]:
     """A valid base with one or two inputs (or a stranger) set to values of any shape."""
     keys = [i.key for i in SPECS[name].value_inputs] + ["not_an_input"]
@@ -141,6 +142,7 @@ def inputs_for(name: str) -> st.SearchStrategy[dict[str, Any]]:
     return changes.map(lambda changed: {**valid_base(name), **changed})
 
 
+@cache
 def record_inputs(name: str) -> st.SearchStrategy[dict[str, Any]]:
     """Record lists whose records use the API's field names, for the bulk write actions."""
     fields = ["id", "user_id", "jobcode_id", "start", "end", "username", "first_name", "type"]
