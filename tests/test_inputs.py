@@ -4,8 +4,8 @@ query values and paths are encoded, never interpreted."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 import decimal
+import functools
 import re
 from collections import Counter
 from typing import Any

@@ -17,6 +17,10 @@ from mcp import Client
 
 from .mcp_client import COMMAND, http_server
 
+# One worker runs this file: its module's HTTP server then starts once, not in each worker (a
+# server's start costs a second and a half of CPU, importing the SDK).
+pytestmark = pytest.mark.xdist_group("mcp_serving")
+
 INITIALIZE = {
     "jsonrpc": "2.0",
     "id": 1,

@@ -19,6 +19,10 @@ from qbtime_connector.validation import resolved_schema
 
 from .mcp_client import dumped, stdio_session
 
+# One worker runs this file: its module's two servers (one per protocol handshake) then start
+# once, not in each worker (a server's start costs a second and a half of CPU, importing the SDK).
+pytestmark = pytest.mark.xdist_group("mcp_tools")
+
 ACTIONS = manifest.actions()
 TRIGGERS = manifest.triggers()
 ANNOTATIONS = ("title", "description", "default", "examples")  # what a tool's property adds
