@@ -127,14 +127,35 @@ def _uses_postgres(item: pytest.Item) -> bool:
 
 
 @pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked `slow` first: pytest-xdist then starts them at once beside the others,
     rather than last, when they would hold up the end of the run alone. Every test of the
     PostgreSQL store joins the SERIAL group."""
     for item in items:
         if _uses_postgres(item) and not item.get_closest_marker("xdist_group"):
             item.add_marker(pytest.mark.xdist_group(SERIAL))
+        if config.getoption("loadgroup", False):  # a worker of a --dist loadgroup run
+            _join_group(item)
     items.sort(key=_slowness)
+
+
+def _join_group(item: pytest.Item) -> None:
+    """Name an item's xdist_group at the end of its node id ("…@group"), where pytest-xdist's
+    loadgroup scheduler looks for it. pytest-xdist 3.8 writes it to `item._nodeid`, which
+    pytest 9.2 no longer reads: every group was silently ignored, and each worker started a
+    PostgreSQL server of its own and ran the many-process tests beside the others."""
+    mark = item.get_closest_marker("xdist_group")
+    if mark is None:
+        return
+    group = str(mark.args[0] if mark.args else mark.kwargs.get("name", "default"))
+    if item.nodeid.endswith(f"@{group}"):
+        return
+    if hasattr(item, "_id"):  # pytest 9.2 and later: the id is structured
+        from _pytest.nodeid import NodeId
+
+        item._id = NodeId.parse(f"{item.nodeid}@{group}")
+    else:
+        item._nodeid = f"{item.nodeid}@{group}"
 
 
 def _slowness(item: pytest.Item) -> tuple[bool, float]:

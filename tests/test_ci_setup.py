@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import stat
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -74,3 +76,34 @@ def test_ci_runs_the_service_setup_and_hard_codes_no_postgres_version() -> None:
     assert "bash .ci/services" in run
     assert "postgresql/15" not in run and "postgresql-15" not in run
     assert os.access(ROOT / ".ci" / "services", os.X_OK)
+
+
+PLUGINS = ["-p", "no:cacheprovider", "--disable-plugin-autoload", "-p", "xdist"]
+
+
+def test_the_tests_of_one_xdist_group_run_in_one_worker(tmp_path: Path) -> None:
+    """The SERIAL group (one PostgreSQL server, the many-process tests one at a time) holds
+    under the pytest and pytest-xdist installed: with pytest 9.2, xdist 3.8's own marking of
+    groups was ignored and a group's tests went to every worker."""
+    (tmp_path / "conftest.py").write_text(
+        "from tests.conftest import pytest_collection_modifyitems  # noqa: F401\n"
+    )
+    (tmp_path / "test_grouped.py").write_text(
+        "import pytest\n\n"
+        '@pytest.mark.xdist_group("together")\n'
+        "@pytest.mark.parametrize('n', range(6))\n"
+        "def test_grouped(n):\n    pass\n"
+    )
+    ran = subprocess.run(
+        [sys.executable, "-m", "pytest", "-n", "2", "--dist", "loadgroup", "-v", *PLUGINS],
+        cwd=tmp_path,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert ran.returncode == 0, ran.stdout + ran.stderr
+    workers = re.findall(
+        r"\[(gw\d)\] .*PASSED test_grouped.py::test_grouped\[\d\]@together", ran.stdout
+    )
+    assert len(workers) == 6 and len(set(workers)) == 1, ran.stdout
