@@ -19,7 +19,9 @@ Every test's DEBUG log records are scanned for secrets (`no_secret_in_log_record
 The suite runs in pytest-xdist workers (pyproject's addopts): session-scoped fixtures are one
 per worker (in its own temp dir, on free ports); the tests of the PostgreSQL store and those
 timing many processes run one after another in one worker (the SERIAL group); what must be
-built once for all (the sdist and wheel) is built under a lock. Mark a long test
+built once for all (the sdist and wheel) is built under a lock; a file whose module fixtures
+are costly (a browser) is marked `workers(n)` and runs in n workers, its tests dealt out in
+turn (the longest first), so those fixtures start n times, not once in each worker. Mark a long test
 `@pytest.mark.slow` (it is started first; `slow(seconds)` orders the longest first); a test
 that must not run beside others joins `@pytest.mark.xdist_group(SERIAL)`.
 
@@ -131,12 +133,18 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     """Tests marked `slow` first: pytest-xdist then starts them at once beside the others,
     rather than last, when they would hold up the end of the run alone. Every test of the
     PostgreSQL store joins the SERIAL group."""
+    items.sort(key=_slowness)
+    shares: dict[str, int] = {}  # tests so far of each module that is run in a few workers
     for item in items:
         if _uses_postgres(item) and not item.get_closest_marker("xdist_group"):
             item.add_marker(pytest.mark.xdist_group(SERIAL))
+        workers = item.get_closest_marker("workers")
+        if workers and not item.get_closest_marker("xdist_group"):
+            module = item.nodeid.split("::")[0]
+            share = shares[module] = shares.get(module, -1) + 1
+            item.add_marker(pytest.mark.xdist_group(f"{module}:{share % workers.args[0]}"))
         if config.getoption("loadgroup", False):  # a worker of a --dist loadgroup run
             _join_group(item)
-    items.sort(key=_slowness)
 
 
 def _join_group(item: pytest.Item) -> None:

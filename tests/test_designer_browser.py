@@ -35,10 +35,15 @@ from selenium.webdriver.support import expected_conditions  # noqa: E402
 from selenium.webdriver.support.ui import Select, WebDriverWait  # noqa: E402
 
 CHROMIUM, CHROMEDRIVER = shutil.which("chromium"), shutil.which("chromedriver")
-pytestmark = pytest.mark.skipif(
-    not (CHROMIUM and CHROMEDRIVER),
-    reason="needs Debian's chromium and chromium-driver (.ci/run installs them)",
-)
+pytestmark = [
+    pytest.mark.skipif(
+        not (CHROMIUM and CHROMEDRIVER),
+        reason="needs Debian's chromium and chromium-driver (.ci/run installs them)",
+    ),
+    # Two browsers (and designers) for the file, not one in each worker: a start costs about
+    # 2.6 CPU-seconds; two still share the every-action parts out.
+    pytest.mark.workers(2),
+]
 FLAGS = [
     "--headless",
     "--no-sandbox",
