@@ -623,7 +623,7 @@ return [...arguments[0].querySelectorAll(".field")].map((field) => {
 });
 """
 # What a card shows after Test or Preview request: the result (or error), or each request.
-SHOWN_OF = """(card) => {
+SHOWN = """(card) => {
   const results = card.querySelector(".results");
   const result = results.querySelector(".result");
   const preview = results.querySelector(".preview");
@@ -638,10 +638,9 @@ SHOWN_OF = """(card) => {
     previewError: preview && preview.classList.contains("error") ? preview.textContent : null,
   };
 }"""
-SHOWN = f"return ({SHOWN_OF})(arguments[0]);"
 # The only card's outcome once shown (args[0]: a preview, else a test), with the flow's id.
 OUTCOME = f"""
-const shown = ({SHOWN_OF})(document.querySelector("{CARDS}"));
+const shown = ({SHOWN})(document.querySelector("{CARDS}"));
 const done = args[0] ? shown.requests !== null : Boolean(shown.result || shown.error);
 return done && {{ ...shown, flow: sessionStorage.getItem("flowId") }};
 """
