@@ -349,11 +349,13 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _mcp(args: argparse.Namespace) -> int:
-    from .mcp_server import serve
-
     if args.port is not None and not args.http:
         raise UsageError("--port is the HTTP port: give it with --http")
     with _chosen_connection(args) as connection:
+        # Imported once the arguments hold: the SDK takes over a second to import, and a usage
+        # error should not wait for it.
+        from .mcp_server import serve
+
         try:
             serve(connection, port=(args.port or 0) if args.http else None)
         except OSError as error:

@@ -103,11 +103,21 @@ def test_a_port_in_use_is_a_usage_error() -> None:
     assert "is in use" in ran.stderr
 
 
-def test_port_without_http_and_no_connection_are_usage_errors() -> None:
-    assert mcp_command("--sandbox", "--port", "8000").returncode == 2
-    ran = mcp_command()
-    assert ran.returncode == 2
-    assert "--connection FILE" in ran.stderr and "--sandbox" in ran.stderr
+def test_port_without_http_and_no_connection_are_usage_errors_said_before_the_sdk_loads(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The SDK takes over a second to import: a usage error is said without it (here, with
+    the server's package made unimportable, it would otherwise fail another way)."""
+    from qbtime_connector.cli import main
+
+    monkeypatch.setitem(sys.modules, "mcp", None)
+    monkeypatch.setitem(sys.modules, "qbtime_connector.mcp_server", None)
+    assert main(["mcp", "--sandbox", "--port", "8000"]) == 2
+    assert "--port is the HTTP port: give it with --http" in capsys.readouterr().err
+    monkeypatch.delenv("QBTIME_CLIENT_ID", raising=False)
+    assert main(["mcp"]) == 2
+    said = capsys.readouterr().err
+    assert "--connection FILE" in said and "--sandbox" in said
 
 
 WITHOUT_SDK = """
