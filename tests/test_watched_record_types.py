@@ -382,7 +382,7 @@ def test_lost_answers_and_failed_polls_of_every_type_lose_and_repeat_nothing(
     clock.tick()
     touched: set[int] = set()
     with state.lock:
-        for _ in range(rng.randrange(300, 500)):
+        for _ in range(rng.randrange(150, 250)):
             mutate(state, kind, rng, clock, touched)
     changing = {"on": True}
 
@@ -392,7 +392,9 @@ def test_lost_answers_and_failed_polls_of_every_type_lose_and_repeat_nothing(
 
     state.between(between)
     failed, polls = 0, 0
-    while polls < 60:
+    # 30 polls (60 cost twice the CPU): the types read per parent still continue capped reads
+    # 55 to 64 times each, and every type has failed polls.
+    while polls < 30:
         state.inject(**fault(rng, kind))
         try:
             watcher.poll()
