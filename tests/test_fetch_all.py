@@ -231,7 +231,9 @@ class Churn:
 
 
 @pytest.mark.parametrize("settled", [False, True], ids=["changed-just-before", "settled"])
-@pytest.mark.parametrize("seed", range(15))
+# Eight seeds of 500 to 1,500 records each (a full read through the sandbox costs about 0.3
+# CPU-seconds); the property test below shifts rows between pages at random, without a server.
+@pytest.mark.parametrize("seed", range(8))
 def test_records_that_exist_throughout_are_returned_once_while_others_change(
     sandbox: Sandbox, connection: Connection, clock: ManualClock, seed: int, settled: bool
 ) -> None:
