@@ -10,6 +10,7 @@ import stat
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from importlib.metadata import version
 from pathlib import Path
 from typing import Any
@@ -80,6 +81,17 @@ def test_run_exits_1_on_an_api_error(capsys: pytest.CaptureFixture[str]) -> None
     assert "404" in capsys.readouterr().err
 
 
+@pytest.fixture
+def interruptible() -> Iterator[None]:
+    """Children started meanwhile take Ctrl-C. A suite started as a script's background job (`&`)
+    has SIGINT ignored, and its children would inherit that: Python then installs no handler,
+    and the SIGINT these tests send would do nothing."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
+
+
+@pytest.mark.usefixtures("interruptible")
 def test_sandbox_command_prints_its_base_url_first() -> None:
     process = subprocess.Popen(
         [sys.executable, "-m", "qbtime_connector.cli", "sandbox"],
@@ -109,6 +121,7 @@ def _other_thread_of(pid: int) -> int:
 
 
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="tgkill is Linux's")
+@pytest.mark.usefixtures("interruptible")
 @pytest.mark.parametrize(
     ("command", "interrupted"),
     [
