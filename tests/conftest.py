@@ -133,7 +133,8 @@ def _uses_postgres(item: pytest.Item) -> bool:
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Tests marked `slow` first: pytest-xdist then starts them at once beside the others,
     rather than last, when they would hold up the end of the run alone. Every test of the
-    PostgreSQL store joins the SERIAL group."""
+    PostgreSQL store joins the SERIAL group; a `workers(n)` file's tests are dealt into n
+    groups; in a loadgroup worker, each item's group is written where xdist reads it."""
     items.sort(key=_slowness)
     shares: dict[str, int] = {}  # tests so far of each module that is run in a few workers
     for item in items:
