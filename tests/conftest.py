@@ -43,6 +43,7 @@ import sysconfig
 import tempfile
 import time
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -185,13 +186,12 @@ class _Recorder(logging.Handler):
         self.texts.append(f"{record.name}: {record.getMessage()}")
 
 
-@pytest.fixture(autouse=True)
-def no_secret_in_log_records(request: pytest.FixtureRequest) -> Iterator[None]:
-    """Fail a test whose DEBUG log records hold a client secret or a token: the fixed ones of
-    these tests, and every token the test's `sandbox` issued."""
+@contextmanager
+def secrets_kept_out_of_logs(used: Sandbox | None) -> Iterator[None]:
+    """Fail if a DEBUG log record made inside holds a client secret or a token: the fixed ones
+    of these tests, and every token `used` (a sandbox) issued."""
     recorder, root = _Recorder(), logging.getLogger()
     level = root.level
-    used = request.getfixturevalue("sandbox") if "sandbox" in request.fixturenames else None
     root.addHandler(recorder)
     root.setLevel(logging.DEBUG)
     try:
@@ -201,9 +201,18 @@ def no_secret_in_log_records(request: pytest.FixtureRequest) -> Iterator[None]:
         root.setLevel(level)
     secrets = {SECRET, ACCESS, REFRESH, "demo-secret"}
     for name in used.companies.names() if used is not None else ():
-        company = used.company(name)  # every company the test's sandbox served
+        company = used.company(name)  # every company the sandbox served
         secrets |= set(company.access) | set(company.refresh)
     assert [t for t in recorder.texts if any(s in t for s in secrets)] == []
+
+
+@pytest.fixture(autouse=True)
+def no_secret_in_log_records(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Fail a test whose DEBUG log records hold a client secret or a token: the fixed ones of
+    these tests, and every token the test's `sandbox` issued."""
+    used = request.getfixturevalue("sandbox") if "sandbox" in request.fixturenames else None
+    with secrets_kept_out_of_logs(used):
+        yield
 
 
 @pytest.fixture

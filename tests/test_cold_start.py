@@ -11,6 +11,8 @@ import pytest
 from qbtime_connector import InputError, manifest, preview
 from qbtime_connector.sandbox import Sandbox
 
+from .conftest import secrets_kept_out_of_logs
+
 # Each of these cost a cold start milliseconds and none is needed to run one action on a token
 # held in memory: they are imported on first use (refresh, explain, batches, stores, tooling).
 NOT_ON_THE_ONE_ACTION_PATH = (
@@ -57,7 +59,8 @@ def one_action_run(tmp_path_factory: pytest.TempPathFactory) -> dict[str, object
     its own, as a host's does: it imports the installed package (from an unpacked sdist, the
     wheel), never a source tree that happens to be the current folder.
     """
-    with Sandbox() as sandbox:
+    # Module-scoped, so its sandbox's log records are not the autouse fixture's: scan them here.
+    with Sandbox() as sandbox, secrets_kept_out_of_logs(sandbox):
         ran = subprocess.run(
             [sys.executable, "-c", ONE_ACTION, json.dumps(sandbox.connection_config())],
             cwd=tmp_path_factory.mktemp("one-action"),
